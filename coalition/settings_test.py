@@ -1,0 +1,15 @@
+"""Settings for the test suite: the development defaults, a fixed key, fast hashing.
+
+Loaded by pytest (pyproject.toml); everything else comes from ``coalition.settings``, so
+``DATABASE_URL`` still chooses SQLite or PostgreSQL."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from coalition.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

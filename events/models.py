@@ -1,0 +1,1 @@
+"""Events, RSVPs and proposals. The models arrive with the events issue."""

@@ -1,0 +1,480 @@
+"""The directory: movements, organizations, people and their engagement over time.
+
+Models stay thin. Reads live in the QuerySets below (attached with ``as_manager()``);
+writes that touch several rows live in ``movements/services.py`` and
+``movements/exchange.py``.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+
+def _dates_in_order(prefix: str) -> models.CheckConstraint:
+    """``until`` may be empty (ongoing) but never before ``since``."""
+    return models.CheckConstraint(
+        condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+        name=f"{prefix}_until_after_since",
+        violation_error_message="The end date cannot be before the start date.",
+    )
+
+
+def ongoing_on(day: datetime.date, prefix: str = "") -> Q:
+    """Q for rows (or related rows under ``prefix``) running on ``day``."""
+    started = Q(**{f"{prefix}since__isnull": True}) | Q(**{f"{prefix}since__lte": day})
+    not_ended = Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": day})
+    return started & not_ended
+
+
+class Sector(models.TextChoices):
+    LABOR = "labor", "Labor"
+    ENVIRONMENTAL = "environmental", "Environmental"
+    STUDENT = "student", "Student"
+    COMMUNITY = "community", "Community"
+    FAITH = "faith", "Faith"
+    SOLIDARITY = "solidarity", "Solidarity"
+    OTHER = "other", "Other"
+
+
+class MovementStatus(models.TextChoices):
+    EMERGING = "emerging", "Emerging"
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+
+
+class OrganizationKind(models.TextChoices):
+    UNION = "union", "Union"
+    COLLECTIVE = "collective", "Collective"
+    NONPROFIT = "nonprofit", "Nonprofit"
+    STUDENT_GROUP = "student_group", "Student group"
+    FAITH_GROUP = "faith_group", "Faith group"
+    POLITICAL = "political", "Political organization"
+    COALITION = "coalition", "Coalition"
+    OTHER = "other", "Other"
+
+
+class ParticipationRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    PARTNER = "partner", "Partner"
+    ALLY = "ally", "Ally"
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    ORGANIZER = "organizer", "Organizer"
+    LEADER = "leader", "Leader"
+
+
+class EngagementRole(models.TextChoices):
+    PARTICIPANT = "participant", "Participant"
+    VOLUNTEER = "volunteer", "Volunteer"
+    ORGANIZER = "organizer", "Organizer"
+    LEADER = "leader", "Leader"
+
+
+class EngagementSource(models.TextChoices):
+    MANUAL = "manual", "Entered by hand"
+    IMPORT = "import", "Imported roster"
+    EVENT = "event", "Event attendance"
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Private — only me and curators"
+    PUBLIC = "public", "Public — my name and history can be shown"
+
+
+class Taxonomy(models.Model):
+    """Shared shape of themes and tactics: a name and a unique slug."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(Taxonomy):
+    """An issue area: food, wages, climate, Palestine, housing…"""
+
+
+class Tactic(Taxonomy):
+    """A way of acting: strike, blockade, divestment, mutual aid…"""
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_parent(self):
+        return self.select_related("parent")
+
+
+class Region(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The larger region this one lies in (Oakland lies in the Bay Area).",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MovementQuerySet(models.QuerySet):
+    def visible(self):
+        """Not archived: what the public directory lists."""
+        return self.filter(archived_at__isnull=True)
+
+    def active(self):
+        return self.visible().exclude(status=MovementStatus.DORMANT)
+
+    def in_region(self, region: Region):
+        """Movements in ``region`` or in one of the regions directly inside it."""
+        return self.filter(Q(regions=region) | Q(regions__parent=region)).distinct()
+
+    def with_counts(self, on: datetime.date | None = None):
+        """Annotate ``organization_count`` and ``people_count`` (distinct people engaged
+        on ``on``, today by default). Counts come from correlated subqueries so that
+        they neither multiply each other nor the row count."""
+        on = on or timezone.localdate()
+        organizations = (
+            Participation.objects.filter(movement=OuterRef("pk"))
+            .filter(ongoing_on(on), organization__archived_at__isnull=True)
+            .order_by()
+            .values("movement")
+            .annotate(n=Count("organization", distinct=True))
+            .values("n")
+        )
+        people = (
+            Engagement.objects.filter(movement=OuterRef("pk"))
+            .filter(ongoing_on(on))
+            .order_by()
+            .values("movement")
+            .annotate(n=Count("member", distinct=True))
+            .values("n")
+        )
+        return self.annotate(
+            organization_count=Coalesce(Subquery(organizations), 0),
+            people_count=Coalesce(Subquery(people), 0),
+        )
+
+    def with_taxonomy(self):
+        return self.prefetch_related("themes", "tactics", "regions")
+
+
+class Movement(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences.")
+    description = models.TextField(blank=True)
+    sector = models.CharField(max_length=20, choices=Sector, default=Sector.OTHER)
+    constituency = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who the movement organizes, e.g. “fast-food workers”.",
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="movements")
+    tactics = models.ManyToManyField(Tactic, blank=True, related_name="movements")
+    regions = models.ManyToManyField(Region, blank=True, related_name="movements")
+    status = models.CharField(max_length=20, choices=MovementStatus, default=MovementStatus.ACTIVE)
+    started_on = models.DateField(null=True, blank=True)
+    website = models.URLField(blank=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Archived movements keep their history but leave the public directory.",
+    )
+
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["sector", "status"], name="movement_sector_status")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("movements:movement_detail", kwargs={"slug": self.slug})
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(archived_at__isnull=True)
+
+    def active(self):
+        return self.visible().filter(active=True)
+
+    def in_region(self, region: Region):
+        return self.filter(Q(region=region) | Q(region__parent=region))
+
+    def with_counts(self, on: datetime.date | None = None):
+        """Annotate ``movement_count`` and ``people_count`` (current members)."""
+        on = on or timezone.localdate()
+        movements = (
+            Participation.objects.filter(organization=OuterRef("pk"))
+            .filter(ongoing_on(on), movement__archived_at__isnull=True)
+            .order_by()
+            .values("organization")
+            .annotate(n=Count("movement", distinct=True))
+            .values("n")
+        )
+        people = (
+            Membership.objects.filter(organization=OuterRef("pk"))
+            .filter(ongoing_on(on))
+            .order_by()
+            .values("organization")
+            .annotate(n=Count("member", distinct=True))
+            .values("n")
+        )
+        return self.annotate(
+            movement_count=Coalesce(Subquery(movements), 0),
+            people_count=Coalesce(Subquery(people), 0),
+        )
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(
+        max_length=20, choices=OrganizationKind, default=OrganizationKind.OTHER
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    contact_email = models.EmailField(
+        blank=True, help_text="A public contact address for the organization, not a person's."
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+    )
+    founded_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True, help_text="Still organizing today.")
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Archived organizations keep their history but leave the public directory.",
+    )
+    movements = models.ManyToManyField(
+        Movement, through="Participation", related_name="organizations", blank=True
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("movements:organization_detail", kwargs={"slug": self.slug})
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        return self.filter(ongoing_on(on or timezone.localdate()))
+
+
+class Participation(models.Model):
+    """An organization's part in a movement over time."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="participations"
+    )
+    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(
+        max_length=20, choices=ParticipationRole, default=ParticipationRole.PARTNER
+    )
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["movement__name", "organization__name", "since"]
+        constraints = [
+            _dates_in_order("participation"),
+            models.UniqueConstraint(
+                fields=["organization", "movement"],
+                condition=Q(until__isnull=True),
+                name="participation_one_open_per_pair",
+                violation_error_message=(
+                    "This organization already takes part in this movement; end that "
+                    "participation first."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} in {self.movement} ({self.get_role_display()})"
+
+
+class MemberQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class Member(models.Model):
+    """A person. Rosters are imported before people sign up, so the login is optional."""
+
+    key = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="Stable identifier used by imports and exports (e.g. m-0001).",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "key"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person in an organization over time."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=MembershipRole, default=MembershipRole.MEMBER)
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["since", "pk"]
+        constraints = [
+            _dates_in_order("membership"),
+            models.UniqueConstraint(
+                fields=["member", "organization"],
+                condition=Q(until__isnull=True),
+                name="membership_one_open_per_pair",
+                violation_error_message=(
+                    "This person already has an open membership in this organization."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "member"], name="membership_org_member")]
+
+    def __str__(self):
+        return f"{self.member} in {self.organization}"
+
+
+class Engagement(models.Model):
+    """A person's engagement in a movement over time: the engagement history."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="engagements")
+    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="engagements")
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        help_text="The organization the person came through, if any.",
+    )
+    role = models.CharField(
+        max_length=20, choices=EngagementRole, default=EngagementRole.PARTICIPANT
+    )
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
+    source = models.CharField(
+        max_length=10, choices=EngagementSource, default=EngagementSource.MANUAL
+    )
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["since", "pk"]
+        constraints = [_dates_in_order("engagement")]
+        indexes = [
+            # Overlap queries join engagements on movement and group by member, and the
+            # look-back window filters on until.
+            models.Index(fields=["movement", "member", "until"], name="engagement_movement"),
+            models.Index(fields=["member", "movement"], name="engagement_member"),
+            models.Index(fields=["organization"], name="engagement_organization"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} in {self.movement}"
+
+
+class TensionQuerySet(models.QuerySet):
+    def between(self, a: Movement, b: Movement):
+        low, high = sorted([a.pk, b.pk])
+        return self.filter(movement_a_id=low, movement_b_id=high)
+
+    def involving(self, movement: Movement):
+        return self.filter(Q(movement_a=movement) | Q(movement_b=movement)).select_related(
+            "movement_a", "movement_b"
+        )
+
+
+class Tension(models.Model):
+    """A curated note on a pair of movements: where they pull against each other.
+
+    The pair is stored in a fixed order (lower id first) so each pair has one spelling."""
+
+    movement_a = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="+")
+    movement_b = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(help_text="E.g. “higher wages raise food prices”.")
+
+    objects = TensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["movement_a__name", "movement_b__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(movement_a__lt=F("movement_b")),
+                name="tension_pair_in_order",
+                violation_error_message="A tension needs two different movements.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.movement_a} ↔ {self.movement_b}"
+
+    def _order_pair(self):
+        if self.movement_a_id and self.movement_b_id and self.movement_a_id > self.movement_b_id:
+            self.movement_a_id, self.movement_b_id = self.movement_b_id, self.movement_a_id
+
+    def clean(self):
+        self._order_pair()
+
+    def save(self, *args, **kwargs):
+        self._order_pair()
+        super().save(*args, **kwargs)

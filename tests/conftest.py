@@ -1,0 +1,29 @@
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def curator():
+    """A staff superuser: the curator role."""
+    return UserFactory(username="curator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def curator_client(curator):
+    client = Client()
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def member_user():
+    return UserFactory(username="ordinary")
+
+
+@pytest.fixture
+def member_client(member_user):
+    client = Client()
+    client.force_login(member_user)
+    return client

@@ -1,0 +1,141 @@
+"""factory_boy factories: predictable values, no randomness."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from movements import models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Theme
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
+
+
+class TacticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Tactic
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"tactic-{n}")
+    name = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Region
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    name = factory.LazyAttribute(lambda r: r.slug.replace("-", " ").title())
+    parent = None
+
+
+class MovementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Movement
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Movement {n}")
+    slug = factory.Sequence(lambda n: f"movement-{n}")
+    summary = "A movement used in tests."
+    sector = models.Sector.COMMUNITY
+    constituency = "neighbours"
+    status = models.MovementStatus.ACTIVE
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def tactics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tactics.set(extracted)
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.regions.set(extracted)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organization
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    kind = models.OrganizationKind.COLLECTIVE
+    contact_email = factory.LazyAttribute(lambda o: f"hello@{o.slug}.example.org")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Participation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    movement = factory.SubFactory(MovementFactory)
+    role = models.ParticipationRole.PARTNER
+    since = datetime.date(2020, 1, 1)
+    until = None
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Member
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"m-{n:04d}")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.LazyAttribute(lambda m: f"{m.key}@people.example.org")
+    visibility = models.Visibility.PRIVATE
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Membership
+
+    member = factory.SubFactory(MemberFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = models.MembershipRole.MEMBER
+    since = datetime.date(2020, 1, 1)
+    until = None
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Engagement
+
+    member = factory.SubFactory(MemberFactory)
+    movement = factory.SubFactory(MovementFactory)
+    organization = None
+    role = models.EngagementRole.PARTICIPANT
+    since = datetime.date(2020, 1, 1)
+    until = None
+    source = models.EngagementSource.MANUAL
+
+
+class TensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Tension
+
+    movement_a = factory.SubFactory(MovementFactory)
+    movement_b = factory.SubFactory(MovementFactory)
+    note = "Higher wages raise food prices."
