@@ -468,13 +468,13 @@ class Tension(models.Model):
     def __str__(self):
         return f"{self.movement_a} ↔ {self.movement_b}"
 
-    def _order_pair(self):
-        if self.movement_a_id and self.movement_b_id and self.movement_a_id > self.movement_b_id:
-            self.movement_a_id, self.movement_b_id = self.movement_b_id, self.movement_a_id
+    def save(self, *args, **kwargs):
+        self._order_pair()
+        super().save(*args, **kwargs)
 
     def clean(self):
         self._order_pair()
 
-    def save(self, *args, **kwargs):
-        self._order_pair()
-        super().save(*args, **kwargs)
+    def _order_pair(self):
+        if self.movement_a_id and self.movement_b_id and self.movement_a_id > self.movement_b_id:
+            self.movement_a_id, self.movement_b_id = self.movement_b_id, self.movement_a_id
