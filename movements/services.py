@@ -1,0 +1,185 @@
+"""Writes on the directory that touch several rows or carry a rule.
+
+Each function takes keyword-only arguments, owns its transaction and returns the object it
+changed. Admin actions, views and management commands all call these.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from movements.models import (
+    Engagement,
+    Membership,
+    MembershipRole,
+    Movement,
+    Organization,
+    Participation,
+    ParticipationRole,
+)
+
+
+class MergeError(Exception):
+    """The organizations cannot be merged as asked; nothing was changed."""
+
+
+# Fields of the kept organization that a duplicate may fill in when they are empty.
+MERGE_FILL_FIELDS = ("description", "website", "contact_email", "founded_on", "region")
+
+# Strongest first.
+PARTICIPATION_ROLE_RANK = {
+    ParticipationRole.LEAD: 0,
+    ParticipationRole.PARTNER: 1,
+    ParticipationRole.ALLY: 2,
+}
+MEMBERSHIP_ROLE_RANK = {
+    MembershipRole.LEADER: 0,
+    MembershipRole.ORGANIZER: 1,
+    MembershipRole.MEMBER: 2,
+}
+
+
+def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]) -> Organization:
+    """Fold ``duplicates`` into ``keep`` and delete them.
+
+    Participations, memberships and engagements of the duplicates move to ``keep``; empty
+    fields of ``keep`` are filled from the first duplicate that has them. Where ``keep``
+    and a duplicate (or two duplicates) both have an *open* participation in the same
+    movement, or an open membership of the same person, the rows are combined into one:
+    the earliest start date and the strongest role win (an unknown start date counts as
+    later than any known one). Raises ``MergeError`` and changes nothing when the request
+    makes no sense.
+    """
+    duplicate_ids = list(dict.fromkeys(organization.pk for organization in duplicates))
+    if not duplicate_ids:
+        raise MergeError(f"Choose at least one organization to merge into “{keep}”.")
+    if keep.pk in duplicate_ids:
+        raise MergeError(f"“{keep}” cannot be merged into itself.")
+
+    with transaction.atomic():
+        # Lock every organization involved, in a fixed order, so that two curators merging
+        # overlapping sets at once do not interleave.
+        locked = {
+            organization.pk: organization
+            for organization in Organization.objects.select_for_update()
+            .filter(pk__in=[keep.pk, *duplicate_ids])
+            .order_by("pk")
+        }
+        missing = [pk for pk in [keep.pk, *duplicate_ids] if pk not in locked]
+        if missing:
+            raise MergeError(
+                "Some of these organizations no longer exist (perhaps merged already); "
+                "reload the list and try again."
+            )
+        keep.refresh_from_db()
+        originals = [locked[pk] for pk in duplicate_ids]
+
+        _combine_open_rows(
+            Participation.objects.filter(
+                movement__in=Participation.objects.filter(
+                    organization__in=duplicate_ids, until__isnull=True
+                ).values("movement")
+            ),
+            keep=keep,
+            duplicate_ids=duplicate_ids,
+            pair_field="movement_id",
+            role_rank=PARTICIPATION_ROLE_RANK,
+        )
+        _combine_open_rows(
+            Membership.objects.filter(
+                member__in=Membership.objects.filter(
+                    organization__in=duplicate_ids, until__isnull=True
+                ).values("member")
+            ),
+            keep=keep,
+            duplicate_ids=duplicate_ids,
+            pair_field="member_id",
+            role_rank=MEMBERSHIP_ROLE_RANK,
+        )
+        for model in (Participation, Membership, Engagement):
+            model.objects.filter(organization__in=duplicate_ids).update(organization=keep)
+
+        filled = _fill_empty_fields(keep, originals)
+        Organization.objects.filter(pk__in=duplicate_ids).delete()
+        if filled:
+            keep.save(update_fields=filled)
+    return keep
+
+
+def _combine_open_rows(
+    rows, *, keep: Organization, duplicate_ids: list[int], pair_field: str, role_rank: dict
+) -> None:
+    """Where several open rows of the merged organizations share a pair, keep one.
+
+    The survivor is ``keep``'s own row when it has one; it takes the earliest ``since``
+    and the strongest role of the group, the others are deleted. Moving the survivor to
+    ``keep`` is left to the caller's bulk update."""
+    groups = defaultdict(list)
+    open_rows = rows.filter(organization__in=[keep.pk, *duplicate_ids], until__isnull=True)
+    for row in open_rows.order_by("pk"):
+        groups[getattr(row, pair_field)].append(row)
+
+    losers = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        survivor = next((row for row in group if row.organization_id == keep.pk), group[0])
+        survivor.since = min(
+            (row.since for row in group), key=lambda day: (day is None, day or datetime.date.min)
+        )
+        survivor.role = min((row.role for row in group), key=role_rank.__getitem__)
+        losers.extend(row.pk for row in group if row is not survivor)
+        survivor.save(update_fields=["since", "role"])
+    if losers:
+        rows.model.objects.filter(pk__in=losers).delete()
+
+
+def _fill_empty_fields(keep: Organization, duplicates: list[Organization]) -> list[str]:
+    filled = []
+    for field in MERGE_FILL_FIELDS:
+        attname = Organization._meta.get_field(field).attname
+        if getattr(keep, attname) not in ("", None):
+            continue
+        donor = next((d for d in duplicates if getattr(d, attname) not in ("", None)), None)
+        if donor is not None:
+            setattr(keep, attname, getattr(donor, attname))
+            filled.append(field)
+    return filled
+
+
+def movement_archive(*, movement: Movement) -> Movement:
+    """Take a movement out of the public directory; its history stays. Archiving twice
+    keeps the first date."""
+    if movement.archived_at is None:
+        movement.archived_at = timezone.now()
+        movement.save(update_fields=["archived_at"])
+    return movement
+
+
+def movement_unarchive(*, movement: Movement) -> Movement:
+    if movement.archived_at is not None:
+        movement.archived_at = None
+        movement.save(update_fields=["archived_at"])
+    return movement
+
+
+def organization_archive(*, organization: Organization) -> Organization:
+    """Take an organization out of the public directory and mark it inactive; its history
+    stays. Archiving twice keeps the first date."""
+    if organization.archived_at is None:
+        organization.archived_at = timezone.now()
+        organization.active = False
+        organization.save(update_fields=["archived_at", "active"])
+    return organization
+
+
+def organization_unarchive(*, organization: Organization) -> Organization:
+    """Undo ``organization_archive``: back in the directory and active again."""
+    if organization.archived_at is not None:
+        organization.archived_at = None
+        organization.active = True
+        organization.save(update_fields=["archived_at", "active"])
+    return organization

@@ -1,0 +1,440 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from movements.models import (
+    Engagement,
+    Member,
+    Membership,
+    MembershipRole,
+    Movement,
+    Organization,
+    Participation,
+    ParticipationRole,
+    Region,
+    Tactic,
+    Tension,
+    Theme,
+)
+from tests.factories import (
+    EngagementFactory,
+    MemberFactory,
+    MembershipFactory,
+    MovementFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    RegionFactory,
+    TacticFactory,
+    TensionFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Theme,
+    Tactic,
+    Region,
+    Movement,
+    Organization,
+    Participation,
+    Member,
+    Membership,
+    Engagement,
+    Tension,
+]
+model_ids = [model.__name__ for model in MODELS]
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:movements_{model._meta.model_name}_{view}", args=args)
+
+
+def add_network(size: int) -> None:
+    """``size`` rows of every model, each tied to the others the way real data is."""
+    parent = RegionFactory(slug="bay-area")
+    for _ in range(size):
+        region = RegionFactory(parent=parent)
+        theme, tactic = ThemeFactory(), TacticFactory()
+        movement = MovementFactory(themes=[theme], tactics=[tactic], regions=[region])
+        other = MovementFactory(regions=[region])
+        organization = OrganizationFactory(region=region)
+        ParticipationFactory(organization=organization, movement=movement)
+        member = MemberFactory(region=region, user=UserFactory())
+        MembershipFactory(member=member, organization=organization)
+        EngagementFactory(member=member, movement=movement, organization=organization)
+        TensionFactory(movement_a=movement, movement_b=other)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# --- Access -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", MODELS, ids=model_ids)
+@pytest.mark.parametrize("view", ["changelist", "add"])
+def test_admin_pages_render_for_the_curator(curator_client, model, view):
+    add_network(3)
+
+    response = curator_client.get(admin_url(model, view))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=model_ids)
+def test_admin_change_pages_render_for_the_curator(curator_client, model):
+    add_network(2)
+    obj = model.objects.first()
+
+    response = curator_client.get(admin_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=model_ids)
+@pytest.mark.parametrize("view", ["changelist", "add"])
+def test_admin_pages_send_anonymous_visitors_to_login(client, model, view):
+    url = admin_url(model, view)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=model_ids)
+@pytest.mark.parametrize("view", ["changelist", "add"])
+def test_admin_pages_send_non_staff_users_to_login(member_client, model, view):
+    url = admin_url(model, view)
+
+    response = member_client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+# --- Changelists: query counts and search -------------------------------------------------
+
+
+# Queries per changelist: session, user, count(s), rows, one per list filter that lists
+# related objects, and the date hierarchy. None of them depends on the number of rows.
+CHANGELIST_QUERIES = {
+    Theme: 5,
+    Tactic: 5,
+    Region: 6,
+    Movement: 10,
+    Organization: 6,
+    Participation: 7,
+    Member: 8,
+    Membership: 7,
+    Engagement: 7,
+    Tension: 5,
+}
+
+
+@pytest.mark.parametrize("model", MODELS, ids=model_ids)
+def test_changelist_query_count_does_not_grow_with_rows(
+    curator_client, model, django_assert_max_num_queries
+):
+    url = admin_url(model, "changelist")
+    add_network(5)
+    curator_client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as five:
+        curator_client.get(url)
+
+    add_network(15)
+    with django_assert_max_num_queries(CHANGELIST_QUERIES[model]):
+        response = curator_client.get(url)
+
+    assert response.context["cl"].result_count >= 20
+    assert len(five) == CHANGELIST_QUERIES[model]
+
+
+def test_organization_search_finds_by_name(curator_client):
+    wanted = OrganizationFactory(name="Food Not Bombs")
+    OrganizationFactory(name="Teamsters Local 70")
+
+    response = curator_client.get(admin_url(Organization, "changelist"), {"q": "food"})
+
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_member_search_finds_by_key_and_email(curator_client):
+    wanted = MemberFactory(key="m-4242", email="rosa@example.org")
+    MemberFactory(key="m-0007")
+
+    by_key = curator_client.get(admin_url(Member, "changelist"), {"q": "m-4242"})
+    by_email = curator_client.get(admin_url(Member, "changelist"), {"q": "rosa@"})
+
+    assert list(by_key.context["cl"].result_list) == [wanted]
+    assert list(by_email.context["cl"].result_list) == [wanted]
+
+
+def test_engagement_search_finds_by_movement_name(curator_client):
+    wanted = EngagementFactory(movement=MovementFactory(name="Fight for $15"))
+    EngagementFactory(movement=MovementFactory(name="Food Justice"))
+
+    response = curator_client.get(admin_url(Engagement, "changelist"), {"q": "fight"})
+
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+@pytest.mark.parametrize(("archived", "expected"), [("yes", ["Old"]), ("no", ["New"])])
+def test_movement_changelist_filters_on_archived(curator_client, archived, expected):
+    MovementFactory(name="Old", archived_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    MovementFactory(name="New")
+
+    response = curator_client.get(admin_url(Movement, "changelist"), {"archived": archived})
+
+    assert [m.name for m in response.context["cl"].result_list] == expected
+
+
+# --- Merge --------------------------------------------------------------------------------
+
+
+def post_merge(client, organizations, **extra):
+    data = {"action": "merge", "_selected_action": [o.pk for o in organizations], **extra}
+    return client.post(admin_url(Organization, "changelist"), data)
+
+
+def test_merge_action_asks_which_organization_to_keep(curator_client):
+    oldest, newer = OrganizationFactory(), OrganizationFactory()
+
+    response = post_merge(curator_client, [newer, oldest])
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "admin/movements/organization/merge.html"
+    assert response.context["organizations"] == [oldest, newer]
+    assert response.context["keep"] == oldest
+    assert Organization.objects.count() == 2
+
+
+def test_merge_action_moves_history_into_the_chosen_organization(curator_client):
+    duplicate, keep = OrganizationFactory(name="FNB"), OrganizationFactory(name="Food Not Bombs")
+    participation = ParticipationFactory(organization=duplicate)
+    membership = MembershipFactory(organization=duplicate)
+    engagement = EngagementFactory(organization=duplicate)
+
+    response = post_merge(curator_client, [duplicate, keep], keep=keep.pk, post="yes")
+
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(Organization, "changelist")
+    assert list(Organization.objects.all()) == [keep]
+    assert Participation.objects.get(pk=participation.pk).organization == keep
+    assert Membership.objects.get(pk=membership.pk).organization == keep
+    assert Engagement.objects.get(pk=engagement.pk).organization == keep
+    assert messages_of(response) == [
+        "Merged “FNB” into “Food Not Bombs”: moved 1 participation, 1 membership and 1 engagement."
+    ]
+
+
+def test_merge_action_combines_open_rows_for_the_same_pair(curator_client):
+    movement, member = MovementFactory(), MemberFactory()
+    keep, duplicate = OrganizationFactory(name="Keep"), OrganizationFactory(name="Dup")
+    kept = ParticipationFactory(
+        organization=keep, movement=movement, role=ParticipationRole.PARTNER
+    )
+    ParticipationFactory(
+        organization=duplicate,
+        movement=movement,
+        role=ParticipationRole.LEAD,
+        since=datetime.date(2015, 1, 1),
+    )
+    MembershipFactory(organization=keep, member=member, role=MembershipRole.LEADER)
+    MembershipFactory(organization=duplicate, member=member, role=MembershipRole.MEMBER)
+
+    response = post_merge(curator_client, [keep, duplicate], keep=keep.pk, post="yes")
+
+    assert response.status_code == 302
+    assert list(Participation.objects.values_list("pk", "organization", "role", "since")) == [
+        (kept.pk, keep.pk, ParticipationRole.LEAD, datetime.date(2015, 1, 1))
+    ]
+    assert list(Membership.objects.values_list("organization", "role")) == [
+        (keep.pk, MembershipRole.LEADER)
+    ]
+    assert messages_of(response) == [
+        "Merged “Dup” into “Keep”: moved 1 participation, 1 membership and 0 engagements. "
+        "2 open rows were combined with a matching open row (earliest start, strongest role)."
+    ]
+
+
+def test_merge_action_needs_two_organizations(curator_client):
+    organization = OrganizationFactory()
+    ParticipationFactory(organization=organization)
+
+    response = post_merge(curator_client, [organization], keep=organization.pk, post="yes")
+
+    assert response.status_code == 302
+    assert messages_of(response) == ["Select at least two organizations to merge."]
+    assert Organization.objects.count() == 1
+
+
+def test_merge_action_refuses_a_keep_outside_the_selection(curator_client):
+    first, second, outsider = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
+
+    response = post_merge(curator_client, [first, second], keep=outsider.pk, post="yes")
+
+    assert response.status_code == 400
+    assert response.context["error"] == "Choose which of the selected organizations to keep."
+    assert Organization.objects.count() == 3
+
+
+def test_merge_action_refuses_a_missing_keep(curator_client):
+    first, second = OrganizationFactory(), OrganizationFactory()
+
+    response = post_merge(curator_client, [first, second], post="yes")
+
+    assert response.status_code == 400
+    assert Organization.objects.count() == 2
+
+
+def test_merge_action_is_not_offered_without_delete_permission(client):
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_organization", "change_organization"])
+    )
+    client.force_login(editor)
+
+    response = client.get(admin_url(Organization, "changelist"))
+
+    choices = [name for name, _ in response.context["action_form"].fields["action"].choices]
+    assert choices == ["", "archive", "unarchive"]
+
+
+# --- Archive ------------------------------------------------------------------------------
+
+
+def test_archive_action_archives_selected_movements(curator_client):
+    movement, untouched = MovementFactory(), MovementFactory()
+
+    response = curator_client.post(
+        admin_url(Movement, "changelist"),
+        {"action": "archive", "_selected_action": [movement.pk]},
+    )
+
+    assert response.status_code == 302
+    movement.refresh_from_db()
+    untouched.refresh_from_db()
+    assert movement.archived_at is not None
+    assert untouched.archived_at is None
+    assert messages_of(response) == ["Archived 1 movement."]
+
+
+def test_archive_and_unarchive_actions_for_organizations(curator_client):
+    organization = OrganizationFactory()
+    url = admin_url(Organization, "changelist")
+
+    curator_client.post(url, {"action": "archive", "_selected_action": [organization.pk]})
+    organization.refresh_from_db()
+    assert organization.archived_at is not None
+    assert organization.active is False
+
+    curator_client.post(url, {"action": "unarchive", "_selected_action": [organization.pk]})
+    organization.refresh_from_db()
+    assert organization.archived_at is None
+    assert organization.active is True
+
+
+def test_archive_action_works_from_the_change_page(curator_client):
+    organization = OrganizationFactory()
+    url = admin_url(Organization, "change", organization.pk)
+
+    response = curator_client.post(
+        url, {"CHANGE_FORM-action": "archive", "_selected_action": [organization.pk]}
+    )
+
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.archived_at is not None
+
+
+# --- Delete -------------------------------------------------------------------------------
+
+
+def test_organization_with_history_cannot_be_deleted(curator_client):
+    organization = OrganizationFactory()
+    ParticipationFactory(organization=organization)
+
+    page = curator_client.get(admin_url(Organization, "change", organization.pk))
+    response = curator_client.post(admin_url(Organization, "delete", organization.pk))
+
+    assert page.context["has_delete_permission"] is False
+    assert (
+        "Has history (1 participation), so it cannot be deleted: archive it instead."
+        in page.content.decode()
+    )
+    assert response.status_code == 403
+    assert Organization.objects.count() == 1
+
+
+def test_organization_without_history_can_be_deleted(curator_client):
+    organization = OrganizationFactory()
+
+    response = curator_client.post(
+        admin_url(Organization, "delete", organization.pk), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert Organization.objects.count() == 0
+
+
+@pytest.mark.parametrize("model", [Movement, Organization], ids=["Movement", "Organization"])
+def test_bulk_delete_is_not_offered_for_movements_and_organizations(curator_client, model):
+    response = curator_client.get(admin_url(model, "changelist"))
+
+    choices = [name for name, _ in response.context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in choices
+
+
+def test_movement_with_engagements_cannot_be_deleted(curator_client):
+    engagement = EngagementFactory()
+
+    response = curator_client.get(admin_url(Movement, "delete", engagement.movement.pk))
+
+    assert response.status_code == 403
+
+
+def test_bulk_delete_of_members_with_history_is_refused_with_a_reason(curator_client):
+    member = MemberFactory(name="Rosa")
+    MembershipFactory(member=member)
+    data = {"action": "delete_selected", "_selected_action": [member.pk]}
+
+    page = curator_client.post(admin_url(Member, "changelist"), data)
+    confirmed = curator_client.post(admin_url(Member, "changelist"), {**data, "post": "yes"})
+
+    assert page.context["protected"] == [
+        "Member “Rosa” has history (1 membership): end their memberships and engagements instead."
+    ]
+    assert page.context["perms_lacking"] == set()
+    assert confirmed.status_code == 200
+    assert Member.objects.count() == 1
+    assert Membership.objects.count() == 1
+
+
+def test_theme_in_use_cannot_be_deleted_but_an_unused_one_can(curator_client):
+    used, unused = ThemeFactory(), ThemeFactory()
+    MovementFactory(themes=[used])
+
+    refused = curator_client.post(admin_url(Theme, "delete", used.pk), {"post": "yes"})
+    deleted = curator_client.post(admin_url(Theme, "delete", unused.pk), {"post": "yes"})
+
+    assert refused.status_code == 403
+    assert deleted.status_code == 302
+    assert list(Theme.objects.all()) == [used]
+
+
+def test_region_with_organizations_cannot_be_deleted(curator_client):
+    region = RegionFactory()
+    OrganizationFactory(region=region)
+
+    response = curator_client.get(admin_url(Region, "delete", region.pk))
+
+    assert response.status_code == 403
