@@ -1,23 +1,169 @@
-from django.views.generic import DetailView, ListView, TemplateView
+"""The public directory: home, movement and organization lists and details.
 
-from movements.models import Movement, Organization
+Views stay thin: each ``get_queryset`` is one QuerySet chain; filtering lives in
+``movements/filters.py``; people-counts reach templates only through ``{% people_count %}``.
+No person is ever listed here.
+"""
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Prefetch, When
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from movements.filters import MovementFilter, OrganizationFilter
+from movements.models import (
+    Member,
+    Movement,
+    Organization,
+    Participation,
+    ParticipationRole,
+    Tension,
+)
+
+FEATURED_MOVEMENTS = 4
+
+ROLE_ORDER = Case(
+    When(role=ParticipationRole.LEAD, then=0),
+    When(role=ParticipationRole.PARTNER, then=1),
+    default=2,
+    output_field=IntegerField(),
+)
+
+
+def participation_prefetches(other: str) -> list[Prefetch]:
+    """Current participations (``current_participations``: leads first) and ended ones
+    (``past_participations``: latest first), each with its ``other`` side ("movement" or
+    "organization") loaded and archived ones left out.
+
+    Belongs on the Movement and Organization QuerySets as ``with_participations()``; it
+    lives here because models.py is frozen for this change."""
+    today = timezone.localdate()
+    participations = Participation.objects.filter(
+        **{f"{other}__archived_at__isnull": True}
+    ).select_related(other)
+    return [
+        Prefetch(
+            "participations",
+            queryset=participations.current(today).order_by(ROLE_ORDER, f"{other}__name"),
+            to_attr="current_participations",
+        ),
+        Prefetch(
+            "participations",
+            queryset=participations.filter(until__lt=today).order_by("-until", f"{other}__name"),
+            to_attr="past_participations",
+        ),
+    ]
+
+
+class DirectoryFilterView(FilterView):
+    """A paginated FilterView whose invalid filters answer 400 with the form errors.
+
+    django-filter's strict mode alone shows an empty list with status 200; a bad slug or
+    choice in the query string is a client error, so we say so."""
+
+    def get_paginate_by(self, queryset):
+        return settings.COALITION_PAGE_SIZE
+
+    def filters_invalid(self) -> bool:
+        return self.filterset.is_bound and not self.filterset.is_valid()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invalid = self.filters_invalid()
+        context["filters_invalid"] = invalid
+        context["filters_active"] = not invalid and any(
+            value not in (None, "")
+            for value in getattr(self.filterset.form, "cleaned_data", {}).values()
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filters_invalid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
 
 
 class HomeView(TemplateView):
     template_name = "home.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["movement_total"] = Movement.objects.visible().count()
+        context["organization_total"] = Organization.objects.visible().count()
+        context["people_total"] = Member.objects.count()
+        context["featured_movements"] = (
+            Movement.objects.active()
+            .with_counts()
+            .with_taxonomy()
+            .order_by("-organization_count", "name")[:FEATURED_MOVEMENTS]
+        )
+        return context
 
-class MovementListView(ListView):
-    model = Movement
+
+class MovementListView(DirectoryFilterView):
+    filterset_class = MovementFilter
+    template_name = "movements/movement_list.html"
+    context_object_name = "movements"
+
+    def get_queryset(self):
+        return Movement.objects.visible().with_counts().with_taxonomy()
 
 
 class MovementDetailView(DetailView):
-    model = Movement
+    context_object_name = "movement"
+
+    def get_queryset(self):
+        return (
+            Movement.objects.visible()
+            .with_counts()
+            .with_taxonomy()
+            .prefetch_related(*participation_prefetches("organization"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        movement = self.object
+        tensions = Tension.objects.involving(movement).filter(
+            movement_a__archived_at__isnull=True, movement_b__archived_at__isnull=True
+        )
+        context["tensions"] = [
+            (t.movement_b if t.movement_a_id == movement.pk else t.movement_a, t.note)
+            for t in tensions
+        ]
+        return context
 
 
-class OrganizationListView(ListView):
-    model = Organization
+class OrganizationListView(DirectoryFilterView):
+    filterset_class = OrganizationFilter
+    template_name = "movements/organization_list.html"
+    context_object_name = "organizations"
+
+    def get_queryset(self):
+        return (
+            Organization.objects.visible()
+            .with_counts()
+            .select_related("region")
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.current()
+                    .filter(movement__archived_at__isnull=True)
+                    .select_related("movement")
+                    .order_by("movement__name"),
+                    to_attr="current_participations",
+                )
+            )
+        )
 
 
 class OrganizationDetailView(DetailView):
-    model = Organization
+    context_object_name = "organization"
+
+    def get_queryset(self):
+        return (
+            Organization.objects.visible()
+            .with_counts()
+            .select_related("region")
+            .prefetch_related(*participation_prefetches("movement"))
+        )

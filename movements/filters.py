@@ -1,0 +1,128 @@
+"""Filters for the public directory lists (query-string shape lives here, not in views).
+
+Every value arrives as a slug or a choice value (see PRODUCT.md, "Choice values"); an
+unknown slug, a bad choice or an over-long search is a form error, which the views turn
+into a 400 Bad Request that shows the errors.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from movements.models import (
+    Movement,
+    MovementStatus,
+    Organization,
+    OrganizationKind,
+    Participation,
+    Region,
+    Sector,
+    Tactic,
+    Theme,
+)
+
+SEARCH_MAX_LENGTH = 200
+
+
+def unknown(noun: str) -> dict[str, str]:
+    """Error messages for a slug filter that names the value nobody recognised."""
+    return {"invalid_choice": f"There is no {noun} “%(value)s”."}
+
+
+class FilterForm(forms.Form):
+    """Labels without the trailing colon; the sidebar styles them as headings."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """A free-text search over several fields (``icontains`` on each, OR-ed)."""
+
+    def __init__(self, *args, search_fields: tuple[str, ...], **kwargs):
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.SearchInput)
+        super().__init__(*args, **kwargs)
+        self.search_fields = search_fields
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return qs.filter(condition)
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    """A region by slug, including the regions directly inside it (``in_region``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Region.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", "Region")
+        kwargs.setdefault("error_messages", unknown("region"))
+        kwargs.setdefault("empty_label", "Any region")
+        kwargs.setdefault("help_text", "Includes the places inside it.")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.in_region(value)
+
+
+class MovementFilter(django_filters.FilterSet):
+    q = SearchFilter(search_fields=("name", "summary", "constituency"))
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes",
+        label="Theme",
+        error_messages=unknown("theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="Any theme",
+    )
+    tactic = django_filters.ModelChoiceFilter(
+        field_name="tactics",
+        label="Tactic",
+        error_messages=unknown("tactic"),
+        queryset=Tactic.objects.all(),
+        to_field_name="slug",
+        empty_label="Any tactic",
+    )
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, empty_label="Any sector")
+    region = RegionFilter()
+    status = django_filters.ChoiceFilter(choices=MovementStatus.choices, empty_label="Any status")
+
+    class Meta:
+        model = Movement
+        fields = ["q", "theme", "tactic", "sector", "region", "status"]
+        form = FilterForm
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = SearchFilter(search_fields=("name", "description"))
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, empty_label="Any kind")
+    movement = django_filters.ModelChoiceFilter(
+        queryset=Movement.objects.visible(),
+        to_field_name="slug",
+        label="Movement",
+        error_messages=unknown("movement"),
+        empty_label="Any movement",
+        method="filter_movement",
+        help_text="Organizations taking part in it now.",
+    )
+    region = RegionFilter()
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "movement", "region"]
+        form = FilterForm
+
+    def filter_movement(self, queryset, name, value):
+        # A subquery rather than a join: an organization may have several participation
+        # rows for one movement (a past one and the current one).
+        taking_part = Participation.objects.current().filter(movement=value)
+        return queryset.filter(pk__in=taking_part.values("organization"))
