@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +86,34 @@ class EngagementSource(models.TextChoices):
 class Visibility(models.TextChoices):
     PRIVATE = "private", "Private — only me and curators"
     PUBLIC = "public", "Public — my name and history can be shown"
+
+
+def _participation_prefetches(other: str, on: datetime.date) -> list[Prefetch]:
+    """Prefetch a movement's or organization's participations in two lists:
+    ``current_participations`` (leads first, then partners, then allies) and
+    ``past_participations`` (latest first), each with its ``other`` side ("movement" or
+    "organization") loaded and archived ones left out."""
+    role_order = Case(
+        When(role=ParticipationRole.LEAD, then=0),
+        When(role=ParticipationRole.PARTNER, then=1),
+        default=2,
+        output_field=IntegerField(),
+    )
+    participations = Participation.objects.filter(
+        **{f"{other}__archived_at__isnull": True}
+    ).select_related(other)
+    return [
+        Prefetch(
+            "participations",
+            queryset=participations.current(on).order_by(role_order, f"{other}__name"),
+            to_attr="current_participations",
+        ),
+        Prefetch(
+            "participations",
+            queryset=participations.filter(until__lt=on).order_by("-until", f"{other}__name"),
+            to_attr="past_participations",
+        ),
+    ]
 
 
 class Taxonomy(models.Model):
@@ -177,6 +205,12 @@ class MovementQuerySet(models.QuerySet):
     def with_taxonomy(self):
         return self.prefetch_related("themes", "tactics", "regions")
 
+    def with_participations(self, on: datetime.date | None = None):
+        """``current_participations`` and ``past_participations`` with organizations."""
+        return self.prefetch_related(
+            *_participation_prefetches("organization", on or timezone.localdate())
+        )
+
 
 class Movement(models.Model):
     name = models.CharField(max_length=200)
@@ -246,6 +280,28 @@ class OrganizationQuerySet(models.QuerySet):
         return self.annotate(
             movement_count=Coalesce(Subquery(movements), 0),
             people_count=Coalesce(Subquery(people), 0),
+        )
+
+    def with_region(self):
+        return self.select_related("region")
+
+    def with_participations(self, on: datetime.date | None = None):
+        """``current_participations`` and ``past_participations`` with movements."""
+        return self.prefetch_related(
+            *_participation_prefetches("movement", on or timezone.localdate())
+        )
+
+    def with_current_movements(self, on: datetime.date | None = None):
+        """``current_participations`` only, by movement name (for lists)."""
+        return self.prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.current(on)
+                .filter(movement__archived_at__isnull=True)
+                .select_related("movement")
+                .order_by("movement__name"),
+                to_attr="current_participations",
+            )
         )
 
 

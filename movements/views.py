@@ -6,8 +6,6 @@ No person is ever listed here.
 """
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Prefetch, When
-from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -16,44 +14,10 @@ from movements.models import (
     Member,
     Movement,
     Organization,
-    Participation,
-    ParticipationRole,
     Tension,
 )
 
 FEATURED_MOVEMENTS = 4
-
-ROLE_ORDER = Case(
-    When(role=ParticipationRole.LEAD, then=0),
-    When(role=ParticipationRole.PARTNER, then=1),
-    default=2,
-    output_field=IntegerField(),
-)
-
-
-def participation_prefetches(other: str) -> list[Prefetch]:
-    """Current participations (``current_participations``: leads first) and ended ones
-    (``past_participations``: latest first), each with its ``other`` side ("movement" or
-    "organization") loaded and archived ones left out.
-
-    Belongs on the Movement and Organization QuerySets as ``with_participations()``; it
-    lives here because models.py is frozen for this change."""
-    today = timezone.localdate()
-    participations = Participation.objects.filter(
-        **{f"{other}__archived_at__isnull": True}
-    ).select_related(other)
-    return [
-        Prefetch(
-            "participations",
-            queryset=participations.current(today).order_by(ROLE_ORDER, f"{other}__name"),
-            to_attr="current_participations",
-        ),
-        Prefetch(
-            "participations",
-            queryset=participations.filter(until__lt=today).order_by("-until", f"{other}__name"),
-            to_attr="past_participations",
-        ),
-    ]
 
 
 class DirectoryFilterView(FilterView):
@@ -114,12 +78,7 @@ class MovementDetailView(DetailView):
     context_object_name = "movement"
 
     def get_queryset(self):
-        return (
-            Movement.objects.visible()
-            .with_counts()
-            .with_taxonomy()
-            .prefetch_related(*participation_prefetches("organization"))
-        )
+        return Movement.objects.visible().with_counts().with_taxonomy().with_participations()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -140,30 +99,11 @@ class OrganizationListView(DirectoryFilterView):
     context_object_name = "organizations"
 
     def get_queryset(self):
-        return (
-            Organization.objects.visible()
-            .with_counts()
-            .select_related("region")
-            .prefetch_related(
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.current()
-                    .filter(movement__archived_at__isnull=True)
-                    .select_related("movement")
-                    .order_by("movement__name"),
-                    to_attr="current_participations",
-                )
-            )
-        )
+        return Organization.objects.visible().with_counts().with_region().with_current_movements()
 
 
 class OrganizationDetailView(DetailView):
     context_object_name = "organization"
 
     def get_queryset(self):
-        return (
-            Organization.objects.visible()
-            .with_counts()
-            .select_related("region")
-            .prefetch_related(*participation_prefetches("movement"))
-        )
+        return Organization.objects.visible().with_counts().with_region().with_participations()
