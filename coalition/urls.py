@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("coalition.api_urls")),
+    path("", include("coalition.page_urls")),
     path("", include("movements.urls")),
 ]

@@ -1,0 +1,5 @@
+"""REST API routes (/api/)."""
+
+app_name = "api"
+
+urlpatterns = []

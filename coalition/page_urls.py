@@ -1,0 +1,5 @@
+"""Cross-app pages: the movement map and overlaps."""
+
+app_name = "coalition"
+
+urlpatterns = []
