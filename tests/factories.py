@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from movements import models
 
@@ -139,3 +140,46 @@ class TensionFactory(factory.django.DjangoModelFactory):
     movement_a = factory.SubFactory(MovementFactory)
     movement_b = factory.SubFactory(MovementFactory)
     note = "Higher wages raise food prices."
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published public potluck a week from now, three hours long, for 20 people."""
+
+    class Meta:
+        model = "events.Event"
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    kind = "potluck"
+    description = "An event used in tests."
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + datetime.timedelta(hours=3))
+    venue = "Community hall"
+    address = "1 Main Street, Oakland"
+    capacity = 20
+    status = "published"
+    visibility = "public"
+
+    @factory.post_generation
+    def movements(self, create, extracted, **kwargs):
+        if create:
+            self.movements.set(extracted if extracted is not None else [MovementFactory()])
+
+    @factory.post_generation
+    def hosts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.hosts.set(extracted)
+
+
+class RSVPFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.RSVP"
+
+    event = factory.SubFactory(EventFactory)
+    member = factory.SubFactory(MemberFactory)
+    status = "going"
+    guests = 0
