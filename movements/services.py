@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from movements.models import (
     Engagement,
+    Member,
     Membership,
     MembershipRole,
     Movement,
@@ -183,3 +184,19 @@ def organization_unarchive(*, organization: Organization) -> Organization:
         organization.active = True
         organization.save(update_fields=["archived_at", "active"])
     return organization
+
+
+def member_for_user(*, user) -> Member:
+    """The Member record of a signed-in user, created on first use (PRODUCT.md: "A
+    signed-in user with no Member record gets one on first use"). Private by default."""
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        pass
+    name = user.get_full_name() or user.get_username()
+    member, _ = Member.objects.get_or_create(
+        user=user,
+        defaults={"key": f"user-{user.pk}", "name": name, "email": user.email},
+    )
+    user.member = member
+    return member
