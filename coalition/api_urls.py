@@ -1,5 +1,34 @@
-"""REST API routes (/api/)."""
+"""REST API routes (/api/): the router's endpoints, the OpenAPI schema and its docs page."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from coalition import api
 
 app_name = "api"
 
-urlpatterns = []
+
+class Router(DefaultRouter):
+    """DefaultRouter whose API root also links the schema and the docs page."""
+
+    APIRootView = api.CoalitionAPIRootView
+    extra_root_links = {"schema": "schema", "docs": "docs"}
+
+    def get_api_root_view(self, api_urls=None):
+        list_name = self.routes[0].name
+        root = {
+            prefix: list_name.format(basename=basename) for prefix, _, basename in self.registry
+        }
+        return self.APIRootView.as_view(api_root_dict={**root, **self.extra_root_links})
+
+
+router = Router()
+router.register("movements", api.MovementViewSet, basename="movement")
+router.register("organizations", api.OrganizationViewSet, basename="organization")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "movements",
     "events",
     "coalition",
@@ -123,7 +126,9 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/me/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Mail (Django 6.1 mailers). Development prints mail to the console; production sends
 # through SMTP configured by DJANGO_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS.
@@ -159,9 +164,39 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# OpenAPI schema at /api/schema/, Swagger UI at /api/docs/ served from our own static files
+# (drf-spectacular-sidecar), never from a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Coalition API",
+    "DESCRIPTION": (
+        "Read-only access to the movement directory and where movements overlap. People are "
+        "never listed; people-counts below COALITION_MIN_DISCLOSED_COUNT are null except "
+        "for curators."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from swagger.io's online validator: the docs page makes no outside requests.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Name the enums after their models so the events' kinds and statuses do not collide.
+    "ENUM_NAME_OVERRIDES": {
+        "SectorEnum": "movements.models.Sector",
+        "MovementStatusEnum": "movements.models.MovementStatus",
+        "OrganizationKindEnum": "movements.models.OrganizationKind",
+        "ParticipationRoleEnum": "movements.models.ParticipationRole",
+    },
 }
 
 LOGGING = {
@@ -177,3 +212,20 @@ LOGGING = {
 COALITION_MIN_DISCLOSED_COUNT = int(os.environ.get("COALITION_MIN_DISCLOSED_COUNT", "5"))
 # Items per page on directory lists.
 COALITION_PAGE_SIZE = int(os.environ.get("COALITION_PAGE_SIZE", "20"))
+# Absolute links in mail and calendar files.
+COALITION_SITE_URL = os.environ.get("COALITION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Overlaps (coalition/overlaps.py documents each part): the look-back window for shared
+# members, and the weights of the score's components (normalised to sum to 1).
+COALITION_OVERLAP = {
+    "WINDOW_DAYS": int(os.environ.get("COALITION_OVERLAP_WINDOW_DAYS", str(3 * 365))),
+    "WEIGHTS": {
+        "members": 0.30,
+        "organizations": 0.20,
+        "themes": 0.20,
+        "tactics": 0.15,
+        "regions": 0.10,
+        "sector": 0.05,
+    },
+}
+# The map draws each movement's strongest overlaps only, so 300 movements stay readable.
+COALITION_MAP_EDGES_PER_NODE = int(os.environ.get("COALITION_MAP_EDGES_PER_NODE", "5"))

@@ -1,0 +1,113 @@
+"""The read-only REST API (/api/): movements, their overlaps, organizations.
+
+Views are thin: each ``get_queryset`` is one QuerySet chain, filtering is the directory's
+own FilterSets (``movements/filters.py``; a bad value answers 400 with the field errors),
+overlaps come from ``coalition.overlaps``. Every list, the overlaps included, is paginated
+with DRF's ``PageNumberPagination`` (``count``, ``next``, ``previous``, ``results``).
+"""
+
+import copy
+
+from django_filters import Filter
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.routers import APIRootView
+
+from coalition.overlaps import movement_overlaps
+from coalition.serializers import (
+    MovementSerializer,
+    OrganizationSerializer,
+    OverlapSerializer,
+)
+from movements.filters import MovementFilter, OrganizationFilter
+from movements.models import Movement, Organization
+
+
+def slug_parameter(filter_: Filter, description: str) -> Filter:
+    """A copy of ``filter_`` documented as a slug string: drf-spectacular cannot guess the
+    type of a filter that is not a model field (``region`` on movements, ``movement`` on
+    organizations)."""
+    schema = {"type": "string", "description": description}
+    return extend_schema_field(schema)(copy.deepcopy(filter_))
+
+
+class MovementAPIFilter(MovementFilter):
+    region = slug_parameter(
+        MovementFilter.base_filters["region"],
+        "Slug of a region; includes the regions directly inside it.",
+    )
+
+
+class OrganizationAPIFilter(OrganizationFilter):
+    region = slug_parameter(
+        OrganizationFilter.base_filters["region"],
+        "Slug of a region; includes the regions directly inside it.",
+    )
+    movement = slug_parameter(
+        OrganizationFilter.base_filters["movement"],
+        "Slug of a movement: organizations taking part in it now.",
+    )
+
+
+class CoalitionAPIRootView(APIRootView):
+    """Coalition's read-only API. Each list is paginated (`?page=N`, 50 a page) and takes
+    the same filters as the matching page of the site. The OpenAPI schema is at `schema`,
+    its interactive documentation at `docs`."""
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List movements",
+        description="Movements in the directory (archived ones left out), by name.",
+    ),
+    retrieve=extend_schema(summary="A movement"),
+)
+class MovementViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = MovementSerializer
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MovementAPIFilter
+
+    def get_queryset(self):
+        if self.action == "overlaps":
+            return Movement.objects.visible()
+        return Movement.objects.visible().with_counts().with_taxonomy()
+
+    @extend_schema(
+        summary="Where a movement meets others",
+        description=(
+            "Overlaps of this movement with every other movement it shares anything with, "
+            "best first (highest score, then the other movement's name). Paginated like "
+            "every list. `shared_members` is null when below the disclosure threshold, "
+            "except for curators."
+        ),
+        responses=OverlapSerializer(many=True),
+    )
+    @action(detail=True, filter_backends=[], serializer_class=OverlapSerializer)
+    def overlaps(self, request, slug=None):
+        movement = self.get_object()
+        page = self.paginate_queryset(movement_overlaps(movement))
+        serializer = self.get_serializer(page, many=True, context=self._overlap_context(movement))
+        return self.get_paginated_response(serializer.data)
+
+    def _overlap_context(self, movement):
+        return {**self.get_serializer_context(), "movement": movement}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List organizations",
+        description="Organizations in the directory (archived ones left out), by name.",
+    ),
+    retrieve=extend_schema(summary="An organization"),
+)
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganizationSerializer
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OrganizationAPIFilter
+
+    def get_queryset(self):
+        return Organization.objects.visible().with_counts().with_region().with_current_movements()

@@ -1,0 +1,5 @@
+"""Public event pages and organizer event management."""
+
+app_name = "events"
+
+urlpatterns = []
