@@ -101,7 +101,14 @@ class Overlap:
     score: float = 0.0
     ties: float = 0.0
     affinity: float = 0.0
-    reasons: list[str] = field(default_factory=list)
+    _reasons: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Plain sentences, built on first use (a whole network has many pairs)."""
+        if self._reasons is None:
+            self._reasons = _reasons(self)
+        return self._reasons
 
     @property
     def sectors_differ(self) -> bool:
@@ -251,7 +258,15 @@ def _compute(
                 if (overlap := pair(x, y)) and regions[parent_id] not in overlap.shared_regions:
                     overlap.shared_regions.append(regions[parent_id])
 
-    sizes = {pk: (people.get(pk, 0), len(organizations_of.get(pk, ()))) for pk in movements}
+    sizes = {
+        pk: (
+            people.get(pk, 0),
+            len(organizations_of.get(pk, ())),
+            len(movement.themes.all()),
+            len(movement.tactics.all()),
+        )
+        for pk, movement in movements.items()
+    }
     return [
         _score(overlap, sizes, exact_region, config)
         for overlap in pairs.values()
@@ -298,14 +313,16 @@ def _fraction_of_smaller(shared: int, size_a: int, size_b: int) -> float:
 
 def _score(overlap: Overlap, sizes: dict, exact_region: dict, config: OverlapConfig) -> Overlap:
     a, b = overlap.a, overlap.b
-    people_a, organizations_a = sizes.get(a.pk, (0, 0))
-    people_b, organizations_b = sizes.get(b.pk, (0, 0))
-    overlap.shared_organizations.sort(key=lambda o: o.name)
-    overlap.shared_themes.sort(key=lambda t: t.name)
-    overlap.shared_tactics.sort(key=lambda t: t.name)
-    overlap.shared_regions.sort(key=lambda r: r.name)
-    themes_a, themes_b = len(a.themes.all()), len(b.themes.all())
-    tactics_a, tactics_b = len(a.tactics.all()), len(b.tactics.all())
+    people_a, organizations_a, themes_a, tactics_a = sizes.get(a.pk) or _sizes_of(a)
+    people_b, organizations_b, themes_b, tactics_b = sizes.get(b.pk) or _sizes_of(b)
+    for shared in (
+        overlap.shared_organizations,
+        overlap.shared_themes,
+        overlap.shared_tactics,
+        overlap.shared_regions,
+    ):
+        if len(shared) > 1:
+            shared.sort(key=lambda item: item.name)
     if not overlap.shared_regions:
         regions = 0.0
     elif exact_region.get((a.pk, b.pk)) or exact_region.get((b.pk, a.pk)):
@@ -327,8 +344,12 @@ def _score(overlap: Overlap, sizes: dict, exact_region: dict, config: OverlapCon
     overlap.score = round(sum(weights[name] * value for name, value in components.items()), 4)
     overlap.ties = round(_weighted_mean(components, weights, TIES), 4)
     overlap.affinity = round(_weighted_mean(components, weights, AFFINITY), 4)
-    overlap.reasons = _reasons(overlap)
     return overlap
+
+
+def _sizes_of(movement: Movement) -> tuple[int, int, int, int]:
+    """Sizes for a movement that shares nothing (only ``pair_overlap`` needs this)."""
+    return (0, 0, len(movement.themes.all()), len(movement.tactics.all()))
 
 
 def _weighted_mean(components: dict, weights: dict, names: tuple[str, ...]) -> float:
