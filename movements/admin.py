@@ -228,7 +228,7 @@ class MovementAdmin(ArchivableAdmin):
     date_hierarchy = "started_on"
     inlines = [ParticipationInline]
     actions = ["archive", "unarchive"]
-    history_relations = ("participations", "engagements")
+    history_relations = ("participations", "engagements", "events")
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
@@ -281,7 +281,7 @@ class OrganizationAdmin(ArchivableAdmin):
     ordering = ["name"]
     inlines = [ParticipationInline]
     actions = ["merge", "archive", "unarchive"]
-    history_relations = ("participations", "memberships", "engagements")
+    history_relations = ("participations", "memberships", "engagements", "hosted_events")
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
@@ -441,7 +441,7 @@ class MemberAdmin(KeepsHistoryAdmin):
     ordering = ["name", "key"]
     date_hierarchy = "created_at"
     inlines = [MembershipInline, EngagementInline]
-    history_relations = ("memberships", "engagements")
+    history_relations = ("memberships", "engagements", "rsvps")
     instead = "end their memberships and engagements instead"
 
 

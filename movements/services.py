@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from movements.models import (
@@ -46,7 +46,8 @@ MEMBERSHIP_ROLE_RANK = {
 def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]) -> Organization:
     """Fold ``duplicates`` into ``keep`` and delete them.
 
-    Participations, memberships and engagements of the duplicates move to ``keep``; empty
+    Participations, memberships and engagements of the duplicates move to ``keep``, and so
+    do their plain many-to-many links from other apps (events they host); empty
     fields of ``keep`` are filled from the first duplicate that has them. Where ``keep``
     and a duplicate (or two duplicates) both have an *open* participation in the same
     movement, or an open membership of the same person, the rows are combined into one:
@@ -102,6 +103,10 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
         )
         for model in (Participation, Membership, Engagement):
             model.objects.filter(organization__in=duplicate_ids).update(organization=keep)
+        for through, own, other in _plain_m2m_tables():
+            _repoint_m2m_rows(
+                through, own=own, other=other, keep=keep, duplicate_ids=duplicate_ids
+            )
 
         filled = _fill_empty_fields(keep, originals)
         Organization.objects.filter(pk__in=duplicate_ids).delete()
@@ -136,6 +141,47 @@ def _combine_open_rows(
         survivor.save(update_fields=["since", "role"])
     if losers:
         rows.model.objects.filter(pk__in=losers).delete()
+
+
+def _plain_m2m_tables() -> list[tuple[type, str, str]]:
+    """``(through model, column to Organization, other column)`` for every plain
+    many-to-many table with an Organization on one side, found from the model's meta so
+    that this app need not know the apps that link to it (such as ``Event.hosts``).
+    Tables with an explicit through model (Participation) are merged by hand above."""
+    tables = []
+    for field in Organization._meta.get_fields(include_hidden=True):
+        if not field.many_to_many:
+            continue
+        if isinstance(field, models.ManyToManyField):  # declared on Organization
+            m2m, own_name, other_name = field, "m2m_field_name", "m2m_reverse_field_name"
+        else:  # the reverse side of a ManyToManyField pointing at Organization
+            m2m, own_name, other_name = field.field, "m2m_reverse_field_name", "m2m_field_name"
+        through = m2m.remote_field.through
+        if through._meta.auto_created and m2m.remote_field.model is not m2m.model:
+            tables.append((through, getattr(m2m, own_name)(), getattr(m2m, other_name)()))
+    return tables
+
+
+def _repoint_m2m_rows(
+    through, *, own: str, other: str, keep: Organization, duplicate_ids: list[int]
+) -> None:
+    """Move the duplicates' links in ``through`` to ``keep``; a link ``keep`` (or an
+    earlier duplicate) already has is dropped instead of doubled."""
+    other_column = through._meta.get_field(other).attname
+    linked = set(through.objects.filter(**{own: keep}).values_list(other_column, flat=True))
+    drop, move = [], []
+    for pk, target in (
+        through.objects.filter(**{f"{own}__in": duplicate_ids})
+        .order_by("pk")
+        .values_list("pk", other_column)
+    ):
+        if target in linked:
+            drop.append(pk)
+        else:
+            linked.add(target)
+            move.append(pk)
+    through.objects.filter(pk__in=drop).delete()
+    through.objects.filter(pk__in=move).update(**{own: keep})
 
 
 def _fill_empty_fields(keep: Organization, duplicates: list[Organization]) -> list[str]:

@@ -254,3 +254,29 @@ def test_organization_archive_and_unarchive():
     organization.refresh_from_db()
     assert organization.archived_at is None
     assert organization.active is True
+
+
+def test_organization_merge_moves_hosted_events_to_the_kept_organization():
+    # Imported here: this file was written before events existed (append-only).
+    from tests.factories import EventFactory
+
+    keep, first, second = (OrganizationFactory() for _ in range(3))
+    shared = EventFactory(hosts=[keep, first])
+    only_first = EventFactory(hosts=[first])
+    both_duplicates = EventFactory(hosts=[first, second])
+    elsewhere = OrganizationFactory()
+    untouched = EventFactory(hosts=[elsewhere])
+
+    organization_merge(keep=keep, duplicates=[first, second])
+
+    hosts = {
+        event.slug: list(event.hosts.values_list("pk", flat=True))
+        for event in (shared, only_first, both_duplicates, untouched)
+    }
+    assert hosts == {
+        shared.slug: [keep.pk],
+        only_first.slug: [keep.pk],
+        both_duplicates.slug: [keep.pk],
+        untouched.slug: [elsewhere.pk],
+    }
+    assert list(keep.hosted_events.order_by("pk")) == [shared, only_first, both_duplicates]

@@ -1,0 +1,94 @@
+"""The mails events send: composed here, sent by ``events/services.py`` after commit.
+
+Bodies are plain-text templates in ``templates/events/email/``. Each ``*_message``
+function returns an ``EmailMessage`` for one RSVP, or ``None`` when the person has no
+address. A private event's address is only ever written into mails to people going.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from events.ical import event_calendar, event_location
+from events.models import RSVP, Event, RSVPStatus
+
+FIELD_LABELS = {
+    "starts_at": "start time",
+    "ends_at": "end time",
+    "venue": "venue",
+    "address": "address",
+    "online_link": "online link",
+}
+
+
+def site_url(path: str = "") -> str:
+    """Absolute URL for ``path`` on this site (``settings.COALITION_SITE_URL``)."""
+    base = getattr(settings, "COALITION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{path}"
+
+
+def event_url(event: Event) -> str:
+    return site_url(event.get_absolute_url())
+
+
+def send(messages: list[EmailMessage]) -> int:
+    """Send ``messages`` over one connection of the default mailer; returns how many
+    went out."""
+    with mailers.default as connection:
+        return connection.send_messages(messages) or 0
+
+
+def promoted_message(rsvp: RSVP) -> EmailMessage | None:
+    """To someone moved from the waitlist to going."""
+    return _message(rsvp, "promoted", f"You're in: {rsvp.event.title}")
+
+
+def event_cancelled_message(rsvp: RSVP, *, reason: str = "") -> EmailMessage | None:
+    """To someone going or waitlisted, when the event is cancelled."""
+    return _message(rsvp, "cancelled", f"Cancelled: {rsvp.event.title}", reason=reason)
+
+
+def event_updated_message(rsvp: RSVP, *, changed_fields: list[str]) -> EmailMessage | None:
+    """To someone going, when the event's time or place changed."""
+    changes = [FIELD_LABELS.get(field, field.replace("_", " ")) for field in changed_fields]
+    return _message(rsvp, "updated", f"Changed: {rsvp.event.title}", changes=changes)
+
+
+def reminder_message(rsvp: RSVP) -> EmailMessage | None:
+    """To someone going, about a day before; the event's .ics is attached."""
+    event = rsvp.event
+    day = timezone.localtime(event.starts_at).strftime("%a %-d %b")
+    message = _message(rsvp, "reminder", f"Reminder: {event.title}, {day}")
+    if message is not None:
+        message.attach(
+            f"{event.slug}.ics",
+            event_calendar(event, url=event_url(event), show_address=True),
+            "text/calendar",
+        )
+    return message
+
+
+def _message(rsvp: RSVP, template: str, subject: str, **context) -> EmailMessage | None:
+    member, event = rsvp.member, rsvp.event
+    if not member.email:
+        return None
+    going = rsvp.status == RSVPStatus.GOING
+    body = render_to_string(
+        f"events/email/{template}.txt",
+        {
+            "rsvp": rsvp,
+            "member": member,
+            "event": event,
+            "going": going,
+            "location": event_location(event, show_address=going or None),
+            "event_url": event_url(event),
+            "site_url": site_url("/"),
+            **context,
+        },
+    )
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[member.email],
+    )

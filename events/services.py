@@ -1,0 +1,480 @@
+"""Writes on events and RSVPs: capacity, waitlist, check-in and the mail they cause.
+
+Every function takes keyword-only arguments, owns its ``transaction.atomic`` and returns the
+object it changed. Views, API views, admin actions and management commands all call these.
+
+Capacity is guarded the pretix way: each RSVP write first locks the event row
+(``select_for_update``), and only then counts the places taken, so on PostgreSQL two
+simultaneous RSVPs to the last place queue up behind each other instead of both getting
+it. Mail goes out in ``transaction.on_commit``, so nobody is told about a change that was
+rolled back.
+"""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.text import slugify
+
+from events import mail
+from events.models import RSVP, Event, EventStatus, Proposal, ProposalStatus, RSVPStatus
+from movements.models import (
+    Engagement,
+    EngagementRole,
+    EngagementSource,
+    Member,
+    Movement,
+    Organization,
+    ongoing_on,
+)
+
+logger = logging.getLogger(__name__)
+
+# Paths under /events/ that an event slug must never shadow.
+RESERVED_EVENT_SLUGS = frozenset({"new", "feed"})
+
+# The model's ``rsvp_guests_bounded`` constraint.
+MAX_GUESTS = 20
+
+# Changes to these fields are worth a mail to the people going.
+NOTIFY_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_link")
+
+# How long before an event its reminder goes out.
+REMINDER_WINDOW = datetime.timedelta(hours=24)
+
+
+class RSVPError(Exception):
+    """The RSVP cannot be made or changed as asked; nothing was changed."""
+
+
+class RSVPClosed(RSVPError):
+    """The event takes no RSVP changes: not published, cancelled, or already started."""
+
+
+class RSVPNotAllowed(RSVPError):
+    """The request itself is not acceptable (too many guests, wrong movement, …)."""
+
+
+class EventError(Exception):
+    """The event cannot change as asked; nothing was changed."""
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _lock_event(event: Event) -> Event:
+    """Lock the event row for the rest of the transaction and return it fresh."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _places_taken(event: Event) -> int:
+    """People going, guests included."""
+    taken = RSVP.objects.filter(event=event, status=RSVPStatus.GOING).aggregate(
+        n=Sum(F("guests") + 1)
+    )["n"]
+    return taken or 0
+
+
+def _fits(event: Event, *, taken: int, places: int) -> bool:
+    return event.capacity is None or taken + places <= event.capacity
+
+
+def _closed_reason(event: Event, now: datetime.datetime) -> str:
+    """Why ``event`` takes no RSVPs right now, or "" when it does."""
+    if event.status == EventStatus.CANCELLED:
+        return f"“{event.title}” has been cancelled."
+    if event.status != EventStatus.PUBLISHED:
+        return f"“{event.title}” is not published yet."
+    if event.starts_at <= now:
+        return f"“{event.title}” has already started; RSVPs are closed."
+    return ""
+
+
+def _check_open(event: Event) -> None:
+    reason = _closed_reason(event, timezone.now())
+    if reason:
+        raise RSVPClosed(reason)
+
+
+def _check_guests(guests: int) -> None:
+    if not isinstance(guests, int) or isinstance(guests, bool) or not 0 <= guests <= MAX_GUESTS:
+        raise RSVPNotAllowed(f"Guests must be a whole number from 0 to {MAX_GUESTS}.")
+
+
+def _movement_for(*, event: Event, member: Member, movement: Movement | None) -> Movement | None:
+    """The movement ``member`` comes through: ``movement`` if given (it must be one of the
+    event's), else the movement of their most recent ongoing engagement among the event's
+    movements, else None."""
+    if movement is not None:
+        if not event.movements.filter(pk=movement.pk).exists():
+            raise RSVPNotAllowed(f"“{movement}” is not one of the movements of “{event.title}”.")
+        return movement
+    engagement = (
+        Engagement.objects.filter(member=member, movement__in=event.movements.all())
+        .filter(ongoing_on(timezone.localdate()))
+        .select_related("movement")
+        .order_by(F("since").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    return engagement.movement if engagement else None
+
+
+def _promote_waitlisted(event: Event) -> list[RSVP]:
+    """Fill free places from the waitlist, in queue order (``created_at``, then ``pk``).
+
+    Each waitlisted RSVP that fits in the places left is promoted; one that does not fit
+    (too many guests) keeps its place in the queue and the next one is tried, so a free
+    place never stays empty while someone who fits is waiting. The caller holds the event
+    lock. Each promoted person is mailed after commit."""
+    if _closed_reason(event, timezone.now()):
+        return []
+    taken = _places_taken(event)
+    promoted = []
+    for rsvp in RSVP.objects.filter(event=event).waitlisted().in_queue_order():
+        if event.capacity is not None and taken >= event.capacity:
+            break
+        if _fits(event, taken=taken, places=rsvp.places):
+            rsvp.status = RSVPStatus.GOING
+            rsvp.save(update_fields=["status", "updated_at"])
+            taken += rsvp.places
+            promoted.append(rsvp)
+    _mail_on_commit([mail.promoted_message(rsvp) for rsvp in promoted])
+    return promoted
+
+
+def _mail_on_commit(messages: list) -> None:
+    """Send ``messages`` (``None`` entries are people without an address) after commit.
+    A failing mail server is logged, never undoes the committed change."""
+    messages = [message for message in messages if message is not None]
+    if messages:
+        transaction.on_commit(lambda: mail.send(messages), robust=True)
+
+
+# --- RSVPs ---------------------------------------------------------------------------------
+
+
+def rsvp_create(
+    *, event: Event, member: Member, guests: int = 0, movement: Movement | None = None
+) -> RSVP:
+    """RSVP ``member`` (and ``guests`` people coming along) to ``event``.
+
+    Going when ``1 + guests`` places are free (no capacity means no limit), waitlisted
+    otherwise. Raises ``RSVPClosed`` when the event is not published, cancelled or has
+    started, ``RSVPNotAllowed`` for a bad guest count or a movement that is not the event's.
+
+    Submitting twice is harmless: an existing going or waitlisted RSVP is returned as it
+    is. Only a different guest count changes it: a waitlisted RSVP simply takes the new
+    count; a going one takes it when the extra places are free (raising
+    ``RSVPNotAllowed`` and changing nothing when they are not), and places it frees go
+    to the waitlist. A cancelled RSVP is made again from scratch, at the back of the queue.
+    """
+    _check_guests(guests)
+    with transaction.atomic():
+        event = _lock_event(event)
+        _check_open(event)
+        rsvp = RSVP.objects.filter(event=event, member=member).first()
+        if rsvp is not None and rsvp.status != RSVPStatus.CANCELLED:
+            if rsvp.guests != guests:
+                _change_guests(event=event, rsvp=rsvp, guests=guests)
+            return rsvp
+
+        movement = _movement_for(event=event, member=member, movement=movement)
+        places = 1 + guests
+        status = (
+            RSVPStatus.GOING
+            if _fits(event, taken=_places_taken(event), places=places)
+            else RSVPStatus.WAITLISTED
+        )
+        if rsvp is None:
+            return RSVP.objects.create(
+                event=event,
+                member=member,
+                status=status,
+                guests=guests,
+                movement=movement,
+                created_at=timezone.now(),
+            )
+        rsvp.status = status
+        rsvp.guests = guests
+        rsvp.movement = movement
+        rsvp.created_at = timezone.now()
+        rsvp.checked_in_at = None
+        rsvp.reminded_at = None
+        rsvp.save(
+            update_fields=[
+                "status",
+                "guests",
+                "movement",
+                "created_at",
+                "checked_in_at",
+                "reminded_at",
+                "updated_at",
+            ]
+        )
+        return rsvp
+
+
+def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
+    """Change the guest count of an active RSVP; the caller holds the event lock."""
+    if rsvp.status == RSVPStatus.GOING:
+        taken_by_others = _places_taken(event) - rsvp.places
+        if not _fits(event, taken=taken_by_others, places=1 + guests):
+            left = event.capacity - taken_by_others - 1
+            raise RSVPNotAllowed(
+                f"There is room for {max(left, 0)} guest{'' if left == 1 else 's'} with you "
+                f"at “{event.title}”, not {guests}; your RSVP is unchanged."
+            )
+    freed = rsvp.status == RSVPStatus.GOING and guests < rsvp.guests
+    rsvp.guests = guests
+    rsvp.save(update_fields=["guests", "updated_at"])
+    if freed:
+        _promote_waitlisted(event)
+
+
+def rsvp_cancel(*, rsvp: RSVP) -> RSVP:
+    """Cancel ``rsvp`` (for a waitlisted one: leave the waitlist).
+
+    When it was going, the places it frees go to the earliest waitlisted RSVPs that fit,
+    and each of them is mailed. Cancelling twice is harmless. Raises ``RSVPClosed`` once
+    the event has started: the attendance record is then fixed."""
+    with transaction.atomic():
+        event = _lock_event(rsvp.event)
+        rsvp = RSVP.objects.select_for_update().get(pk=rsvp.pk)
+        if rsvp.status == RSVPStatus.CANCELLED:
+            return rsvp
+        if event.starts_at <= timezone.now():
+            raise RSVPClosed(f"“{event.title}” has already started; RSVPs can no longer change.")
+        was_going = rsvp.status == RSVPStatus.GOING
+        rsvp.status = RSVPStatus.CANCELLED
+        rsvp.save(update_fields=["status", "updated_at"])
+        if was_going:
+            _promote_waitlisted(event)
+    return rsvp
+
+
+def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
+    """Record that a going person came: set ``checked_in_at`` and add an engagement
+    (source: event attendance, on the event's date) in each of the event's movements
+    that they have no such engagement in yet. Checking in twice changes nothing. Raises
+    ``RSVPNotAllowed`` for an RSVP that is not going and ``RSVPClosed`` for a cancelled
+    event. ``by`` (the user checking people in) is logged."""
+    with transaction.atomic():
+        event = _lock_event(rsvp.event)
+        rsvp = RSVP.objects.select_for_update().select_related("member").get(pk=rsvp.pk)
+        if rsvp.checked_in_at is not None:
+            return rsvp
+        if event.status == EventStatus.CANCELLED:
+            raise RSVPClosed(f"“{event.title}” has been cancelled.")
+        if rsvp.status != RSVPStatus.GOING:
+            raise RSVPNotAllowed(
+                f"{rsvp.member} is {rsvp.get_status_display().lower()}, not going: "
+                "only people going can be checked in."
+            )
+        rsvp.checked_in_at = timezone.now()
+        rsvp.save(update_fields=["checked_in_at", "updated_at"])
+
+        day = timezone.localdate(event.starts_at)
+        already = set(
+            Engagement.objects.filter(
+                member=rsvp.member_id, source=EngagementSource.EVENT, since=day
+            ).values_list("movement", flat=True)
+        )
+        Engagement.objects.bulk_create(
+            Engagement(
+                member_id=rsvp.member_id,
+                movement=movement,
+                organization=None,
+                role=EngagementRole.PARTICIPANT,
+                since=day,
+                until=day,
+                source=EngagementSource.EVENT,
+            )
+            for movement in event.movements.order_by("pk")
+            if movement.pk not in already
+        )
+    logger.info("Checked in RSVP %s (event %s) by %s", rsvp.pk, event.pk, by)
+    return rsvp
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def event_publish(*, event: Event) -> Event:
+    """Open a draft event for RSVPs. Publishing twice is harmless; a cancelled event
+    cannot be published again (raises ``EventError``)."""
+    with transaction.atomic():
+        locked = _lock_event(event)
+        if locked.status == EventStatus.CANCELLED:
+            raise EventError(f"“{locked.title}” was cancelled and cannot be published again.")
+        if locked.status != EventStatus.PUBLISHED:
+            locked.status = EventStatus.PUBLISHED
+            locked.save(update_fields=["status", "updated_at"])
+    event.status, event.updated_at = locked.status, locked.updated_at
+    return event
+
+
+def event_cancel(*, event: Event, reason: str = "") -> Event:
+    """Cancel ``event`` and mail everyone going or waitlisted (with ``reason``, if
+    given). Their RSVPs stay as they were, as a record. Cancelling twice sends no mail."""
+    with transaction.atomic():
+        locked = _lock_event(event)
+        if locked.status != EventStatus.CANCELLED:
+            locked.status = EventStatus.CANCELLED
+            locked.save(update_fields=["status", "updated_at"])
+            rsvps = (
+                RSVP.objects.filter(event=locked)
+                .active()
+                .select_related("member", "event")
+                .in_queue_order()
+            )
+            _mail_on_commit(
+                [mail.event_cancelled_message(rsvp, reason=reason.strip()) for rsvp in rsvps]
+            )
+    event.status, event.updated_at = locked.status, locked.updated_at
+    return event
+
+
+def event_update_notify(*, event: Event, changed_fields: list[str]) -> Event:
+    """After an organizer saved ``event``: tell the people going what changed.
+
+    Mails go out only for a published event whose time or place changed
+    (``NOTIFY_FIELDS``); a changed start time also clears ``reminded_at`` so the reminder
+    is sent again for the new time. A changed capacity fills new places from the
+    waitlist (each promoted person is mailed)."""
+    changed = [field for field in NOTIFY_FIELDS if field in changed_fields]
+    with transaction.atomic():
+        locked = _lock_event(event)
+        if locked.status != EventStatus.PUBLISHED:
+            return event
+        if "starts_at" in changed:
+            RSVP.objects.filter(event=locked, reminded_at__isnull=False).update(reminded_at=None)
+        if changed and locked.ends_at > timezone.now():
+            going = (
+                RSVP.objects.filter(event=locked)
+                .going()
+                .select_related("member", "event")
+                .in_queue_order()
+            )
+            _mail_on_commit(
+                [mail.event_updated_message(rsvp, changed_fields=changed) for rsvp in going]
+            )
+        if "capacity" in changed_fields:
+            _promote_waitlisted(locked)
+    return event
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def send_due_reminders(
+    *, now: datetime.datetime | None = None, window: datetime.timedelta = REMINDER_WINDOW
+) -> int:
+    """Mail each going person of a published event starting within ``window`` (24 hours)
+    a reminder with the event's .ics attached, once. Returns how many were sent.
+
+    The RSVPs are locked with ``SKIP LOCKED`` and marked ``reminded_at`` in the same
+    transaction, so two runs at the same moment (cron every few minutes) never pick the
+    same RSVP; the mails leave after commit. Safe to run as often as you like."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            RSVP.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status=RSVPStatus.GOING,
+                reminded_at__isnull=True,
+                event__status=EventStatus.PUBLISHED,
+                event__starts_at__gt=now,
+                event__starts_at__lte=now + window,
+            )
+            .exclude(member__email="")
+            .select_related("event", "member")
+            .order_by("event__starts_at", "created_at", "pk")
+        )
+        if not due:
+            return 0
+        RSVP.objects.filter(pk__in=[rsvp.pk for rsvp in due]).update(
+            reminded_at=now, updated_at=timezone.now()
+        )
+        _mail_on_commit([mail.reminder_message(rsvp) for rsvp in due])
+    return len(due)
+
+
+def unique_event_slug(title: str) -> str:
+    """A slug for a new event from its title, unique among events and never reserved."""
+    base = slugify(title)[:90].strip("-") or "event"
+    taken = (
+        set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        | RESERVED_EVENT_SLUGS
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+class ProposalError(Exception):
+    """The proposal cannot be accepted or dismissed as asked; nothing was changed."""
+
+
+# A draft made from a proposal starts three weeks out, in the early evening, for three
+# hours; the organizer sets the real time on the event form they land on.
+PROPOSAL_DRAFT_LEAD = datetime.timedelta(weeks=3)
+PROPOSAL_DRAFT_START = datetime.time(18, 0)
+PROPOSAL_DRAFT_LENGTH = datetime.timedelta(hours=3)
+
+
+def proposal_accept(*, proposal: Proposal, user, hosts: list[Organization]) -> Event:
+    """Turn a proposal into a draft Event, pre-filled and linked back, exactly once.
+
+    ``hosts`` are the organizations that will host (the caller checks that ``user`` may
+    host for them). Accepting an accepted proposal returns its event; a dismissed one
+    cannot be accepted."""
+    if not hosts:
+        raise ProposalError("Choose at least one organization to host the event.")
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status == ProposalStatus.ACCEPTED:
+            existing = proposal.events.order_by("pk").first()
+            if existing is not None:
+                return existing
+        if proposal.status == ProposalStatus.DISMISSED:
+            raise ProposalError("This proposal was dismissed and cannot be accepted.")
+        day = timezone.localdate() + PROPOSAL_DRAFT_LEAD
+        starts_at = timezone.make_aware(datetime.datetime.combine(day, PROPOSAL_DRAFT_START))
+        event = Event.objects.create(
+            title=proposal.title[:200],
+            slug=unique_event_slug(proposal.title),
+            kind=proposal.kind,
+            description=proposal.agenda,
+            starts_at=starts_at,
+            ends_at=starts_at + PROPOSAL_DRAFT_LENGTH,
+            region=proposal.region,
+            status=EventStatus.DRAFT,
+            proposal=proposal,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        event.movements.set(proposal.movements.all())
+        event.hosts.set(hosts)
+        proposal.status = ProposalStatus.ACCEPTED
+        proposal.decided_by = user
+        proposal.decided_at = timezone.now()
+        proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    return event
+
+
+def proposal_dismiss(*, proposal: Proposal, user, reason: str = "") -> Proposal:
+    """Dismiss a proposal for good: refreshes leave it dismissed."""
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status == ProposalStatus.ACCEPTED:
+            raise ProposalError("This proposal was accepted; cancel its event instead.")
+        if proposal.status == ProposalStatus.OPEN:
+            proposal.status = ProposalStatus.DISMISSED
+            proposal.dismissed_reason = reason.strip()
+            proposal.decided_by = user
+            proposal.decided_at = timezone.now()
+            proposal.save(update_fields=["status", "dismissed_reason", "decided_by", "decided_at"])
+    return proposal

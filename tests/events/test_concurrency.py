@@ -1,0 +1,112 @@
+"""What only PostgreSQL can show: row locks under simultaneous requests.
+
+Real threads, each with its own database connection, released together by a barrier.
+On SQLite these tests are skipped (it has no row locks to test)."""
+
+import datetime
+import threading
+from collections import Counter
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+from django.utils import timezone
+
+from events.models import RSVP, RSVPStatus
+from events.services import rsvp_cancel, rsvp_create, send_due_reminders
+from tests.factories import EventFactory, MemberFactory, RSVPFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            f"needs PostgreSQL row locks; this run uses {connection.vendor} "
+            "(set DATABASE_URL=postgres://… to run it)"
+        )
+
+
+def run_at_once(calls: list) -> tuple[list, list[BaseException]]:
+    """Run each zero-argument callable in its own thread, all released at the same
+    moment; return their results (in call order) and any exceptions raised."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+    errors = []
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=worker, args=(index, call)) for index, call in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results, errors
+
+
+def test_fifty_simultaneous_rsvps_fill_ten_places_exactly_and_promote_in_order():
+    event = EventFactory(capacity=10)
+    members = MemberFactory.create_batch(50)
+
+    _, errors = run_at_once(
+        [lambda member=member: rsvp_create(event=event, member=member) for member in members]
+    )
+
+    assert errors == []
+    rsvps = RSVP.objects.filter(event=event)
+    assert Counter(rsvps.values_list("status", flat=True)) == {
+        RSVPStatus.GOING: 10,
+        RSVPStatus.WAITLISTED: 40,
+    }
+    going = list(rsvps.going().in_queue_order())
+    waitlisted = list(rsvps.waitlisted().in_queue_order())
+    # Places went to whoever got the lock first: nobody going joined after anyone waiting.
+    assert max(rsvp.created_at for rsvp in going) <= min(rsvp.created_at for rsvp in waitlisted)
+
+    _, errors = run_at_once([lambda rsvp=rsvp: rsvp_cancel(rsvp=rsvp) for rsvp in going[:3]])
+
+    assert errors == []
+    assert rsvps.going().count() == 10
+    assert rsvps.waitlisted().count() == 37
+    promoted = set(
+        rsvps.going().exclude(pk__in=[r.pk for r in going]).values_list("pk", flat=True)
+    )
+    assert promoted == {rsvp.pk for rsvp in waitlisted[:3]}
+
+
+def test_simultaneous_double_submissions_make_one_rsvp():
+    event = EventFactory(capacity=10)
+    member = MemberFactory()
+
+    results, errors = run_at_once([lambda: rsvp_create(event=event, member=member)] * 10)
+
+    assert errors == []
+    assert RSVP.objects.filter(event=event).count() == 1
+    assert {rsvp.pk for rsvp in results} == {RSVP.objects.get(event=event).pk}
+    assert RSVP.objects.get(event=event).status == RSVPStatus.GOING
+
+
+def test_simultaneous_reminder_runs_remind_each_person_once():
+    starts = timezone.now() + datetime.timedelta(hours=3)
+    event = EventFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    RSVPFactory.create_batch(20, event=event, status=RSVPStatus.GOING)
+    mail.outbox = []
+
+    results, errors = run_at_once([send_due_reminders] * 4)
+
+    assert errors == []
+    assert sum(results) == 20
+    assert len(mail.outbox) == 20
+    assert len({message.to[0] for message in mail.outbox}) == 20
+    assert RSVP.objects.filter(reminded_at__isnull=True).count() == 0

@@ -1,0 +1,588 @@
+import datetime
+import zoneinfo
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from events.models import RSVP, Event, RSVPStatus
+from events.services import (
+    EventError,
+    RSVPClosed,
+    RSVPNotAllowed,
+    event_cancel,
+    event_publish,
+    event_update_notify,
+    rsvp_cancel,
+    rsvp_check_in,
+    rsvp_create,
+)
+from movements.models import Engagement, EngagementRole, EngagementSource
+from tests.factories import (
+    EngagementFactory,
+    EventFactory,
+    MemberFactory,
+    MovementFactory,
+    RSVPFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+GOING, WAITLISTED, CANCELLED = RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.CANCELLED
+
+
+def statuses(event: Event) -> list[tuple[str, str, int]]:
+    """(member key, status, guests) of every RSVP, in queue order."""
+    return list(
+        RSVP.objects.filter(event=event)
+        .in_queue_order()
+        .values_list("member__key", "status", "guests")
+    )
+
+
+def fill(event: Event, count: int) -> list[RSVP]:
+    return [rsvp_create(event=event, member=MemberFactory()) for _ in range(count)]
+
+
+# --- rsvp_create ---------------------------------------------------------------------------
+
+
+def test_rsvp_create_is_going_when_it_fits():
+    event = EventFactory(capacity=2)
+    member = MemberFactory(key="m-a")
+
+    rsvp = rsvp_create(event=event, member=member)
+
+    assert rsvp.status == GOING
+    assert statuses(event) == [("m-a", GOING, 0)]
+
+
+def test_rsvp_create_is_waitlisted_when_full():
+    event = EventFactory(capacity=2)
+    fill(event, 2)
+
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+
+    assert rsvp.status == WAITLISTED
+    assert RSVP.objects.filter(event=event).going().count() == 2
+
+
+def test_rsvp_create_counts_guests_against_capacity():
+    event = EventFactory(capacity=4)
+    first = rsvp_create(event=event, member=MemberFactory(), guests=2)
+
+    second = rsvp_create(event=event, member=MemberFactory(), guests=1)
+    third = rsvp_create(event=event, member=MemberFactory(), guests=0)
+
+    assert (first.status, second.status, third.status) == (GOING, WAITLISTED, GOING)
+    assert Event.objects.with_going_count().get(pk=event.pk).going_count == 4
+
+
+def test_rsvp_create_fills_the_last_place_exactly():
+    event = EventFactory(capacity=3)
+
+    rsvp = rsvp_create(event=event, member=MemberFactory(), guests=2)
+
+    assert rsvp.status == GOING
+
+
+def test_rsvp_create_without_capacity_is_always_going():
+    event = EventFactory(capacity=None)
+
+    rsvps = [rsvp_create(event=event, member=MemberFactory(), guests=20) for _ in range(30)]
+
+    assert {rsvp.status for rsvp in rsvps} == {GOING}
+
+
+def test_rsvp_create_twice_returns_the_same_rsvp_unchanged():
+    event = EventFactory(capacity=5)
+    member = MemberFactory()
+    first = rsvp_create(event=event, member=member, guests=1)
+
+    second = rsvp_create(event=event, member=member, guests=1)
+
+    assert second.pk == first.pk
+    assert second.created_at == first.created_at
+    assert RSVP.objects.filter(event=event).count() == 1
+
+
+def test_rsvp_create_twice_keeps_a_waitlisted_rsvp_in_its_place():
+    event = EventFactory(capacity=1)
+    fill(event, 1)
+    member = MemberFactory()
+    first = rsvp_create(event=event, member=member)
+
+    second = rsvp_create(event=event, member=member)
+
+    assert (second.pk, second.status, second.created_at) == (
+        first.pk,
+        WAITLISTED,
+        first.created_at,
+    )
+
+
+def test_rsvp_create_again_with_more_guests_that_fit_updates_them():
+    event = EventFactory(capacity=5)
+    member = MemberFactory()
+    rsvp_create(event=event, member=member, guests=1)
+
+    rsvp = rsvp_create(event=event, member=member, guests=4)
+
+    assert (rsvp.status, rsvp.guests) == (GOING, 4)
+
+
+def test_rsvp_create_again_with_more_guests_than_fit_is_refused_and_changes_nothing():
+    event = EventFactory(capacity=5)
+    fill(event, 3)
+    member = MemberFactory()
+    rsvp_create(event=event, member=member, guests=0)
+
+    with pytest.raises(RSVPNotAllowed, match="room for 1 guest with you"):
+        rsvp_create(event=event, member=member, guests=2)
+
+    assert RSVP.objects.get(event=event, member=member).guests == 0
+
+
+def test_rsvp_create_again_with_fewer_guests_promotes_the_waitlist(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=3)
+    member = MemberFactory()
+    rsvp_create(event=event, member=member, guests=2)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-wait"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_create(event=event, member=member, guests=0)
+
+    waiting.refresh_from_db()
+    assert waiting.status == GOING
+    assert [message.to for message in mail.outbox] == [["m-wait@people.example.org"]]
+
+
+def test_rsvp_create_after_cancelling_goes_to_the_back_of_the_queue():
+    event = EventFactory(capacity=1)
+    fill(event, 1)
+    member = MemberFactory(key="m-back")
+    rsvp = rsvp_create(event=event, member=member)
+    later = rsvp_create(event=event, member=MemberFactory(key="m-later"))
+    rsvp_cancel(rsvp=rsvp)
+
+    again = rsvp_create(event=event, member=member)
+
+    assert again.pk == rsvp.pk
+    assert again.status == WAITLISTED
+    assert again.created_at > later.created_at
+    assert [key for key, *_ in statuses(event)][1:] == ["m-later", "m-back"]
+
+
+def test_rsvp_create_after_cancelling_is_going_when_a_place_is_free():
+    event = EventFactory(capacity=2)
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    rsvp_cancel(rsvp=rsvp)
+
+    again = rsvp_create(event=event, member=rsvp.member, guests=1)
+
+    assert (again.pk, again.status, again.guests) == (rsvp.pk, GOING, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"status": "draft"}, "is not published yet"),
+        ({"status": "cancelled"}, "has been cancelled"),
+        ({"starts_at": timezone.now() - datetime.timedelta(minutes=1)}, "has already started"),
+    ],
+    ids=["draft", "cancelled", "started"],
+)
+def test_rsvp_create_is_refused_when_the_event_is_closed(changes, message):
+    event = EventFactory()
+    Event.objects.filter(pk=event.pk).update(**changes)
+
+    with pytest.raises(RSVPClosed, match=message):
+        rsvp_create(event=event, member=MemberFactory())
+
+    assert RSVP.objects.count() == 0
+
+
+@pytest.mark.parametrize("guests", [-1, 21])
+def test_rsvp_create_refuses_a_bad_guest_count(guests):
+    event = EventFactory()
+
+    with pytest.raises(RSVPNotAllowed, match="from 0 to 20"):
+        rsvp_create(event=event, member=MemberFactory(), guests=guests)
+
+    assert RSVP.objects.count() == 0
+
+
+def test_rsvp_create_records_the_given_movement():
+    first, second = MovementFactory(), MovementFactory()
+    event = EventFactory(movements=[first, second])
+
+    rsvp = rsvp_create(event=event, member=MemberFactory(), movement=second)
+
+    assert rsvp.movement == second
+
+
+def test_rsvp_create_refuses_a_movement_that_is_not_the_events():
+    event = EventFactory()
+    other = MovementFactory(name="Elsewhere")
+
+    with pytest.raises(RSVPNotAllowed, match="“Elsewhere” is not one of the movements"):
+        rsvp_create(event=event, member=MemberFactory(), movement=other)
+
+    assert RSVP.objects.count() == 0
+
+
+def test_rsvp_create_picks_the_movement_of_the_most_recent_ongoing_engagement():
+    older, newer, ended, elsewhere = (MovementFactory() for _ in range(4))
+    event = EventFactory(movements=[older, newer, ended])
+    member = MemberFactory()
+    EngagementFactory(member=member, movement=older, since=datetime.date(2015, 1, 1))
+    EngagementFactory(member=member, movement=newer, since=datetime.date(2020, 1, 1))
+    EngagementFactory(
+        member=member,
+        movement=ended,
+        since=datetime.date(2023, 1, 1),
+        until=datetime.date(2023, 6, 1),
+    )
+    EngagementFactory(member=member, movement=elsewhere, since=datetime.date(2024, 1, 1))
+
+    rsvp = rsvp_create(event=event, member=member)
+
+    assert rsvp.movement == newer
+
+
+def test_rsvp_create_without_engagement_in_the_events_movements_records_no_movement():
+    event = EventFactory()
+    member = MemberFactory()
+    EngagementFactory(member=member)
+
+    rsvp = rsvp_create(event=event, member=member)
+
+    assert rsvp.movement is None
+
+
+# --- rsvp_cancel ---------------------------------------------------------------------------
+
+
+def test_rsvp_cancel_of_a_going_rsvp_promotes_the_earliest_waitlisted_and_mails_them(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=1, title="Soup and solidarity")
+    going = rsvp_create(event=event, member=MemberFactory())
+    rsvp_create(event=event, member=MemberFactory(key="m-first"))
+    rsvp_create(event=event, member=MemberFactory(key="m-second"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = rsvp_cancel(rsvp=going)
+
+    assert cancelled.status == CANCELLED
+    assert statuses(event)[1:] == [("m-first", GOING, 0), ("m-second", WAITLISTED, 0)]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["m-first@people.example.org"]
+    assert mail.outbox[0].subject == "You're in: Soup and solidarity"
+    assert "moved from the waitlist to going" in mail.outbox[0].body
+    assert "http://127.0.0.1:8000/events/" in mail.outbox[0].body
+
+
+def test_rsvp_cancel_promotes_the_earliest_waitlisted_that_fit():
+    event = EventFactory(capacity=3)
+    going = rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
+    rsvp_create(event=event, member=MemberFactory(key="m-solo"))
+    rsvp_create(event=event, member=MemberFactory(key="m-big"), guests=3)
+    rsvp_create(event=event, member=MemberFactory(key="m-pair"), guests=1)
+    rsvp_create(event=event, member=MemberFactory(key="m-late"))
+
+    rsvp_cancel(rsvp=going)
+
+    assert statuses(event) == [
+        ("m-going", CANCELLED, 1),
+        ("m-solo", GOING, 0),
+        ("m-big", WAITLISTED, 3),
+        ("m-pair", GOING, 1),
+        ("m-late", WAITLISTED, 0),
+    ]
+
+
+def test_rsvp_cancel_of_a_waitlisted_rsvp_leaves_the_waitlist_and_promotes_no_one(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=1)
+    fill(event, 1)
+    leaving = rsvp_create(event=event, member=MemberFactory())
+    staying = rsvp_create(event=event, member=MemberFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_cancel(rsvp=leaving)
+
+    leaving.refresh_from_db()
+    staying.refresh_from_db()
+    assert (leaving.status, staying.status) == (CANCELLED, WAITLISTED)
+    assert mail.outbox == []
+
+
+def test_rsvp_cancel_twice_changes_nothing(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    going = rsvp_create(event=event, member=MemberFactory())
+    rsvp_create(event=event, member=MemberFactory())
+    rsvp_cancel(rsvp=going)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = rsvp_cancel(rsvp=going)
+
+    assert again.status == CANCELLED
+    assert callbacks == []
+    assert RSVP.objects.filter(event=event).going().count() == 1
+
+
+def test_rsvp_cancel_is_refused_once_the_event_started():
+    rsvp = RSVPFactory(event=EventFactory(), status=GOING)
+    Event.objects.filter(pk=rsvp.event_id).update(
+        starts_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+
+    with pytest.raises(RSVPClosed, match="has already started"):
+        rsvp_cancel(rsvp=rsvp)
+
+    rsvp.refresh_from_db()
+    assert rsvp.status == GOING
+
+
+def test_rsvp_cancel_on_a_cancelled_event_promotes_no_one():
+    event = EventFactory(capacity=1)
+    going = rsvp_create(event=event, member=MemberFactory())
+    waiting = rsvp_create(event=event, member=MemberFactory())
+    event_cancel(event=event)
+
+    rsvp_cancel(rsvp=going)
+
+    waiting.refresh_from_db()
+    assert waiting.status == WAITLISTED
+
+
+def test_promoted_member_without_an_email_gets_no_mail(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    going = rsvp_create(event=event, member=MemberFactory())
+    waiting = rsvp_create(event=event, member=MemberFactory(email=""))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_cancel(rsvp=going)
+
+    waiting.refresh_from_db()
+    assert waiting.status == GOING
+    assert mail.outbox == []
+
+
+# --- rsvp_check_in -------------------------------------------------------------------------
+
+
+def test_rsvp_check_in_records_attendance_and_an_engagement_per_movement():
+    first, second = MovementFactory(), MovementFactory()
+    starts = datetime.datetime(2030, 5, 1, 18, 0, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"))
+    event = EventFactory(
+        movements=[first, second], starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
+    )
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+
+    checked = rsvp_check_in(rsvp=rsvp)
+
+    assert checked.checked_in_at is not None
+    day = datetime.date(2030, 5, 1)
+    assert list(
+        Engagement.objects.filter(member=rsvp.member)
+        .order_by("movement")
+        .values_list("movement", "role", "since", "until", "source", "organization")
+    ) == [
+        (first.pk, EngagementRole.PARTICIPANT, day, day, EngagementSource.EVENT, None),
+        (second.pk, EngagementRole.PARTICIPANT, day, day, EngagementSource.EVENT, None),
+    ]
+
+
+def test_rsvp_check_in_twice_changes_nothing():
+    rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())
+    first = rsvp_check_in(rsvp=rsvp)
+
+    second = rsvp_check_in(rsvp=rsvp)
+
+    assert second.checked_in_at == first.checked_in_at
+    assert Engagement.objects.count() == 1
+
+
+def test_rsvp_check_in_keeps_an_existing_attendance_engagement_of_that_day():
+    movement = MovementFactory()
+    event = EventFactory(movements=[movement])
+    other = EventFactory(
+        movements=[movement], starts_at=event.starts_at + datetime.timedelta(hours=4)
+    )
+    member = MemberFactory()
+    rsvp_check_in(rsvp=rsvp_create(event=other, member=member))
+
+    rsvp_check_in(rsvp=rsvp_create(event=event, member=member))
+
+    assert Engagement.objects.filter(member=member).count() == 1
+
+
+def test_rsvp_check_in_adds_to_a_manual_engagement():
+    movement = MovementFactory()
+    event = EventFactory(movements=[movement])
+    member = MemberFactory()
+    EngagementFactory(member=member, movement=movement)
+
+    rsvp_check_in(rsvp=rsvp_create(event=event, member=member))
+
+    assert sorted(Engagement.objects.filter(member=member).values_list("source", flat=True)) == [
+        EngagementSource.EVENT,
+        EngagementSource.MANUAL,
+    ]
+
+
+@pytest.mark.parametrize("status", [WAITLISTED, CANCELLED])
+def test_rsvp_check_in_is_refused_for_people_not_going(status):
+    rsvp = RSVPFactory(status=status)
+
+    with pytest.raises(RSVPNotAllowed, match="only people going can be checked in"):
+        rsvp_check_in(rsvp=rsvp)
+
+    rsvp.refresh_from_db()
+    assert rsvp.checked_in_at is None
+    assert Engagement.objects.count() == 0
+
+
+def test_rsvp_check_in_is_refused_for_a_cancelled_event():
+    rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())
+    event_cancel(event=rsvp.event)
+
+    with pytest.raises(RSVPClosed, match="has been cancelled"):
+        rsvp_check_in(rsvp=rsvp)
+
+    assert Engagement.objects.count() == 0
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def test_event_publish_opens_a_draft():
+    event = EventFactory(status="draft")
+
+    published = event_publish(event=event)
+
+    event.refresh_from_db()
+    assert published.status == event.status == "published"
+
+
+def test_event_publish_refuses_a_cancelled_event():
+    event = EventFactory(status="cancelled")
+
+    with pytest.raises(EventError, match="cannot be published again"):
+        event_publish(event=event)
+
+    event.refresh_from_db()
+    assert event.status == "cancelled"
+
+
+def test_event_cancel_mails_everyone_going_or_waitlisted(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1, title="Panel on wages", visibility="private")
+    rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+    gone = rsvp_create(event=event, member=MemberFactory(key="m-gone"))
+    rsvp_cancel(rsvp=gone)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = event_cancel(event=event, reason="The hall flooded.")
+
+    assert cancelled.status == "cancelled"
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
+    assert [message.to for message in mail.outbox] == [
+        ["m-going@people.example.org"],
+        ["m-waiting@people.example.org"],
+    ]
+    assert {message.subject for message in mail.outbox} == {"Cancelled: Panel on wages"}
+    assert "Their note: The hall flooded." in mail.outbox[0].body
+    assert "You were going" in mail.outbox[0].body
+    assert "You were on the waitlist" in mail.outbox[1].body
+
+
+def test_event_cancel_twice_sends_no_more_mail(django_capture_on_commit_callbacks):
+    event = EventFactory()
+    rsvp_create(event=event, member=MemberFactory())
+    event_cancel(event=event)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event=event)
+
+    assert mail.outbox == []
+
+
+def test_event_update_notify_mails_only_people_going(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1, title="Potluck", venue="New hall")
+    rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update_notify(event=event, changed_fields=["venue", "starts_at", "description"])
+
+    assert [message.to for message in mail.outbox] == [["m-going@people.example.org"]]
+    assert mail.outbox[0].subject == "Changed: Potluck"
+    assert "changed the start time, venue." in mail.outbox[0].body
+    assert "Where: New hall, 1 Main Street, Oakland" in mail.outbox[0].body
+
+
+def test_event_update_notify_ignores_changes_that_are_not_time_or_place(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    rsvp_create(event=event, member=MemberFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update_notify(event=event, changed_fields=["title", "description"])
+
+    assert mail.outbox == []
+
+
+def test_event_update_notify_sends_nothing_for_a_draft(django_capture_on_commit_callbacks):
+    event = EventFactory()
+    RSVPFactory(event=event)
+    Event.objects.filter(pk=event.pk).update(status="draft")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update_notify(event=event, changed_fields=["starts_at"])
+
+    assert mail.outbox == []
+
+
+def test_event_update_notify_of_a_new_start_lets_the_reminder_go_again():
+    event = EventFactory()
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    RSVP.objects.filter(pk=rsvp.pk).update(reminded_at=timezone.now())
+
+    event_update_notify(event=event, changed_fields=["starts_at"])
+
+    rsvp.refresh_from_db()
+    assert rsvp.reminded_at is None
+
+
+def test_event_update_notify_of_a_larger_capacity_promotes_the_waitlist():
+    event = EventFactory(capacity=1)
+    fill(event, 1)
+    waiting = fill(event, 2)
+    Event.objects.filter(pk=event.pk).update(capacity=2)
+
+    event_update_notify(event=event, changed_fields=["capacity"])
+
+    assert [RSVP.objects.get(pk=rsvp.pk).status for rsvp in waiting] == [GOING, WAITLISTED]
+
+
+def test_private_address_is_only_in_mail_to_people_going(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1, visibility="private", address="7 Secret Lane")
+    rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update_notify(event=event, changed_fields=["address"])
+        event_cancel(event=event)
+
+    bodies = {message.to[0].split("@")[0]: [] for message in mail.outbox}
+    for message in mail.outbox:
+        bodies[message.to[0].split("@")[0]].append(message.body)
+    assert "7 Secret Lane" in bodies["m-going"][0]
+    assert all("7 Secret Lane" not in body for body in bodies["m-waiting"])
