@@ -1,5 +1,36 @@
-"""Public event pages and organizer event management."""
+"""Public event pages and organizer event management.
+
+Order matters: ``feed.ics`` and ``new/`` come before the slug patterns (a slug never
+contains a dot, so ``<slug>.ics`` and ``<slug>/`` cannot swallow each other), and the
+event form refuses those two words as slugs.
+"""
+
+from django.urls import path
+
+from events import views
 
 app_name = "events"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="event_list"),
+    path("feed.ics", views.EventFeedView.as_view(), name="event_feed"),
+    path("new/", views.EventCreateView.as_view(), name="event_create"),
+    path("<slug:slug>.ics", views.EventCalendarView.as_view(), name="event_ics"),
+    path("<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("<slug:slug>/rsvp/", views.RSVPCreateView.as_view(), name="rsvp"),
+    path("<slug:slug>/rsvp/cancel/", views.RSVPCancelView.as_view(), name="rsvp_cancel"),
+    path("<slug:slug>/edit/", views.EventUpdateView.as_view(), name="event_edit"),
+    path("<slug:slug>/publish/", views.EventPublishView.as_view(), name="event_publish"),
+    path("<slug:slug>/cancel/", views.EventCancelView.as_view(), name="event_cancel"),
+    path("<slug:slug>/attendees/", views.AttendeeListView.as_view(), name="event_attendees"),
+    path(
+        "<slug:slug>/attendees.csv",
+        views.AttendeeCSVView.as_view(),
+        name="event_attendees_csv",
+    ),
+    path(
+        "<slug:slug>/attendees/<int:rsvp_id>/check-in/",
+        views.CheckInView.as_view(),
+        name="rsvp_check_in",
+    ),
+]

@@ -1,0 +1,108 @@
+"""Filters for the public events list and the calendar feed (query-string shape lives here).
+
+``kind`` is a choice value, ``movement`` and ``region`` are slugs, ``from`` and ``to`` are
+ISO dates (``2026-05-01``). Without dates the list shows what is not over yet; past events
+appear only when ``from`` or ``to`` reaches back for them. Bad values are form errors, which
+the views answer with 400.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+
+from events.models import Event, EventKind
+from movements.filters import FilterForm, RegionFilter, unknown
+from movements.models import Movement
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the current time zone (aware)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">``: the browser's date picker; it sends YYYY-MM-DD."""
+
+    input_type = "date"
+
+
+class EventFilterForm(FilterForm):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            raise ValidationError("“From” must be on or before “To”.", code="date_order")
+        return cleaned
+
+
+class EventRegionFilter(RegionFilter):
+    """An event's region, or a region directly inside the one asked for."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(Q(region=value) | Q(region__parent=value))
+
+
+class EventFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
+    movement = django_filters.ModelChoiceFilter(
+        field_name="movements",
+        queryset=Movement.objects.visible(),
+        to_field_name="slug",
+        label="Movement",
+        error_messages=unknown("movement"),
+        empty_label="Any movement",
+    )
+    region = EventRegionFilter()
+    # "from" is a Python keyword: declared as ``date_from`` and renamed below.
+    date_from = django_filters.DateFilter(
+        label="From",
+        method="filter_nothing",
+        help_text="Earlier dates show past events.",
+        widget=DateInput,
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    to = django_filters.DateFilter(
+        label="To",
+        method="filter_nothing",
+        help_text="Included.",
+        widget=DateInput,
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+    class Meta:
+        model = Event
+        fields = ["kind", "movement", "region", "date_from", "to"]
+        form = EventFilterForm
+
+    def filter_nothing(self, queryset, name, value):
+        """The dates are applied together in ``filter_queryset``."""
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        start, end = self.form.cleaned_data.get("from"), self.form.cleaned_data.get("to")
+        now = timezone.now()
+        if start is not None:
+            queryset = queryset.filter(ends_at__gte=start_of_day(start))
+        elif end is None or end >= timezone.localdate():
+            # No lower bound asked for (or only an upper bound that is still ahead):
+            # what is not over yet.
+            queryset = queryset.filter(ends_at__gte=now)
+        if end is not None:
+            queryset = queryset.filter(starts_at__lt=start_of_day(end + datetime.timedelta(1)))
+        # Upcoming first, soonest first; past events (when asked for) after them.
+        return queryset.annotate(
+            is_past=Case(When(ends_at__lt=now, then=Value(1)), default=Value(0))
+        ).order_by("is_past", "starts_at", "pk")
+
+
+EventFilter.base_filters = {
+    ("from" if name == "date_from" else name): declared
+    for name, declared in EventFilter.base_filters.items()
+}

@@ -1,0 +1,196 @@
+"""Forms for events: the organizer's event form, the RSVP form and the cancel form.
+
+Request shape and field-level rules live here; the rules about places, the waitlist and
+closing RSVPs live in ``events/services.py``.
+"""
+
+import datetime
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from events.models import Event, EventKind
+from events.permissions import organizations_managed_by
+from events.services import MAX_GUESTS
+from movements.models import Engagement, Movement, Organization, Region
+
+DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``: the browser's picker, minute precision."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_INPUT_FORMAT)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime typed as local wall-clock time to the minute, read in the current time
+    zone. Seconds the stored value may have do not count as a change."""
+
+    widget = DateTimeLocalInput
+
+    def __init__(self, *, required_message: str, **kwargs):
+        super().__init__(
+            input_formats=[DATETIME_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+            error_messages={
+                "required": required_message,
+                "invalid": "Enter a date and time, like 2026-05-01 18:00.",
+            },
+            **kwargs,
+        )
+
+    def has_changed(self, initial, data):
+        if isinstance(initial, datetime.datetime):
+            initial = initial.replace(second=0, microsecond=0)
+        return super().has_changed(initial, data)
+
+
+class EventForm(forms.ModelForm):
+    """Create or edit an event. ``user`` limits the host choices to organizations they
+    organize; hosts they do not organize stay on the event untouched."""
+
+    starts_at = LocalDateTimeField(label="Starts", required_message="Enter when the event starts.")
+    ends_at = LocalDateTimeField(label="Ends", required_message="Enter when the event ends.")
+    movements = forms.ModelMultipleChoiceField(
+        queryset=Movement.objects.visible(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The movements this event brings together.",
+        error_messages={"required": "Choose at least one movement."},
+    )
+    hosts = forms.ModelMultipleChoiceField(
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Their organizers can manage the event.",
+        error_messages={
+            "required": "Choose at least one host organization.",
+            "invalid_choice": "You can only add organizations you organize as hosts.",
+        },
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(), required=False, empty_label="No region"
+    )
+    capacity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Places, guests included. Leave empty for no limit.",
+        error_messages={"min_value": "Capacity must be at least 1, or empty for no limit."},
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "movements",
+            "hosts",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "address",
+            "region",
+            "online_link",
+            "capacity",
+            "visibility",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "visibility": forms.RadioSelect,
+        }
+        labels = {"online_link": "Online link"}
+        error_messages = {"title": {"required": "Give the event a title."}}
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.user = user
+        managed = organizations_managed_by(user).order_by("name")
+        self.fields["hosts"].queryset = managed
+        self.other_hosts: list[Organization] = []
+        if self.instance.pk:
+            self.other_hosts = list(self.instance.hosts.exclude(pk__in=managed.values("pk")))
+            if self.other_hosts:
+                names = ", ".join(o.name for o in self.other_hosts)
+                self.fields["hosts"].help_text = (
+                    f"Their organizers can manage the event. Also hosting: {names} "
+                    "(they stay hosts)."
+                )
+        zone = timezone.get_current_timezone_name()
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].help_text = f"Local time ({zone})."
+        self.fields["kind"].choices = EventKind.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", "The event must end after it starts.")
+        moved = self.instance.pk is None or "starts_at" in self.changed_data
+        if starts_at and moved and starts_at < timezone.now():
+            self.add_error("starts_at", "The start time is in the past.")
+        return cleaned
+
+    def save(self, commit=True):
+        if not commit:
+            raise ValueError("EventForm saves its hosts itself: call save() with commit=True.")
+        event = super().save()
+        # super().save() set the hosts to the chosen ones; keep those this user cannot choose.
+        event.hosts.add(*self.other_hosts)
+        return event
+
+
+class RSVPForm(forms.Form):
+    """How many guests come along, and which of the event's movements the member comes
+    through (preselected from their current engagements)."""
+
+    guests = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_GUESTS,
+        initial=0,
+        label="Guests",
+        help_text="People coming with you.",
+        error_messages={
+            "min_value": "Guests cannot be negative.",
+            "max_value": f"Bring at most {MAX_GUESTS} guests.",
+            "invalid": "Enter a whole number of guests.",
+        },
+    )
+    movement = forms.ModelChoiceField(
+        queryset=Movement.objects.none(),
+        required=False,
+        label="I come through",
+        empty_label="None of these",
+        error_messages={"invalid_choice": "Choose one of the event's movements."},
+    )
+
+    def __init__(self, *args, event: Event, member=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        movements: QuerySet = event.movements.all()
+        self.fields["movement"].queryset = movements
+        if member is not None and not self.is_bound:
+            engaged = (
+                Engagement.objects.current()
+                .filter(member=member, movement__in=movements)
+                .values_list("movement", flat=True)
+                .first()
+            )
+            self.fields["movement"].initial = engaged
+        self.fields["guests"].widget.attrs.update({"inputmode": "numeric"})
+
+
+class CancelEventForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Sent to everyone who RSVP'd. Optional.",
+    )

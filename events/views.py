@@ -1,0 +1,555 @@
+"""Event pages: the public list and detail pages, RSVPs, calendar files, and the
+organizer's management pages.
+
+Views stay thin. Filtering lives in ``events/filters.py``, request shape in
+``events/forms.py``, the rules (places, waitlist, closing, mail) in ``events/services.py``,
+who may manage what in ``events/permissions.py``. Public pages never name a person: they
+show counts only, and per-movement counts go through the people-count suppression.
+
+The RSVP buttons are plain forms that also work with htmx: an htmx request (``HX-Request``
+header) gets back only the RSVP block (``events/includes/rsvp_button.html``), with the
+outcome written into it; a plain request is redirected to the event page with a message,
+or, when refused, shown the event page again with the reason and a 4xx status.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+
+from events import ical, services
+from events.filters import EventFilter
+from events.forms import CancelEventForm, EventForm, RSVPForm
+from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.permissions import can_manage_event, is_organizer
+from events.services import unique_event_slug
+from movements.models import Member
+from movements.services import member_for_user
+from movements.views import DirectoryFilterView
+
+# The most events one calendar feed carries (soonest first).
+FEED_LIMIT = 500
+RSVP_PARTIAL = "events/includes/rsvp_button.html"
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def login_url_for(request: HttpRequest, next_path: str) -> str:
+    """The log-in page, coming back to ``next_path`` afterwards."""
+    response = redirect_to_login(next_path, resolve_url(settings.LOGIN_URL))
+    return response["Location"]
+
+
+def visible_event(request: HttpRequest, slug: str, queryset=None) -> Event:
+    """The event at ``slug`` as the visitor may see it: published and cancelled events for
+    everyone (private ones too: they are reachable by link), drafts only for the people who
+    manage them (404 for everyone else)."""
+    event = get_object_or_404(queryset if queryset is not None else Event.objects, slug=slug)
+    if event.status == EventStatus.DRAFT and not can_manage_event(request.user, event):
+        raise Http404("No event here.")
+    return event
+
+
+def member_of(user) -> Member | None:
+    """The visitor's Member record, without creating one (pages only read)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
+
+
+def waitlist_position(rsvp: RSVP | None) -> int | None:
+    """1 for the first in the queue; None unless ``rsvp`` is waitlisted."""
+    if rsvp is None or rsvp.status != RSVPStatus.WAITLISTED:
+        return None
+    ahead = (
+        RSVP.objects.waitlisted()
+        .filter(event_id=rsvp.event_id)
+        .filter(Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, pk__lt=rsvp.pk))
+    )
+    return ahead.count() + 1
+
+
+def annotated_events():
+    """Events with the counts and relations every event page shows."""
+    return Event.objects.with_going_count().with_relations()
+
+
+def rsvp_context(
+    request: HttpRequest,
+    event: Event,
+    *,
+    form: RSVPForm | None = None,
+    notice: str = "",
+    notice_level: str = "",
+) -> dict:
+    """What the RSVP block needs: counts, the visitor's own RSVP and the form."""
+    member = member_of(request.user)
+    rsvp = (
+        RSVP.objects.filter(event=event, member=member).select_related("movement").first()
+        if member is not None
+        else None
+    )
+    active = rsvp is not None and rsvp.status != RSVPStatus.CANCELLED
+    rsvp_open = event.status == EventStatus.PUBLISHED and event.starts_at > timezone.now()
+    if form is None and rsvp_open and request.user.is_authenticated and not active:
+        form = RSVPForm(event=event, member=member)
+    return {
+        "event": event,
+        "rsvp": rsvp,
+        "rsvp_active": active,
+        "waitlist_position": waitlist_position(rsvp),
+        "rsvp_open": rsvp_open,
+        "rsvp_form": form,
+        "login_url": login_url_for(request, event.get_absolute_url()),
+        "notice": notice,
+        "notice_level": notice_level,
+    }
+
+
+def movement_going_counts(event: Event) -> list[tuple]:
+    """(movement, people going who came through it) for each of the event's movements."""
+    counts = dict(
+        RSVP.objects.going()
+        .filter(event=event, movement__isnull=False)
+        .order_by()
+        .values_list("movement")
+        .annotate(n=Count("pk"))
+    )
+    return [(movement, counts.get(movement.pk, 0)) for movement in event.movements.all()]
+
+
+def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
+    """The event page's context (also used to show it again after a refused RSVP)."""
+    can_manage = can_manage_event(request.user, event)
+    context = rsvp_context(request, event, **rsvp_kwargs)
+    rsvp = context["rsvp"]
+    going = rsvp is not None and rsvp.status == RSVPStatus.GOING
+    context.update(
+        can_manage=can_manage,
+        show_address=not event.is_private or can_manage or going,
+        event_over=event.ends_at < timezone.now(),
+        movement_counts=movement_going_counts(event) if event.going_count else [],
+    )
+    return context
+
+
+def fresh_event(event: Event) -> Event:
+    """``event`` re-read with its counts and relations, after an RSVP changed them."""
+    return annotated_events().get(pk=event.pk)
+
+
+# --- public pages --------------------------------------------------------------------------
+
+
+class EventListView(DirectoryFilterView):
+    """Published public events, upcoming first; filters kind, movement, region, from, to."""
+
+    filterset_class = EventFilter
+    template_name = "events/event_list.html"
+    context_object_name = "events"
+
+    def get_queryset(self):
+        return Event.objects.listed().with_going_count().with_relations()
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        # Always bound, so that the default window ("not over yet") applies without a
+        # query string too.
+        kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        feed_url = reverse("events:event_feed")
+        context["feed_url"] = f"{feed_url}?{query.urlencode()}" if query else feed_url
+        context["can_create"] = is_organizer(self.request.user)
+        return context
+
+
+class EventDetailView(DetailView):
+    context_object_name = "event"
+    template_name = "events/event_detail.html"
+
+    def get_object(self, queryset=None):
+        return visible_event(self.request, self.kwargs["slug"], annotated_events())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(detail_context(self.request, self.object))
+        return context
+
+
+class EventCalendarView(View):
+    """One event as an .ics file. A private event's address only for people going and
+    managers, as on its page."""
+
+    def get(self, request, slug):
+        event = visible_event(request, slug, Event.objects.with_relations())
+        member = member_of(request.user)
+        going = (
+            member is not None and RSVP.objects.going().filter(event=event, member=member).exists()
+        )
+        show_address = not event.is_private or going or can_manage_event(request.user, event)
+        body = ical.event_calendar(
+            event,
+            url=request.build_absolute_uri(event.get_absolute_url()),
+            show_address=show_address,
+        )
+        return calendar_response(body, filename=f"{event.slug}.ics")
+
+
+class EventFeedView(View):
+    """The listed events as an iCalendar feed; takes the list's filters."""
+
+    def get(self, request):
+        queryset = Event.objects.listed().with_relations()
+        filterset = EventFilter(request.GET, queryset=queryset)
+        if not filterset.is_valid():
+            lines = [
+                f"{name}: {error}" if name != "__all__" else error
+                for name, errors in filterset.form.errors.items()
+                for error in errors
+            ]
+            return HttpResponse(
+                "These filters could not be applied:\n" + "\n".join(lines) + "\n",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        events = filterset.qs[:FEED_LIMIT]
+        body = ical.events_calendar(
+            events, url_for=lambda event: request.build_absolute_uri(event.get_absolute_url())
+        )
+        return calendar_response(body, filename="coalition-events.ics")
+
+
+def calendar_response(body: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- RSVPs ---------------------------------------------------------------------------------
+
+
+class RSVPActionView(LoginRequiredMixin, View):
+    """POST only. Subclasses implement ``act(event, member)`` returning
+    ``(message, level, status)``."""
+
+    http_method_names = ["post"]
+
+    def handle_no_permission(self):
+        if is_htmx(self.request) and not self.request.user.is_authenticated:
+            # htmx would follow the redirect and swap the log-in page into the button.
+            event_path = reverse("events:event_detail", kwargs={"slug": self.kwargs["slug"]})
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = login_url_for(self.request, event_path)
+            return response
+        return super().handle_no_permission()
+
+    def post(self, request, slug):
+        event = visible_event(request, slug)
+        member = member_for_user(user=request.user)
+        text, level, status, form = self.act(event, member)
+        if status < 400 and not is_htmx(request):
+            messages.add_message(request, level_number(level), text)
+            return redirect(event)
+        event = fresh_event(event)
+        if is_htmx(request):
+            context = rsvp_context(request, event, form=form, notice=text, notice_level=level)
+            return TemplateResponse(request, RSVP_PARTIAL, context, status=status)
+        context = detail_context(request, event, form=form, notice=text, notice_level=level)
+        return TemplateResponse(request, "events/event_detail.html", context, status=status)
+
+
+def level_number(level: str) -> int:
+    return {"success": messages.SUCCESS, "error": messages.ERROR}.get(level, messages.INFO)
+
+
+class RSVPCreateView(RSVPActionView):
+    def act(self, event, member):
+        form = RSVPForm(self.request.POST, event=event)
+        if not form.is_valid():
+            errors = [error for errors in form.errors.values() for error in errors]
+            return " ".join(errors), "error", 400, form
+        try:
+            rsvp = services.rsvp_create(
+                event=event,
+                member=member,
+                guests=form.cleaned_data["guests"],
+                movement=form.cleaned_data["movement"],
+            )
+        except services.RSVPClosed as error:
+            return str(error), "error", 409, None
+        except services.RSVPError as error:
+            return str(error), "error", 400, form
+        if rsvp.status == RSVPStatus.WAITLISTED:
+            position = waitlist_position(rsvp)
+            text = f"The event is full: you are number {position} on the waitlist."
+            return text, "info", 200, None
+        guests = (
+            f" with {rsvp.guests} guest{'s' if rsvp.guests != 1 else ''}" if rsvp.guests else ""
+        )
+        return f"You are going to “{event.title}”{guests}.", "success", 200, None
+
+
+class RSVPCancelView(RSVPActionView):
+    def act(self, event, member):
+        rsvp = RSVP.objects.filter(event=event, member=member).first()
+        if rsvp is None:
+            return "You have no RSVP for this event.", "error", 400, None
+        was_waitlisted = rsvp.status == RSVPStatus.WAITLISTED
+        try:
+            services.rsvp_cancel(rsvp=rsvp)
+        except services.RSVPError as error:
+            return str(error), "error", 409, None
+        if was_waitlisted:
+            return "You left the waitlist.", "success", 200, None
+        return "Your RSVP is cancelled.", "success", 200, None
+
+
+# --- organizer management ------------------------------------------------------------------
+
+
+class OrganizerRequiredMixin(UserPassesTestMixin):
+    """Organizers of at least one organization, and curators. Anonymous visitors are sent to
+    log in; anyone else signed in gets 403."""
+
+    def test_func(self):
+        return is_organizer(self.request.user)
+
+
+class ManageEventMixin(LoginRequiredMixin):
+    """The event at ``slug`` for the people who may manage it; 403 for anyone else."""
+
+    def get_event(self) -> Event:
+        if not hasattr(self, "event"):
+            event = get_object_or_404(Event.objects.with_going_count(), slug=self.kwargs["slug"])
+            if not can_manage_event(self.request.user, event):
+                raise PermissionDenied(
+                    "Only organizers of the host organizations and curators can manage this event."
+                )
+            self.event = event
+        return self.event
+
+    def get_object(self, queryset=None):
+        return self.get_event()
+
+
+class InvalidFormIs400:
+    """A form sent back with errors answers 400 Bad Request: nothing was changed."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class EventCreateView(OrganizerRequiredMixin, InvalidFormIs400, CreateView):
+    form_class = EventForm
+    template_name = "events/event_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        event = form.instance
+        event.status = EventStatus.DRAFT
+        event.created_by = self.request.user
+        for _attempt in range(3):
+            event.slug = unique_event_slug(event.title)
+            try:
+                with transaction.atomic():
+                    self.object = form.save()
+                break
+            except IntegrityError:
+                # Someone took the slug in the meantime; pick the next one.
+                event.pk = None
+        else:
+            form.add_error("title", "Could not save the event just now; please try again.")
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Draft saved. Only you and the hosts' organizers can see it until you publish it.",
+        )
+        return redirect(self.object)
+
+
+class EventUpdateView(ManageEventMixin, InvalidFormIs400, UpdateView):
+    form_class = EventForm
+    template_name = "events/event_form.html"
+    context_object_name = "event"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.get_event().status == EventStatus.CANCELLED:
+            messages.error(request, "A cancelled event cannot be edited.")
+            return redirect(self.get_event())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        changed = list(form.changed_data)
+        with transaction.atomic():
+            self.object = form.save()
+        if changed:
+            services.event_update_notify(event=self.object, changed_fields=changed)
+        notified = self.object.status == EventStatus.PUBLISHED and any(
+            field in services.NOTIFY_FIELDS for field in changed
+        )
+        text = "Event saved."
+        if notified:
+            text += " People going are told about the new time or place by mail."
+        messages.success(self.request, text)
+        return redirect(self.object)
+
+
+class EventPublishView(ManageEventMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        event = self.get_event()
+        try:
+            services.event_publish(event=event)
+        except services.EventError as error:
+            messages.error(request, str(error))
+            return redirect(event)
+        messages.success(request, f"“{event.title}” is published and open for RSVPs.")
+        return redirect(event)
+
+
+class EventCancelView(ManageEventMixin, InvalidFormIs400, FormView):
+    form_class = CancelEventForm
+    template_name = "events/event_confirm_cancel.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.get_event().status == EventStatus.CANCELLED:
+            messages.info(request, "This event is already cancelled.")
+            return redirect(self.get_event())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        event = self.get_event()
+        active = RSVP.objects.filter(event=event).active().count()
+        return super().get_context_data(event=event, active_rsvps=active, **kwargs)
+
+    def form_valid(self, form):
+        event = self.get_event()
+        services.event_cancel(event=event, reason=form.cleaned_data["reason"])
+        messages.success(
+            self.request, f"“{event.title}” is cancelled. Everyone who RSVP'd is told by mail."
+        )
+        return redirect(event)
+
+
+def attendee_rows(event: Event):
+    """The event's RSVPs for its managers: going, then waitlisted, then cancelled, each in
+    queue order."""
+    order = Case(
+        When(status=RSVPStatus.GOING, then=Value(0)),
+        When(status=RSVPStatus.WAITLISTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        RSVP.objects.filter(event=event)
+        .select_related("member", "movement")
+        .order_by(order, "created_at", "pk")
+    )
+
+
+def attendee_context(event: Event, **extra) -> dict:
+    """The attendee block: the RSVPs and the counts above them."""
+    rsvps = list(attendee_rows(event))
+    return {
+        "event": event,
+        "rsvps": rsvps,
+        "checked_in_count": sum(1 for rsvp in rsvps if rsvp.checked_in_at),
+        "waitlist_count": sum(1 for rsvp in rsvps if rsvp.status == RSVPStatus.WAITLISTED),
+        **extra,
+    }
+
+
+class AttendeeListView(ManageEventMixin, TemplateView):
+    template_name = "events/event_attendees.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**attendee_context(self.get_event()), **kwargs)
+
+
+class CheckInView(ManageEventMixin, View):
+    """Check a going RSVP in. An htmx request gets the attendee block back (counts
+    included) with the outcome in the person's row."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug, rsvp_id):
+        event = self.get_event()
+        rsvp = get_object_or_404(RSVP.objects.select_related("member"), pk=rsvp_id, event=event)
+        status = 200
+        try:
+            rsvp = services.rsvp_check_in(rsvp=rsvp, by=request.user)
+        except services.RSVPError as error:
+            text, level, status = str(error), "error", 409
+        else:
+            text, level = f"{rsvp.member.name} is checked in.", "success"
+        if is_htmx(request):
+            context = attendee_context(event, notice=text, notice_level=level, notice_rsvp=rsvp.pk)
+            return TemplateResponse(
+                request, "events/includes/attendee_block.html", context, status=status
+            )
+        messages.add_message(request, level_number(level), text)
+        attendees = reverse("events:event_attendees", kwargs={"slug": slug})
+        return redirect(f"{attendees}#rsvp-{rsvp.pk}")
+
+
+def csv_safe(value: str) -> str:
+    """Keep spreadsheet apps from reading a cell as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def local_iso(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+class AttendeeCSVView(ManageEventMixin, View):
+    def get(self, request, slug):
+        event = self.get_event()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["name", "email", "status", "guests", "movement", "rsvp_at", "checked_in_at"]
+        )
+        for rsvp in attendee_rows(event):
+            writer.writerow(
+                [
+                    csv_safe(rsvp.member.name),
+                    csv_safe(rsvp.member.email),
+                    rsvp.status,
+                    rsvp.guests,
+                    rsvp.movement.slug if rsvp.movement else "",
+                    local_iso(rsvp.created_at),
+                    local_iso(rsvp.checked_in_at),
+                ]
+            )
+        return response

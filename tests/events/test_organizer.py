@@ -1,0 +1,576 @@
+"""Organizer event management: every role against every mutating URL, the event form's
+validation, publish, cancel, attendees, check-in and the CSV export."""
+
+import csv
+import datetime
+import io
+import zoneinfo
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.utils import timezone
+
+from events.models import RSVP, Event, EventStatus, RSVPStatus
+from movements.models import Engagement, EngagementSource, MembershipRole
+from tests.factories import (
+    EventFactory,
+    MemberFactory,
+    MembershipFactory,
+    MovementFactory,
+    OrganizationFactory,
+    RegionFactory,
+    RSVPFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+ROLES = ["anonymous", "member", "other_organizer", "host_organizer", "curator"]
+LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def world():
+    """A host organization and another one, two movements, and an event hosted by the first
+    (published, a week ahead) with one person going."""
+    wages = MovementFactory(slug="fight-for-15", name="Fight for $15")
+    food = MovementFactory(slug="food-justice", name="Food Justice")
+    host = OrganizationFactory(slug="local-1021", name="Local 1021")
+    other = OrganizationFactory(slug="sunrise-bay", name="Sunrise Bay")
+    event = EventFactory(
+        title="Wages Potluck",
+        slug="wages-potluck",
+        movements=[wages, food],
+        hosts=[host],
+        capacity=10,
+    )
+    ada = MemberFactory(name="Ada Attendee", email="ada@people.example.org", key="m-ada")
+    rsvp = RSVPFactory(event=event, member=ada, guests=1, movement=food)
+    return {
+        "wages": wages,
+        "food": food,
+        "host": host,
+        "other": other,
+        "event": event,
+        "rsvp": rsvp,
+    }
+
+
+def client_for(role: str, world) -> Client:
+    client = Client()
+    if role == "anonymous":
+        return client
+    if role == "curator":
+        user = UserFactory(username="curator", is_staff=True, is_superuser=True)
+    else:
+        user = UserFactory(username=role)
+        member = MemberFactory(user=user, name=role.replace("_", " ").title(), key=f"m-{role}")
+        if role != "member":
+            organization = world["host"] if role == "host_organizer" else world["other"]
+            MembershipFactory(
+                member=member, organization=organization, role=MembershipRole.ORGANIZER
+            )
+    client.force_login(user)
+    return client
+
+
+def login_redirect(path: str) -> str:
+    return f"{resolve_url(settings.LOGIN_URL)}?next={path}"
+
+
+def event_data(world, **overrides) -> dict:
+    day = local_day(10).isoformat()
+    data = {
+        "title": "Strikes and Blockades",
+        "kind": "conference",
+        "description": "Railroad workers and blockaders.",
+        "movements": [world["wages"].pk, world["food"].pk],
+        "hosts": [world["host"].pk],
+        "starts_at": f"{day}T18:00",
+        "ends_at": f"{day}T21:30",
+        "venue": "Union hall",
+        "address": "2 Rail Road, Oakland",
+        "region": "",
+        "online_link": "",
+        "capacity": "40",
+        "visibility": "public",
+    }
+    data.update(overrides)
+    return data
+
+
+def snapshot() -> list:
+    """Everything a refused request must leave untouched."""
+    return [
+        list(Event.objects.order_by("pk").values_list("slug", "title", "status", "venue")),
+        list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
+        Engagement.objects.count(),
+    ]
+
+
+# --- every role × every mutating URL -------------------------------------------------------
+
+MANAGERS = {"host_organizer", "curator"}
+
+# (method, path, data, status for managers, where managers are redirected or None)
+ENDPOINTS = {
+    "new GET": ("get", "/events/new/", None, 200, None),
+    "edit GET": ("get", "/events/wages-potluck/edit/", None, 200, None),
+    "edit POST": ("post", "/events/wages-potluck/edit/", "edit", 302, "/events/wages-potluck/"),
+    "publish": ("post", "/events/wages-potluck/publish/", {}, 302, "/events/wages-potluck/"),
+    "cancel GET": ("get", "/events/wages-potluck/cancel/", None, 200, None),
+    "cancel POST": ("post", "/events/wages-potluck/cancel/", {}, 302, "/events/wages-potluck/"),
+    "attendees": ("get", "/events/wages-potluck/attendees/", None, 200, None),
+    "attendees.csv": ("get", "/events/wages-potluck/attendees.csv", None, 200, None),
+    "check-in": (
+        "post",
+        "/events/wages-potluck/attendees/{rsvp}/check-in/",
+        {},
+        302,
+        "/events/wages-potluck/attendees/#rsvp-{rsvp}",
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_management_urls_by_role(world, role, endpoint):
+    method, path, data, manager_status, target = ENDPOINTS[endpoint]
+    rsvp = world["rsvp"].pk
+    path, target = path.format(rsvp=rsvp), target and target.format(rsvp=rsvp)
+    if endpoint == "publish":
+        Event.objects.filter(pk=world["event"].pk).update(status=EventStatus.DRAFT)
+    if data == "edit":
+        data = event_data(world, title="Wages Potluck (moved)")
+    client = client_for(role, world)
+    before = snapshot()
+
+    response = getattr(client, method)(path, data) if data is not None else client.get(path)
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url == login_redirect(path)
+    elif role in MANAGERS or (endpoint == "new GET" and role == "other_organizer"):
+        assert response.status_code == manager_status
+        if target:
+            assert response.url == target
+        return
+    else:
+        assert response.status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_new_event_post_by_role(world, role):
+    client = client_for(role, world)
+    data = event_data(
+        world, hosts=[world["other"].pk if role == "other_organizer" else world["host"].pk]
+    )
+
+    response = client.post("/events/new/", data)
+
+    if role == "anonymous":
+        assert response.url == login_redirect("/events/new/")
+    elif role == "member":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+        assert response.url == "/events/strikes-and-blockades/"
+        return
+    assert not Event.objects.filter(slug="strikes-and-blockades").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rsvp_urls_by_role(world, role):
+    """Any signed-in person may RSVP (and cancel their own RSVP); anonymous visitors log in."""
+    client = client_for(role, world)
+
+    going = client.post("/events/wages-potluck/rsvp/", {"guests": "0"})
+    cancel = client.post("/events/wages-potluck/rsvp/cancel/")
+
+    if role == "anonymous":
+        assert going.url == login_redirect("/events/wages-potluck/rsvp/")
+        assert cancel.url == login_redirect("/events/wages-potluck/rsvp/cancel/")
+        assert RSVP.objects.count() == 1
+        return
+    assert (going.status_code, going.url) == (302, "/events/wages-potluck/")
+    assert (cancel.status_code, cancel.url) == (302, "/events/wages-potluck/")
+    mine = RSVP.objects.get(member__user__username=role)
+    assert mine.status == RSVPStatus.CANCELLED
+    world["rsvp"].refresh_from_db()
+    assert world["rsvp"].status == RSVPStatus.GOING
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def host_client(world):
+    return client_for("host_organizer", world)
+
+
+def test_create_saves_a_draft_with_local_times(world, host_client):
+    region = RegionFactory(slug="oakland", name="Oakland")
+
+    response = host_client.post(
+        "/events/new/",
+        event_data(world, region=region.pk, online_link="meet.example.org/x"),
+        follow=True,
+    )
+
+    event = Event.objects.get(slug="strikes-and-blockades")
+    assert response.redirect_chain == [("/events/strikes-and-blockades/", 302)]
+    assert event.status == EventStatus.DRAFT
+    assert event.created_by.username == "host_organizer"
+    day = local_day(10)
+    assert event.starts_at == datetime.datetime.combine(day, datetime.time(18), tzinfo=LOCAL)
+    assert event.ends_at == datetime.datetime.combine(day, datetime.time(21, 30), tzinfo=LOCAL)
+    assert list(event.movements.order_by("slug")) == [world["wages"], world["food"]]
+    assert list(event.hosts.all()) == [world["host"]]
+    assert (event.capacity, event.visibility, event.region) == (40, "public", region)
+    assert event.online_link == "https://meet.example.org/x"
+    body = response.content.decode()
+    assert "Draft saved." in body
+    assert "<strong>Draft.</strong>" in body
+    assert 'action="/events/strikes-and-blockades/publish/"' in body
+
+
+def test_create_makes_unique_slugs_and_avoids_reserved_words(world, host_client):
+    host_client.post("/events/new/", event_data(world))
+    host_client.post("/events/new/", event_data(world))
+    host_client.post("/events/new/", event_data(world, title="New"))
+    host_client.post("/events/new/", event_data(world, title="★"))
+
+    assert sorted(Event.objects.values_list("slug", flat=True)) == [
+        "event",
+        "new-2",
+        "strikes-and-blockades",
+        "strikes-and-blockades-2",
+        "wages-potluck",
+    ]
+
+
+def test_create_with_no_capacity_means_no_limit(world, host_client):
+    host_client.post("/events/new/", event_data(world, capacity=""))
+
+    assert Event.objects.get(slug="strikes-and-blockades").capacity is None
+
+
+def test_create_form_offers_only_the_users_organizations_as_hosts(world, host_client):
+    response = host_client.get("/events/new/")
+
+    form = response.context["form"]
+    assert list(form.fields["hosts"].queryset) == [world["host"]]
+    assert 'type="datetime-local"' in response.content.decode()
+    assert f"Local time ({settings.TIME_ZONE})." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"ends_at": "{day}T17:00"}, "ends_at", "The event must end after it starts."),
+        ({"ends_at": "{day}T18:00"}, "ends_at", "The event must end after it starts."),
+        ({"capacity": "0"}, "capacity", "Capacity must be at least 1, or empty for no limit."),
+        ({"capacity": "-5"}, "capacity", "Capacity must be at least 1, or empty for no limit."),
+        ({"movements": []}, "movements", "Choose at least one movement."),
+        ({"hosts": []}, "hosts", "Choose at least one host organization."),
+        ({"hosts": "{other}"}, "hosts", "You can only add organizations you organize as hosts."),
+        ({"starts_at": "{past}T18:00"}, "starts_at", "The start time is in the past."),
+        ({"starts_at": "tomorrow"}, "starts_at", "Enter a date and time, like 2026-05-01 18:00."),
+        ({"title": ""}, "title", "Give the event a title."),
+        ({"online_link": "not a url"}, "online_link", "Enter a valid URL."),
+        (
+            {"visibility": "secret"},
+            "visibility",
+            "Select a valid choice. secret is not one of the available choices.",
+        ),
+    ],
+)
+def test_create_refuses_bad_input(world, host_client, overrides, field, message):
+    values = {"day": local_day(10).isoformat(), "past": local_day(-1).isoformat()}
+    resolved = {
+        key: [world["other"].pk]
+        if value == "{other}"
+        else value.format(**values)
+        if isinstance(value, str)
+        else value
+        for key, value in overrides.items()
+    }
+    before = snapshot()
+
+    response = host_client.post("/events/new/", event_data(world, **resolved))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert "Please correct 1 problem" in response.content.decode()
+    assert snapshot() == before
+
+
+# --- editing -------------------------------------------------------------------------------
+
+
+def test_edit_saves_and_mails_people_going_about_a_new_time(
+    world, host_client, django_capture_on_commit_callbacks
+):
+    day = local_day(12).isoformat()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = host_client.post(
+            "/events/wages-potluck/edit/",
+            event_data(
+                world, title="Wages Potluck", starts_at=f"{day}T17:00", ends_at=f"{day}T20:00"
+            ),
+            follow=True,
+        )
+
+    event = Event.objects.get(slug="wages-potluck")
+    assert event.starts_at == datetime.datetime.combine(
+        local_day(12), datetime.time(17), tzinfo=LOCAL
+    )
+    assert "Event saved. People going are told about the new time or place by mail." in (
+        response.content.decode()
+    )
+    assert [message.to for message in mail.outbox] == [["ada@people.example.org"]]
+    assert mail.outbox[0].subject == "Changed: Wages Potluck"
+
+
+def test_edit_form_shows_local_times(world, host_client):
+    response = host_client.get("/events/wages-potluck/edit/")
+
+    starts = timezone.localtime(world["event"].starts_at).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{starts}"' in response.content.decode()
+
+
+def test_edit_keeps_hosts_the_editor_does_not_organize(world, host_client):
+    world["event"].hosts.add(world["other"])
+
+    response = host_client.get("/events/wages-potluck/edit/")
+    assert "Also hosting: Sunrise Bay (they stay hosts)." in response.content.decode()
+    host_client.post("/events/wages-potluck/edit/", event_data(world, title="Wages Potluck"))
+
+    assert list(world["event"].hosts.order_by("slug")) == [world["host"], world["other"]]
+
+
+def test_edit_keeps_a_started_event_editable_without_moving_it(world, host_client):
+    Event.objects.filter(pk=world["event"].pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    event = Event.objects.get(pk=world["event"].pk)
+    starts = timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M")
+    ends = timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M")
+
+    response = host_client.post(
+        "/events/wages-potluck/edit/",
+        event_data(world, title="Renamed", starts_at=starts, ends_at=ends),
+    )
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).title == "Renamed"
+
+
+def test_edit_of_a_cancelled_event_is_refused(world, host_client):
+    Event.objects.filter(pk=world["event"].pk).update(status=EventStatus.CANCELLED)
+
+    response = host_client.post(
+        "/events/wages-potluck/edit/", event_data(world, title="Sneaky"), follow=True
+    )
+
+    assert response.redirect_chain == [("/events/wages-potluck/", 302)]
+    assert "A cancelled event cannot be edited." in response.content.decode()
+    assert Event.objects.get(pk=world["event"].pk).title == "Wages Potluck"
+
+
+# --- publishing and cancelling -------------------------------------------------------------
+
+
+def test_publish_opens_a_draft(world, host_client):
+    Event.objects.filter(pk=world["event"].pk).update(status=EventStatus.DRAFT)
+
+    response = host_client.post("/events/wages-potluck/publish/", follow=True)
+
+    assert Event.objects.get(pk=world["event"].pk).status == EventStatus.PUBLISHED
+    assert "“Wages Potluck” is published and open for RSVPs." in response.content.decode()
+    assert host_client.get("/events/wages-potluck/publish/").status_code == 405
+
+
+def test_publish_of_a_cancelled_event_is_refused(world, host_client):
+    Event.objects.filter(pk=world["event"].pk).update(status=EventStatus.CANCELLED)
+
+    response = host_client.post("/events/wages-potluck/publish/", follow=True)
+
+    assert Event.objects.get(pk=world["event"].pk).status == EventStatus.CANCELLED
+    assert "“Wages Potluck” was cancelled and cannot be published again." in (
+        response.content.decode()
+    )
+
+
+def test_cancel_asks_first_then_cancels_and_mails(
+    world, host_client, django_capture_on_commit_callbacks
+):
+    page = host_client.get("/events/wages-potluck/cancel/").content.decode()
+    assert (
+        "1 person who RSVP&#x27;d is told by mail." in page
+        or "1 person who RSVP'd is told by mail." in page
+    )
+    assert '<textarea name="reason"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = host_client.post(
+            "/events/wages-potluck/cancel/", {"reason": "The hall flooded."}, follow=True
+        )
+
+    assert Event.objects.get(pk=world["event"].pk).status == EventStatus.CANCELLED
+    assert "<strong>Cancelled.</strong>" in response.content.decode()
+    assert [message.to for message in mail.outbox] == [["ada@people.example.org"]]
+    assert "The hall flooded." in mail.outbox[0].body
+
+
+def test_cancel_with_an_overlong_reason_is_refused(world, host_client):
+    response = host_client.post("/events/wages-potluck/cancel/", {"reason": "x" * 1001})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == [
+        "Ensure this value has at most 1000 characters (it has 1001)."
+    ]
+    assert Event.objects.get(pk=world["event"].pk).status == EventStatus.PUBLISHED
+
+
+def test_cancel_page_of_a_cancelled_event_redirects(world, host_client):
+    Event.objects.filter(pk=world["event"].pk).update(status=EventStatus.CANCELLED)
+
+    response = host_client.get("/events/wages-potluck/cancel/", follow=True)
+
+    assert response.redirect_chain == [("/events/wages-potluck/", 302)]
+    assert "This event is already cancelled." in response.content.decode()
+
+
+# --- the event page's manage box -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_manage_box_only_for_managers(world, role):
+    body = client_for(role, world).get("/events/wages-potluck/").content.decode()
+
+    shown = role in MANAGERS
+    assert ('id="manage-title"' in body) is shown
+    assert ('href="/events/wages-potluck/attendees/"' in body) is shown
+
+
+# --- attendees, check-in, CSV --------------------------------------------------------------
+
+
+def test_attendee_list_shows_rsvps_in_order(world, host_client):
+    later = MemberFactory(name="Bo Waiting", key="m-bo", email="bo@people.example.org")
+    RSVPFactory(event=world["event"], member=later, status=RSVPStatus.WAITLISTED)
+    gone = MemberFactory(name="Cy Gone", key="m-cy")
+    RSVPFactory(event=world["event"], member=gone, status=RSVPStatus.CANCELLED)
+
+    response = host_client.get("/events/wages-potluck/attendees/")
+
+    assert [(r.member.name, r.status) for r in response.context["rsvps"]] == [
+        ("Ada Attendee", "going"),
+        ("Bo Waiting", "waitlisted"),
+        ("Cy Gone", "cancelled"),
+    ]
+    body = response.content.decode()
+    assert '<th scope="row">Ada Attendee</th>' in body
+    assert 'href="mailto:ada@people.example.org"' in body
+    assert body.count(">Check in<span") == 1
+    assert (
+        'hx-post="/events/wages-potluck/attendees/{}/check-in/"'.format(world["rsvp"].pk) in body
+    )
+
+
+def test_check_in_records_attendance(world, host_client):
+    response = host_client.post(
+        f"/events/wages-potluck/attendees/{world['rsvp'].pk}/check-in/", follow=True
+    )
+
+    world["rsvp"].refresh_from_db()
+    assert world["rsvp"].checked_in_at is not None
+    assert "Ada Attendee is checked in." in response.content.decode()
+    assert sorted(
+        Engagement.objects.filter(source=EngagementSource.EVENT).values_list(
+            "movement__slug", flat=True
+        )
+    ) == ["fight-for-15", "food-justice"]
+
+
+def test_check_in_by_htmx_returns_the_attendee_block(world, host_client):
+    response = host_client.post(
+        f"/events/wages-potluck/attendees/{world['rsvp'].pk}/check-in/", **HTMX
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith('\n<div id="attendees">')
+    assert "<html" not in body
+    assert "<div><dt>Checked in</dt><dd>1</dd></div>" in body
+    notice = '<span class="row-notice row-notice--success" role="status">{}</span>'
+    assert notice.format("Ada Attendee is checked in.") in body
+    assert '<span class="checked-in">✓' in body
+
+
+def test_check_in_of_a_waitlisted_rsvp_is_refused(world, host_client):
+    waiting = RSVPFactory(event=world["event"], status=RSVPStatus.WAITLISTED)
+
+    response = host_client.post(f"/events/wages-potluck/attendees/{waiting.pk}/check-in/", **HTMX)
+
+    assert response.status_code == 409
+    assert "only people going can be checked in." in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.checked_in_at is None
+
+
+def test_check_in_of_another_events_rsvp_is_404(world, host_client):
+    elsewhere = RSVPFactory(event=EventFactory(hosts=[world["host"]]))
+
+    response = host_client.post(f"/events/wages-potluck/attendees/{elsewhere.pk}/check-in/")
+
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.checked_in_at is None
+
+
+def test_attendee_csv_export(world, host_client):
+    RSVPFactory(
+        event=world["event"],
+        member=MemberFactory(name="=HYPERLINK(1)", key="m-x", email="x@people.example.org"),
+        status=RSVPStatus.WAITLISTED,
+    )
+    rsvp = world["rsvp"]
+
+    response = host_client.get("/events/wages-potluck/attendees.csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="wages-potluck-attendees.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        ["name", "email", "status", "guests", "movement", "rsvp_at", "checked_in_at"],
+        [
+            "Ada Attendee",
+            "ada@people.example.org",
+            "going",
+            "1",
+            "food-justice",
+            timezone.localtime(rsvp.created_at).isoformat(timespec="seconds"),
+            "",
+        ],
+        [
+            "'=HYPERLINK(1)",
+            "x@people.example.org",
+            "waitlisted",
+            "0",
+            "",
+            rows[2][5],
+            "",
+        ],
+    ]
