@@ -1,0 +1,355 @@
+"""Accounts: sign up, log in and out, password change and reset."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+from movements.models import Member, Visibility
+from tests.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "a brand new tulip meadow"
+
+
+def signup_data(**overrides):
+    data = {
+        "username": "ada",
+        "email": "ada@example.org",
+        "name": "Ada Okafor",
+        "password1": "potluck between movements",
+        "password2": "potluck between movements",
+    }
+    data.update(overrides)
+    return data
+
+
+def field_errors(response, field):
+    return list(response.context["form"].errors.get(field, []))
+
+
+# --- Sign up ------------------------------------------------------------------------------
+
+
+def test_signup_page_shows_every_field_with_a_label(client):
+    response = client.get("/accounts/signup/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    for field, label in [
+        ("username", "Username"),
+        ("email", "Email"),
+        ("name", "Your name"),
+        ("password1", "Password"),
+        ("password2", "Password confirmation"),
+    ]:
+        assert f'<label for="id_{field}">{label}:</label>' in content
+    assert "<script" not in content
+    assert "style=" not in content
+
+
+def test_signup_creates_user_and_private_member_and_logs_in(client):
+    response = client.post("/accounts/signup/", signup_data())
+
+    assert response.status_code == 302
+    assert response["Location"] == "/me/"
+    user = User.objects.get()
+    assert (user.username, user.email) == ("ada", "ada@example.org")
+    assert user.check_password("potluck between movements")
+    member = Member.objects.get()
+    assert member.user == user
+    assert (member.key, member.name, member.email) == (
+        f"user-{user.pk}",
+        "Ada Okafor",
+        "ada@example.org",
+    )
+    assert member.visibility == Visibility.PRIVATE
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+    page = client.get("/me/")
+    assert [str(m) for m in page.context["messages"]] == [
+        "Welcome to Coalition, ada! Your profile is private: only you and the curators can "
+        "see it. You can change that below."
+    ]
+
+
+def test_signup_without_a_name_names_the_member_after_the_username(client):
+    client.post("/accounts/signup/", signup_data(name="  "))
+
+    assert Member.objects.get().name == "ada"
+
+
+def test_signup_never_links_an_existing_roster_member_by_email(client):
+    """Emails are not verified: signing up with a roster member's address must not hand
+    over their history."""
+    roster = MemberFactory(key="m-0001", name="Roster Person", email="ada@example.org")
+
+    client.post("/accounts/signup/", signup_data())
+
+    roster.refresh_from_db()
+    assert roster.user is None
+    assert Member.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "errors"),
+    [
+        (
+            {"username": "Taken"},
+            "username",
+            ["A user with that username already exists."],
+        ),
+        (
+            {"email": "TAKEN@Example.org"},
+            "email",
+            [
+                "An account with this email address already exists. Log in, or reset your "
+                "password if you have forgotten it."
+            ],
+        ),
+        ({"email": "not-an-address"}, "email", ["Enter a valid email address."]),
+        ({"email": ""}, "email", ["This field is required."]),
+        (
+            {"password1": "hunter2", "password2": "hunter2"},
+            "password2",
+            [
+                "This password is too short. It must contain at least 8 characters.",
+                "This password is too common.",
+            ],
+        ),
+        (
+            {"password1": "12345678901", "password2": "12345678901"},
+            "password2",
+            ["This password is too common.", "This password is entirely numeric."],
+        ),
+        (
+            {"password2": "potluck between movement"},
+            "password2",
+            ["The two password fields didn’t match."],
+        ),
+    ],
+    ids=[
+        "duplicate-username",
+        "duplicate-email",
+        "bad-email",
+        "no-email",
+        "weak",
+        "numeric",
+        "mismatch",
+    ],
+)
+def test_signup_refuses_bad_input_and_creates_nothing(client, overrides, field, errors):
+    UserFactory(username="taken", email="taken@example.org")
+
+    response = client.post("/accounts/signup/", signup_data(**overrides))
+
+    assert response.status_code == 200
+    assert field_errors(response, field) == errors
+    assert User.objects.count() == 1
+    assert Member.objects.count() == 0
+    assert "_auth_user_id" not in client.session
+    content = response.content.decode()
+    assert '<div class="form-errors" id="form-errors" role="alert">' in content
+    assert f'<div class="field field--error">\n  <label for="id_{field}"' in content
+    assert f'<ul class="errorlist" id="id_{field}_error">' in content
+    assert 'aria-invalid="true"' in content
+
+
+def test_signup_redirects_signed_in_people_to_their_page(member_client):
+    response = member_client.get("/accounts/signup/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/me/"
+
+
+# --- Log in and out -----------------------------------------------------------------------
+
+
+def test_login_with_the_right_password_goes_to_me(client):
+    UserFactory(username="ada")
+
+    response = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/me/"
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="ada").pk)
+
+
+def test_login_follows_a_safe_next_and_refuses_an_outside_one(client):
+    UserFactory(username="ada")
+    data = {"username": "ada", "password": PASSWORD}
+
+    inside = client.post("/accounts/login/?next=/movements/", data)
+    client.logout()
+    outside = client.post("/accounts/login/", {**data, "next": "https://evil.example/"})
+
+    assert inside["Location"] == "/movements/"
+    assert outside["Location"] == "/me/"
+
+
+def test_login_with_a_wrong_password_says_so(client):
+    UserFactory(username="ada")
+
+    response = client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Please enter a correct username and password. Note that both fields may be "
+        "case-sensitive."
+    ]
+    assert "_auth_user_id" not in client.session
+    content = response.content.decode()
+    assert '<label for="id_username">Username:</label>' in content
+    assert '<label for="id_password">Password:</label>' in content
+
+
+def test_login_page_links_to_reset_and_signup(client):
+    content = client.get("/accounts/login/").content.decode()
+
+    assert '<a href="/accounts/password/reset/">Forgot your password?</a>' in content
+    assert '<a href="/accounts/signup/">Sign up</a>' in content
+
+
+def test_logout_by_post_ends_the_session_and_says_goodbye(member_client):
+    response = member_client.post("/accounts/logout/", follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    assert "_auth_user_id" not in member_client.session
+    assert [str(m) for m in response.context["messages"]] == ["You are logged out. See you soon."]
+
+
+def test_logout_by_get_is_refused(member_client):
+    response = member_client.get("/accounts/logout/")
+
+    assert response.status_code == 405
+    assert "_auth_user_id" in member_client.session
+
+
+def test_nav_offers_log_in_and_sign_up_to_anonymous_visitors(client):
+    content = client.get("/movements/").content.decode()
+
+    assert '<li><a href="/accounts/login/?next=/movements/">Log in</a></li>' in content
+    assert '<li><a href="/accounts/signup/">Sign up</a></li>' in content
+    assert 'action="/accounts/logout/"' not in content
+
+
+def test_nav_offers_me_and_a_log_out_button_to_signed_in_people(member_client):
+    content = member_client.get("/movements/").content.decode()
+
+    assert '<li><a href="/me/">Me</a></li>' in content
+    assert '<form method="post" action="/accounts/logout/" class="site-nav__logout">' in content
+    assert '<button type="submit">Log out</button></form></li>' in content
+    assert ">Log in</a>" not in content
+    assert ">Sign up</a>" not in content
+
+
+# --- Passwords ----------------------------------------------------------------------------
+
+
+def test_password_change_needs_login(client):
+    response = client.get("/accounts/password/change/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/password/change/"
+
+
+def test_password_change_sets_the_new_password(member_client, member_user):
+    response = member_client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/change/done/"
+    member_user.refresh_from_db()
+    assert member_user.check_password(NEW_PASSWORD)
+    done = member_client.get("/accounts/password/change/done/")
+    assert done.status_code == 200
+    assert "<h1>Password changed</h1>" in done.content.decode()
+
+
+def test_password_change_with_a_wrong_old_password_changes_nothing(member_client, member_user):
+    response = member_client.post(
+        "/accounts/password/change/",
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert field_errors(response, "old_password") == [
+        "Your old password was entered incorrectly. Please enter it again."
+    ]
+    member_user.refresh_from_db()
+    assert member_user.check_password(PASSWORD)
+
+
+def test_password_reset_full_flow_through_the_mail(client):
+    user = UserFactory(username="ada", email="ada@example.org")
+
+    response = client.post("/accounts/password/reset/", {"email": "ADA@example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/done/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ada@example.org"]
+    assert message.subject == "Reset your Coalition password"
+    links = re.findall(r"http://testserver(/accounts/password/reset/\S+/\S+/)", message.body)
+    assert len(links) == 1
+
+    # The link swaps the token for a session and lands on the set-password form.
+    landing = client.get(links[0], follow=True)
+    assert landing.status_code == 200
+    assert landing.context["validlink"] is True
+    set_password_url = landing.redirect_chain[-1][0]
+    done = client.post(
+        set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    assert done.status_code == 302
+    assert done["Location"] == "/accounts/password/reset/complete/"
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert client.get(links[0], follow=True).context["validlink"] is False
+    assert Client().login(username="ada", password=NEW_PASSWORD) is True
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/done/"
+    assert mail.outbox == []
+
+
+def test_password_reset_with_a_forged_link_is_refused(client):
+    user = UserFactory(username="ada")
+
+    response = client.get(f"/accounts/password/reset/{user.pk}/forged-token/")
+
+    assert response.status_code == 200
+    assert response.context["validlink"] is False
+    assert "<h1>This link no longer works</h1>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+        "/accounts/password/reset/complete/",
+    ],
+)
+def test_account_pages_render_without_scripts_or_inline_styles(client, url):
+    response = client.get(url)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<script" not in content
+    assert "style=" not in content
