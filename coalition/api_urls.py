@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from coalition import api
+from coalition import api, events_api, insights_api, proposals_api
 
 app_name = "api"
 
@@ -26,9 +26,21 @@ class Router(DefaultRouter):
 router = Router()
 router.register("movements", api.MovementViewSet, basename="movement")
 router.register("organizations", api.OrganizationViewSet, basename="organization")
+router.register("events", events_api.EventViewSet, basename="event")
+router.register("proposals", proposals_api.ProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "movements/<slug:slug>/insights/",
+        insights_api.MovementInsightsView.as_view(),
+        name="movement-insights",
+    ),
+    path(
+        "organizations/<slug:slug>/insights/",
+        insights_api.OrganizationInsightsView.as_view(),
+        name="organization-insights",
+    ),
     *router.urls,
 ]

@@ -11,6 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coalition.overlaps import Overlap
+from coalition.proposal_filters import PROPOSAL_KINDS
+from events.models import RSVP, Event, Proposal
+from events.services import MAX_GUESTS
 from movements.models import Movement, Organization, Participation
 
 
@@ -175,3 +178,225 @@ class OverlapSerializer(serializers.Serializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_shared_members(self, overlap: Overlap) -> int | None:
         return overlap.shared_members_disclosed(curator=is_curator(self.context.get("request")))
+
+
+# --- Events and RSVPs ----------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """A published event between movements. Attendees are never serialized, only counts
+    (RSVP counts are public)."""
+
+    # Reads the annotations and prefetches of Event.objects.with_going_count().with_relations().
+    # A private event's address and online link are shown only when the view says so in
+    # context["address_visible"] (the caller is going, or manages the event).
+
+    movements = slugs(many=True, help_text="Slugs of the movements the event sits between.")
+    hosts = slugs(many=True, help_text="Slugs of the host organizations.")
+    region = slugs(allow_null=True, help_text="Slug of the event's region.")
+    address = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Street address. null for a private event unless the caller is going or manages it."
+        ),
+    )
+    online_link = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Link to join online, or an empty string. null for a private event unless the "
+            "caller is going or manages it."
+        ),
+    )
+    capacity = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Places, guests included; null: no limit."
+    )
+    going_count = serializers.IntegerField(
+        read_only=True, help_text="People going, guests included."
+    )
+    places_left = serializers.SerializerMethodField(
+        help_text="Places still free (0 when full: new RSVPs are waitlisted); null: no limit."
+    )
+    url = serializers.HyperlinkedIdentityField(
+        view_name="events:event_detail",
+        lookup_field="slug",
+        help_text="The event's page on the site.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "description",
+            "movements",
+            "hosts",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "address",
+            "region",
+            "online_link",
+            "capacity",
+            "places_left",
+            "going_count",
+            "status",
+            "visibility",
+            "url",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "starts_at": {"help_text": "ISO 8601 with the offset."},
+            "ends_at": {"help_text": "ISO 8601 with the offset."},
+        }
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
+    def get_places_left(self, event: Event) -> int | None:
+        if event.capacity is None:
+            return None
+        return max(event.capacity - event.going_count, 0)
+
+    def to_representation(self, event: Event):
+        data = super().to_representation(event)
+        if event.is_private and not self.context.get("address_visible", False):
+            data["address"] = None
+            data["online_link"] = None
+        return data
+
+
+class RSVPSerializer(serializers.ModelSerializer):
+    """The caller's own RSVP to an event."""
+
+    movement = slugs(
+        allow_null=True, help_text="Slug of the event's movement the caller comes through."
+    )
+
+    class Meta:
+        model = RSVP
+        fields = ["status", "guests", "movement", "created_at"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "status": {"help_text": "going or waitlisted; cancelled after a DELETE."},
+            "created_at": {"help_text": "When the RSVP took its place in the queue."},
+        }
+
+
+class RSVPRequestSerializer(serializers.Serializer):
+    """What a POST to an event's rsvp endpoint may carry; every key is optional."""
+
+    guests = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_GUESTS,
+        default=0,
+        help_text="People coming along, counted against capacity.",
+    )
+    movement = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Movement.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={"does_not_exist": "“{value}” is not one of this event's movements."},
+        help_text=(
+            "Slug of the event's movement you come through; by default the one you are engaged in."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.context.get("event")
+        if event is not None:
+            self.fields["movement"].queryset = event.movements.all()
+
+
+# --- Proposals -----------------------------------------------------------------------------
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A proposed joint event between movements, with the reasons behind it."""
+
+    # Reads the prefetches of Proposal.objects.with_relations().
+
+    movements = slugs(many=True, help_text="Slugs of the movements it would bring together.")
+    organizations = slugs(many=True, help_text="Slugs of the suggested host organizations.")
+    region = slugs(allow_null=True, help_text="Slug of the region it would take place in.")
+    kind = serializers.ChoiceField(
+        choices=PROPOSAL_KINDS, read_only=True, help_text="The kinds the proposal engine makes."
+    )
+    score = serializers.FloatField(
+        read_only=True,
+        min_value=0,
+        max_value=1,
+        help_text="Bridge potential: strong affinity with few existing ties ranks first.",
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Why, as sentences."
+    )
+    url = serializers.HyperlinkedIdentityField(
+        view_name="proposals:proposal_detail", help_text="The proposal's page on the site."
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "movements",
+            "organizations",
+            "region",
+            "score",
+            "reasons",
+            "status",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+class ProposalAcceptSerializer(serializers.Serializer):
+    """What a POST to a proposal's accept endpoint may carry; the body may be empty."""
+
+    # context["hosts"]: the suggested hosts the caller may host for (proposal_hosts_for).
+
+    hosts = serializers.ListField(
+        child=serializers.SlugField(),
+        required=False,
+        allow_empty=False,
+        help_text=(
+            "Slugs of the organizations that will host, among the suggested hosts you may "
+            "host for; all of those by default."
+        ),
+    )
+
+    def validate_hosts(self, value: list[str]) -> list[Organization]:
+        allowed = {organization.slug: organization for organization in self.context["hosts"]}
+        for slug in value:
+            if slug not in allowed:
+                raise serializers.ValidationError(
+                    f"“{slug}” is not a suggested host you can host for."
+                )
+        return [allowed[slug] for slug in dict.fromkeys(value)]
+
+
+class ProposalAcceptedSerializer(serializers.Serializer):
+    """The draft event a proposal became."""
+
+    event = serializers.SlugField(help_text="Slug of the event.")
+    status = serializers.CharField(
+        help_text="The event's status (see events): draft until its organizers publish it."
+    )
+    url = serializers.URLField(help_text="The event's page on the site.")
+
+
+class ProposalDismissSerializer(serializers.Serializer):
+    """What a POST to a proposal's dismiss endpoint may carry; the body may be empty."""
+
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="Why it does not fit; kept with the proposal for curators.",
+    )

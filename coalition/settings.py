@@ -179,9 +179,15 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coalition API",
     "DESCRIPTION": (
-        "Read-only access to the movement directory and where movements overlap. People are "
-        "never listed; people-counts below COALITION_MIN_DISCLOSED_COUNT are null except "
-        "for curators."
+        "The movement directory, where movements overlap, proposed joint events and the "
+        "events between movements. Everything is readable without an account. Writes are "
+        "your own RSVP (`/api/events/<slug>/rsvp/`) and, for organizers of a suggested host "
+        "and curators, accepting or dismissing a proposal; they need DRF token auth "
+        "(`Authorization: Token <key>`; `manage.py drf_create_token USER` makes one) or the "
+        "site's session (writes then need the CSRF token). Errors answer "
+        '`{"detail": message}`, or the field errors for bad filters and bodies (400). '
+        "People are never listed; people-counts "
+        "below COALITION_MIN_DISCLOSED_COUNT are null except for curators."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

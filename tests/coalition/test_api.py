@@ -193,6 +193,8 @@ def test_api_root_lists_the_endpoints(client):
     assert response.json() == {
         "movements": "http://testserver/api/movements/",
         "organizations": "http://testserver/api/organizations/",
+        "events": "http://testserver/api/events/",
+        "proposals": "http://testserver/api/proposals/",
         "schema": "http://testserver/api/schema/",
         "docs": "http://testserver/api/docs/",
     }
@@ -603,11 +605,20 @@ def test_schema_endpoint_serves_openapi_json(client):
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
     assert sorted(schema["paths"]) == [
+        "/api/events/",
+        "/api/events/{slug}/",
+        "/api/events/{slug}/rsvp/",
         "/api/movements/",
         "/api/movements/{slug}/",
+        "/api/movements/{slug}/insights/",
         "/api/movements/{slug}/overlaps/",
         "/api/organizations/",
         "/api/organizations/{slug}/",
+        "/api/organizations/{slug}/insights/",
+        "/api/proposals/",
+        "/api/proposals/{id}/",
+        "/api/proposals/{id}/accept/",
+        "/api/proposals/{id}/dismiss/",
     ]
     components = schema["components"]["schemas"]
     assert components["Movement"]["properties"]["people_count"] == {
