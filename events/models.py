@@ -6,8 +6,8 @@ Models stay thin; the rules (capacity, waitlist, check-in, mail) live in
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +39,12 @@ class RSVPStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=EventStatus.PUBLISHED)
@@ -55,7 +61,8 @@ class EventQuerySet(models.QuerySet):
         return self.filter(hosts__in=organizations).distinct()
 
     def with_going_count(self):
-        """Annotate ``going_count``: people going, guests included (what fills places)."""
+        """Annotate ``going_count`` (people going, guests included: what fills places),
+        ``waitlist_count`` and ``places_left`` (None without a capacity)."""
         taken = (
             RSVP.objects.filter(event=OuterRef("pk"), status=RSVPStatus.GOING)
             .order_by()
@@ -73,6 +80,12 @@ class EventQuerySet(models.QuerySet):
         return self.annotate(
             going_count=Coalesce(Subquery(taken), Value(0)),
             waitlist_count=Coalesce(Subquery(waitlisted), Value(0)),
+        ).annotate(
+            places_left=Case(
+                When(capacity__isnull=True, then=Value(None)),
+                default=Greatest(F("capacity") - F("going_count"), Value(0)),
+                output_field=models.IntegerField(),
+            )
         )
 
     def with_relations(self):
@@ -110,6 +123,14 @@ class Event(models.Model):
     status = models.CharField(max_length=20, choices=EventStatus, default=EventStatus.DRAFT)
     visibility = models.CharField(
         max_length=10, choices=EventVisibility, default=EventVisibility.PUBLIC
+    )
+    proposal = models.ForeignKey(
+        "Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text="The proposed joint event this one came from.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -207,3 +228,70 @@ class RSVP(models.Model):
     @property
     def places(self) -> int:
         return 1 + self.guests
+
+
+class ProposalQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ProposalStatus.OPEN)
+
+    def ranked(self):
+        return self.order_by("-score", "kind", "title", "pk")
+
+    def with_relations(self):
+        return self.select_related("region").prefetch_related("movements", "organizations")
+
+    def involving(self, movement):
+        return self.filter(movements=movement)
+
+
+class Proposal(models.Model):
+    """A suggested joint event between movements, made by ``coalition/proposals.py``.
+
+    Identified by its kind and its set of movements (``identity``), so a refresh updates
+    the same row, a dismissed proposal stays dismissed and an accepted one keeps its
+    event."""
+
+    identity = models.CharField(
+        max_length=255, unique=True, help_text="Kind and movement ids, e.g. potluck:3-7."
+    )
+    kind = models.CharField(max_length=20, choices=EventKind)
+    title = models.CharField(max_length=200)
+    movements = models.ManyToManyField(Movement, related_name="proposals")
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="proposals",
+        help_text="Suggested hosts: one or two per movement.",
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    score = models.FloatField(default=0, help_text="Bridge potential in [0, 1].")
+    reasons = models.JSONField(default=list, blank=True)
+    agenda = models.TextField(blank=True, help_text="A suggested description and agenda.")
+    shared_themes = models.JSONField(default=list, blank=True)
+    shared_tactics = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=ProposalStatus, default=ProposalStatus.OPEN)
+    dismissed_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "kind", "title", "pk"]
+        indexes = [models.Index(fields=["status", "-score"], name="proposal_rank")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})

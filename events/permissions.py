@@ -42,3 +42,18 @@ def can_manage_event(user, event) -> bool:
     if not (user and user.is_authenticated and user.is_active) or event.pk is None:
         return False
     return organizations_managed_by(user).filter(hosted_events=event).exists()
+
+
+def can_decide_proposal(user, proposal) -> bool:
+    """Curators, and organizers of one of the proposal's suggested host organizations."""
+    if is_curator(user):
+        return True
+    return organizations_managed_by(user).filter(proposals=proposal).exists()
+
+
+def proposal_hosts_for(user, proposal) -> list:
+    """The suggested hosts ``user`` may host for (all suggested hosts for curators)."""
+    suggested = proposal.organizations.all()
+    if is_curator(user):
+        return list(suggested)
+    return list(organizations_managed_by(user).filter(proposals=proposal))

@@ -58,6 +58,7 @@ from movements.models import (
     Theme,
     Visibility,
 )
+from movements.signals import network_imported
 
 # Rows per INSERT; Django lowers it further to SQLite's limit on query variables.
 INSERT_BATCH_SIZE = 2000
@@ -662,7 +663,11 @@ def network_import(*, document: dict) -> ImportSummary:
     with transaction.atomic():
         stored = {shape.section: _stored(shape) for shape in SHAPES}
         _check_references(parsed, stored)
-        return _write(parsed, stored)
+        summary = _write(parsed, stored)
+        transaction.on_commit(
+            lambda: network_imported.send(sender=network_import, summary=summary)
+        )
+    return summary
 
 
 def _stored(shape: Shape) -> dict[str, models.Model]:
