@@ -373,12 +373,15 @@ def test_page_query_count_does_not_grow_with_the_data(client, url):
         ("/movements/", 8),  # count, page, themes/tactics/regions, theme/tactic/region choices
         # ... plus looking up the theme, tactic and region slugs
         ("/movements/?region=bay-area&theme=theme-001&tactic=tactic-001&q=Movement", 11),
-        # movement, themes/tactics/regions, current and past participations, tensions
-        ("/movements/movement-000/", 7),
+        # movement, themes/tactics/regions, current and past participations, tensions,
+        # related movements (8: coalition.overlaps), proposals and their movements (2),
+        # engagement insights (3: coalition.insights)
+        ("/movements/movement-000/", 20),
         ("/organizations/", 5),  # count, page, participations, movement/region choices
         # ... plus looking up the movement and region slugs
         ("/organizations/?region=bay-area&movement=movement-001&kind=collective", 7),
-        ("/organizations/organization-000/", 3),  # organization, current and past participations
+        # organization, current and past participations, engagement insights (4)
+        ("/organizations/organization-000/", 7),
     ],
 )
 def test_page_query_count_is_pinned(
@@ -396,10 +399,10 @@ def test_nav_offers_curators_the_admin_and_others_a_log_in(client, curator_clien
     anonymous = client.get("/").content.decode()
     curator = curator_client.get("/").content.decode()
 
-    assert '<a href="/admin/login/?next=/">Curator log in</a>' in anonymous
+    assert '<a href="/accounts/login/?next=/">Log in</a>' in anonymous
     assert '<a href="/admin/">Admin</a>' not in anonymous
     assert '<a href="/admin/">Admin</a>' in curator
-    assert "Curator log in" not in curator
+    assert "Log in" not in curator
 
 
 def test_base_template_is_accessible_without_javascript(client):
