@@ -748,6 +748,12 @@ HOPPER_PEOPLE = [
     ("Andre Dupree", "oakland", "organizer", "2023-09-01", None),
     ("Hyun-woo Park", "san-francisco", "member", "2024-11-01", "2025-08-31"),
     ("Olivia Grant", "oakland", "member", "2025-08-15", None),
+    # Recruited on the front's newest struggles (sanctuary, oil trains): the front is
+    # bigger than ever and spread across two movements at once.
+    ("Reuben Castillo", "oakland", "member", "2026-01-20", None),
+    ("Priya Nair", "san-francisco", "member", "2026-02-01", None),
+    ("Jonah Weiss", "oakland", "member", "2026-03-01", None),
+    ("Fatima Haddad", "hayward", "member", "2026-06-15", None),
 ]
 
 # The one former front member who stayed on after the front left: Ayesha Rahman keeps

@@ -564,11 +564,11 @@ def test_demo_hopping_organization_is_stretched_and_loses_people_the_steady_ones
         Organization.objects.get(slug=demo.STEADY_COLLECTIVE), today=TODAY
     )
 
-    assert (hopper.concurrent_movements, hopper.active_people, hopper.stretch) == (2, 3, 6.67)
+    assert (hopper.concurrent_movements, hopper.active_people, hopper.stretch) == (2, 7, 2.86)
     assert (union.concurrent_movements, union.active_people, union.stretch) == (1, 8, 1.25)
     assert hopper.stretch > union.stretch
-    assert (hopper.retention_arrivals, hopper.retention_stayed) == (43, 18)
-    assert hopper.retention_after_shift == 0.4186 < LOW_RETENTION
+    assert (hopper.retention_arrivals, hopper.retention_stayed) == (46, 21)
+    assert hopper.retention_after_shift == 0.4565 < LOW_RETENTION
     assert union.median_tenure_days == 4203
     assert collective.median_tenure_days == 4264
     assert union.median_tenure_days > 5 * hopper.median_tenure_days
@@ -582,7 +582,7 @@ def test_demo_notes_warn_the_hopping_organization_and_encourage_the_steady_union
     railroad = engagement_insights(Movement.objects.get(slug=demo.RAILROAD), today=TODAY)
 
     assert [note.kind for note in hopper.notes] == ["capacity", "retention"]
-    assert hopper.notes[1].text.endswith("42% were still active here six months later.")
+    assert hopper.notes[1].text.endswith("46% were still active here six months later.")
     assert [note.kind for note in union.notes] == ["steady"]
     assert union.notes[0].text.startswith(
         "Steady, long engagement: half of its memberships have lasted more than 11 years, "

@@ -59,13 +59,13 @@ def test_seed_demo_loads_the_bay_area_network():
     output = seed()
 
     assert output == (
-        "Demo network (scale 1): 14 movements, 25 organizations, 99 people, "
-        "169 engagements; 491 rows created, 0 updated or removed.\n"
+        "Demo network (scale 1): 14 movements, 25 organizations, 103 people, "
+        "180 engagements; 510 rows created, 0 updated or removed.\n"
     )
     assert Movement.objects.count() == 14
     assert Organization.objects.count() == 25
-    assert Member.objects.count() == 99
-    assert Engagement.objects.count() == 169
+    assert Member.objects.count() == 103
+    assert Engagement.objects.count() == 180
     assert Tension.objects.count() == 4
     assert set(Movement.objects.values_list("sector", flat=True)) == {
         "labor",
@@ -92,8 +92,8 @@ def test_seed_demo_loads_the_bay_area_network():
 def test_seed_demo_people_have_distinct_names_and_emails_at_example_org():
     members = demo.demo_document()["members"]
 
-    assert len({m["name"] for m in members}) == 99
-    assert len({m["email"] for m in members}) == 99
+    assert len({m["name"] for m in members}) == 103
+    assert len({m["email"] for m in members}) == 103
     assert all(m["email"].endswith("@example.org") for m in members)
     assert [m["key"] for m in members[:2]] == ["m-0001", "m-0002"]
 
@@ -158,8 +158,8 @@ def test_seed_demo_political_organization_hops_and_its_members_leave_with_it():
     assert len({p.movement_id for p in participations}) == 9
     assert sum(p.until is None for p in participations) == 2
     assert statistics.median((p.until - p.since).days for p in participations if p.until) < 300
-    assert len(through_it) == 68
-    assert sum(e.until is None for e in through_it) == 6
+    assert len(through_it) == 79
+    assert sum(e.until is None for e in through_it) == 14
     assert statistics.median(days(e) for e in through_it) < 300
 
 
@@ -180,11 +180,11 @@ def test_seed_demo_twice_changes_nothing():
     output = seed()
 
     assert output == (
-        "Demo network (scale 1): 14 movements, 25 organizations, 99 people, "
-        "169 engagements; already loaded, nothing changed.\n"
+        "Demo network (scale 1): 14 movements, 25 organizations, 103 people, "
+        "180 engagements; already loaded, nothing changed.\n"
     )
     assert dumps(network_export()) == first
-    assert Engagement.objects.count() == 169
+    assert Engagement.objects.count() == 180
     assert Tension.objects.count() == 4
 
 
@@ -208,15 +208,15 @@ def test_seed_demo_scale_two_adds_generated_records_idempotently():
     again = seed("--scale", "2")
 
     assert output == (
-        "Demo network (scale 2): 16 movements, 43 organizations, 394 people, "
-        "1635 engagements; 2733 rows created, 0 updated or removed.\n"
+        "Demo network (scale 2): 16 movements, 43 organizations, 398 people, "
+        "1646 engagements; 2752 rows created, 0 updated or removed.\n"
     )
     assert again.endswith("already loaded, nothing changed.\n")
     assert dumps(network_export()) == first
     assert Movement.objects.filter(slug__startswith="gen-movement-").count() == 2
     assert Organization.objects.filter(slug__startswith="gen-org-").count() == 18
     assert Member.objects.filter(key__startswith="g-").count() == 295
-    assert Engagement.objects.count() == 1635
+    assert Engagement.objects.count() == 1646
 
 
 def test_scaled_counts_follow_the_documented_formula():
@@ -241,8 +241,8 @@ def test_bootstrap_demo_seeds_once_and_creates_the_admin_once(settings):
 
     line = "Demo admin: http://127.0.0.1:8000/admin/  user admin  password coalition-demo"
     assert first.splitlines() == [
-        "Demo network (scale 1): 14 movements, 25 organizations, 99 people, "
-        "169 engagements; 491 rows created, 0 updated or removed.",
+        "Demo network (scale 1): 14 movements, 25 organizations, 103 people, "
+        "180 engagements; 510 rows created, 0 updated or removed.",
         line,
     ]
     assert second.splitlines() == [
