@@ -66,3 +66,26 @@ class VisibilityForm(forms.ModelForm):
         field = self.fields["visibility"]
         field.choices = list(Visibility.choices)  # no empty choice
         field.error_messages["invalid_choice"] = "Choose private or public."
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for the password again, so a borrowed session cannot."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your password. Nothing was deleted.", code="password_incorrect"
+            )
+        return password

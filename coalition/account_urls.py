@@ -49,4 +49,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/data.json", accounts.MyDataView.as_view(), name="my_data"),
+    path("me/delete/", accounts.AccountDeleteView.as_view(), name="account_delete"),
 ]

@@ -2,22 +2,29 @@
 
 Logging in and the password views are Django's own (see ``account_urls.py``); only the
 templates are ours. ``/me/`` shows the signed-in person their own data and nothing about
-anyone else.
+anyone else; ``/me/data.json`` hands all of it over and ``/me/delete/`` deletes the account
+(``coalition.account_services``).
 """
 
+import itertools
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from coalition.account_forms import SignupForm, VisibilityForm
+from coalition.account_forms import AccountDeleteForm, SignupForm, VisibilityForm
+from coalition.account_services import account_delete, member_data
+from coalition.insights import TimelineEntry, member_timeline
 from events.models import RSVP
 from events.permissions import is_curator, is_organizer
 from movements.models import Member, MembershipRole, Visibility
@@ -26,6 +33,23 @@ from movements.services import member_for_user
 ORGANIZING_ROLES = {MembershipRole.ORGANIZER, MembershipRole.LEADER}
 # Memberships and engagements, latest start first; unknown starts last on every database.
 LATEST_FIRST = (F("since").desc(nulls_last=True), "-pk")
+
+
+@dataclass(frozen=True)
+class TimelineYear:
+    year: int | None  # None: entries whose start was never recorded
+    entries: list[TimelineEntry]
+
+
+def timeline_by_year(entries: list[TimelineEntry]) -> list[TimelineYear]:
+    """``member_timeline``'s entries (oldest first, undated first) grouped by the year they
+    started in."""
+    return [
+        TimelineYear(year=year, entries=list(group))
+        for year, group in itertools.groupby(
+            entries, key=lambda entry: entry.since.year if entry.since else None
+        )
+    ]
 
 
 def account_create(*, user, name: str = "") -> Member:
@@ -127,8 +151,53 @@ class MeView(LoginRequiredMixin, TemplateView):
             engagements=member.engagements.select_related("movement", "organization").order_by(
                 *LATEST_FIRST
             ),
+            timeline=timeline_by_year(member_timeline(member)),
             is_curator=is_curator(self.request.user),
             can_create_events=is_organizer(self.request.user),
             today=today,
         )
         return context
+
+
+class MyDataView(LoginRequiredMixin, View):
+    """Everything stored about the signed-in person, as a JSON download."""
+
+    def get(self, request, *args, **kwargs):
+        response = JsonResponse(
+            member_data(user=request.user), json_dumps_params={"indent": 2, "ensure_ascii": False}
+        )
+        response["Content-Disposition"] = 'attachment; filename="coalition-my-data.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class AccountDeleteView(LoginRequiredMixin, FormView):
+    """Asks for the password, then deletes the account (``account_delete``) and logs out."""
+
+    form_class = AccountDeleteForm
+    template_name = "coalition/me_delete.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        member = member_for_user(user=self.request.user)
+        return super().get_context_data(
+            upcoming_rsvps=RSVP.objects.filter(member=member, event__starts_at__gt=timezone.now())
+            .active()
+            .count(),
+            **kwargs,
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        account_delete(user=self.request.user)
+        logout(self.request)
+        messages.success(
+            self.request,
+            "Your account is deleted. Your name and email are gone; your past engagement "
+            "counts only in anonymous totals. Thank you for taking part.",
+        )
+        return redirect("movements:home")

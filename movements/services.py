@@ -246,3 +246,30 @@ def member_for_user(*, user) -> Member:
     )
     user.member = member
     return member
+
+
+# --- erasing a person (helper O) -----------------------------------------------------------
+
+ERASED_MEMBER_NAME = "Former member"
+
+
+def member_erase(*, member: Member) -> Member:
+    """Anonymise ``member`` for good: the name becomes "Former member", the email, region
+    and login link are removed, the key becomes ``erased-<pk>`` and the profile private.
+
+    Their memberships and engagements stay attached to the anonymised record, so every
+    count and insight that included them still adds up without saying who they were.
+    RSVPs are the events app's business: cancel them first (``coalition.account_services``
+    does both, in one transaction)."""
+    from movements.models import Visibility  # here, so this section stays append-only
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        member.name = ERASED_MEMBER_NAME
+        member.email = ""
+        member.key = f"erased-{member.pk}"
+        member.visibility = Visibility.PRIVATE
+        member.user = None
+        member.region = None
+        member.save(update_fields=["name", "email", "key", "visibility", "user", "region"])
+    return member
