@@ -6,10 +6,12 @@ defaults are the production-safe ones: no fallback secret key, secure cookies, H
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "movements",
     "events",
     "coalition",
@@ -69,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coalition.urls"
@@ -84,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coalition.context_processors.coalition",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -126,6 +133,12 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/me/"
 LOGOUT_REDIRECT_URL = "/"
@@ -162,6 +175,29 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (Django's own middleware): our origin only, no inline scripts or
+# styles. CSP.NONCE is dropped from the header unless a page uses the nonce; only the admin
+# (its templates carry {% csp_nonce_attr %}) and the Swagger UI page do.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# Login throttling (django-axes): 5 failed logins for one username from one IP address lock
+# that pair out for 30 minutes, on /accounts/login/ and /admin/login/ alike.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -235,3 +271,19 @@ COALITION_OVERLAP = {
 }
 # The map draws each movement's strongest overlaps only, so 300 movements stay readable.
 COALITION_MAP_EDGES_PER_NODE = int(os.environ.get("COALITION_MAP_EDGES_PER_NODE", "5"))
+
+# --- Cache --------------------------------------------------------------------------------
+# Overlaps and the map are cached per "network version", bumped on every write that can
+# change them (coalition/cache.py). LocMemCache is per process; with several workers set
+# DJANGO_CACHE_BACKEND (e.g. django.core.cache.backends.redis.RedisCache) and
+# DJANGO_CACHE_LOCATION so that every worker sees every write at once.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "coalition"),
+    }
+}
+# How long a cached overlap result lives, in seconds (it is replaced sooner on any write).
+COALITION_CACHE_SECONDS = int(os.environ.get("COALITION_CACHE_SECONDS", "300"))

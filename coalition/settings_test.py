@@ -14,3 +14,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Tests never serve collected static files; skip WhiteNoise (and its missing-root warning).
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+# django-axes needs the request in authenticate(); the test client's login() passes none.
+# The throttling tests switch it back on (tests/coalition/test_security.py).
+AXES_ENABLED = False

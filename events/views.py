@@ -252,9 +252,11 @@ def calendar_response(body: bytes, *, filename: str) -> HttpResponse:
 
 class RSVPActionView(LoginRequiredMixin, View):
     """POST only. Subclasses implement ``act(event, member)`` returning
-    ``(message, level, status)``."""
+    ``(message, level, status)``. ``member`` is None when the user has no Member record
+    and the action does not create one (cancelling creates nothing)."""
 
     http_method_names = ["post"]
+    creates_member = True
 
     def handle_no_permission(self):
         if is_htmx(self.request) and not self.request.user.is_authenticated:
@@ -267,7 +269,10 @@ class RSVPActionView(LoginRequiredMixin, View):
 
     def post(self, request, slug):
         event = visible_event(request, slug)
-        member = member_for_user(user=request.user)
+        if self.creates_member:
+            member = member_for_user(user=request.user)
+        else:
+            member = member_of(request.user)
         text, level, status, form = self.act(event, member)
         if status < 400 and not is_htmx(request):
             messages.add_message(request, level_number(level), text)
@@ -312,8 +317,10 @@ class RSVPCreateView(RSVPActionView):
 
 
 class RSVPCancelView(RSVPActionView):
+    creates_member = False
+
     def act(self, event, member):
-        rsvp = RSVP.objects.filter(event=event, member=member).first()
+        rsvp = RSVP.objects.filter(event=event, member=member).first() if member else None
         if rsvp is None:
             return "You have no RSVP for this event.", "error", 400, None
         was_waitlisted = rsvp.status == RSVPStatus.WAITLISTED

@@ -626,3 +626,16 @@ def test_feed_refuses_bad_filters(client):
         "kind: Select a valid choice. picnic is not one of the available choices.\n"
         "region: There is no region “atlantis”.\n"
     )
+
+
+def test_cancelling_without_an_rsvp_creates_no_member_record(client):
+    from movements.models import Member
+    from tests.factories import EventFactory, UserFactory
+
+    event = EventFactory()
+    client.force_login(UserFactory(username="no-member-yet"))
+
+    response = client.post(f"/events/{event.slug}/rsvp/cancel/")
+
+    assert response.status_code == 400
+    assert Member.objects.count() == 0

@@ -1,0 +1,215 @@
+"""Per-object authorization: every mutating URL in the project against every role, in one
+table. A refusal answers a log-in redirect, 403 or 404 and leaves the database exactly as it
+was; the roles allowed get the answer in the table.
+
+Roles: anonymous; a member (signed in, organizes nothing); an organizer of another
+organization (Campus Climate); an organizer of the host organization (the Fast Food Union,
+which hosts the events and is a suggested host of the potluck proposal); a curator."""
+
+import pytest
+from django.test import Client
+
+from events.models import RSVP, Event, EventStatus, Proposal
+from movements.models import Engagement, Member, MembershipRole, Movement
+from tests.coalition.test_proposal_pages import build_network
+from tests.events.test_organizer import event_data
+from tests.factories import (
+    EventFactory,
+    MemberFactory,
+    MembershipFactory,
+    RSVPFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member", "other_organizer", "host_organizer", "curator"]
+LOGIN = "login"  # 302 to the log-in page, ?next= this URL
+ADMIN_LOGIN = "admin login"  # 302 to the admin's log-in page
+
+
+@pytest.fixture
+def world():
+    network = build_network()
+    event = EventFactory(
+        slug="potluck",
+        title="Oakland potluck",
+        movements=[network["fast_food"], network["food_justice"]],
+        hosts=[network["union"]],
+    )
+    draft = EventFactory(
+        slug="draft", status=EventStatus.DRAFT, movements=[network["fast_food"]],
+        hosts=[network["union"]],
+    )  # fmt: skip
+    rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada"))
+    return {**network, "event": event, "draft": draft, "rsvp": rsvp}
+
+
+def client_for(role: str, world) -> Client:
+    client = Client()
+    if role == "anonymous":
+        return client
+    if role == "curator":
+        user = UserFactory(username="curator", is_staff=True, is_superuser=True)
+    else:
+        user = UserFactory(username=role)
+        member = MemberFactory(user=user, key=f"m-{role}")
+        if role != "member":
+            organization = world["union"] if role == "host_organizer" else world["campus"]
+            MembershipFactory(
+                member=member, organization=organization, role=MembershipRole.ORGANIZER
+            )
+    client.force_login(user)
+    return client
+
+
+def snapshot() -> list:
+    """Everything a refused request must leave untouched."""
+    return [
+        list(Event.objects.order_by("pk").values_list("slug", "title", "status", "venue")),
+        list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
+        list(Proposal.objects.order_by("pk").values_list("pk", "status", "dismissed_reason")),
+        list(Member.objects.order_by("pk").values_list("pk", "visibility")),
+        list(Movement.objects.order_by("pk").values_list("pk", "archived_at")),
+        Engagement.objects.count(),
+    ]
+
+
+def new_event(world) -> dict:
+    return event_data(
+        {"wages": world["fast_food"], "food": world["food_justice"], "host": world["union"]}
+    )
+
+
+REFUSED = {LOGIN, ADMIN_LOGIN, 400, 401, 403, 404}
+ACCEPTED = "/events/potluck-in-oakland-fast-food-workers-and-gardeners-on-food/edit/"
+ATTENDEES = "/events/potluck/attendees/#rsvp-{rsvp}"
+
+# name: (method, path, data, expected for ROLES in order). An expected path means a 302 there
+# (allowed). Data "event" is a whole event form hosted by the Fast Food Union; paths name
+# {potluck} (the proposal), {rsvp} (Ada's RSVP) and {fight} (a movement's id). "Own RSVP"
+# rows first give the signed-in person an RSVP of their own to cancel.
+URLS = {
+    "event new GET": ("get", "/events/new/", None, [LOGIN, 403, 200, 200, 200]),
+    "event new POST": (
+        "post", "/events/new/", "event",
+        [LOGIN, 403, 400, "/events/strikes-and-blockades/", "/events/strikes-and-blockades/"],
+    ),
+    "event edit GET": ("get", "/events/potluck/edit/", None, [LOGIN, 403, 403, 200, 200]),
+    "event edit POST": (
+        "post", "/events/potluck/edit/", "event",
+        [LOGIN, 403, 403, "/events/potluck/", "/events/potluck/"],
+    ),
+    "event publish": (
+        "post", "/events/draft/publish/", {},
+        [LOGIN, 403, 403, "/events/draft/", "/events/draft/"],
+    ),
+    "event cancel GET": ("get", "/events/potluck/cancel/", None, [LOGIN, 403, 403, 200, 200]),
+    "event cancel POST": (
+        "post", "/events/potluck/cancel/", {},
+        [LOGIN, 403, 403, "/events/potluck/", "/events/potluck/"],
+    ),
+    "attendees": ("get", "/events/potluck/attendees/", None, [LOGIN, 403, 403, 200, 200]),
+    "attendees.csv": ("get", "/events/potluck/attendees.csv", None, [LOGIN, 403, 403, 200, 200]),
+    "check-in": (
+        "post", "/events/potluck/attendees/{rsvp}/check-in/", {},
+        [LOGIN, 403, 403, ATTENDEES, ATTENDEES],
+    ),
+    "rsvp": ("post", "/events/potluck/rsvp/", {"guests": "0"}, [LOGIN] + ["/events/potluck/"] * 4),
+    "own rsvp cancel": (
+        "post", "/events/potluck/rsvp/cancel/", {}, [LOGIN] + ["/events/potluck/"] * 4,
+    ),
+    "proposal accept": (
+        "post", "/proposals/{potluck}/accept/", {"hosts": ["fast-food-union"]},
+        [LOGIN, 403, 403, ACCEPTED, ACCEPTED],
+    ),
+    "proposal dismiss GET": (
+        "get", "/proposals/{potluck}/dismiss/", None, [LOGIN, 403, 403, 200, 200],
+    ),
+    "proposal dismiss POST": (
+        "post", "/proposals/{potluck}/dismiss/", {"reason": "Not now."},
+        [LOGIN, 403, 403, "/proposals/", "/proposals/"],
+    ),
+    "API proposal accept": (
+        "post", "/api/proposals/{potluck}/accept/", {}, [401, 403, 403, 201, 201],
+    ),
+    "API proposal dismiss": (
+        "post", "/api/proposals/{potluck}/dismiss/", {}, [401, 403, 403, 200, 200],
+    ),
+    "API rsvp POST": ("post", "/api/events/potluck/rsvp/", {}, [401, 201, 201, 201, 201]),
+    "API own rsvp DELETE": (
+        "delete", "/api/events/potluck/rsvp/", None, [401, 200, 200, 200, 200],
+    ),
+    "me visibility": ("post", "/me/", {"visibility": "public"}, [LOGIN] + ["/me/"] * 4),
+    "admin index": ("get", "/admin/", None, [ADMIN_LOGIN] * 4 + [200]),
+    "admin changelist": ("get", "/admin/movements/movement/", None, [ADMIN_LOGIN] * 4 + [200]),
+    "admin action": (
+        "post", "/admin/movements/movement/",
+        {"action": "archive", "index": "0", "_selected_action": ["{fight}"]},
+        [ADMIN_LOGIN] * 4 + ["/admin/movements/movement/"],
+    ),
+}  # fmt: skip
+
+
+def request_for(name: str, world) -> tuple[str, str, dict | None]:
+    method, path, data, _ = URLS[name]
+    ids = {
+        "potluck": world["potluck"].pk,
+        "rsvp": world["rsvp"].pk,
+        "fight": world["fast_food"].pk,
+    }
+    if data == "event":
+        data = new_event(world)
+    elif data:
+        data = {
+            key: [item.format(**ids) for item in value] if isinstance(value, list) else value
+            for key, value in data.items()
+        }
+    return method, path.format(**ids), data
+
+
+def give_own_rsvp(role: str, world):
+    """The signed-in person's own RSVP to the potluck, for the rows that cancel it."""
+    user = UserFactory._meta.model.objects.get(username=role)
+    member = Member.objects.filter(user=user).first() or MemberFactory(user=user, key="m-own")
+    RSVPFactory(event=world["event"], member=member)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(URLS))
+def test_every_mutating_url_by_role(world, role, name):
+    method, path, data = request_for(name, world)
+    expected = URLS[name][3][ROLES.index(role)]
+    client = client_for(role, world)
+    if "own rsvp" in name and role != "anonymous":
+        give_own_rsvp(role, world)
+    before = snapshot()
+
+    send = getattr(client, method)
+    response = send(path, data) if data is not None else send(path)
+
+    if expected == LOGIN:
+        assert (response.status_code, response["Location"]) == (302, login_redirect(path))
+    elif expected == ADMIN_LOGIN:
+        assert (response.status_code, response["Location"]) == (302, f"/admin/login/?next={path}")
+    elif isinstance(expected, str):
+        assert (response.status_code, response["Location"]) == (
+            302,
+            expected.format(rsvp=world["rsvp"].pk),
+        )
+    else:
+        assert response.status_code == expected
+    if expected in REFUSED or method == "get":
+        assert snapshot() == before
+    else:
+        assert snapshot() != before
+    # Nobody but the event's managers ever touches somebody else's RSVP.
+    ada = RSVP.objects.get(pk=world["rsvp"].pk)
+    assert (ada.status, ada.checked_in_at is not None) == (
+        "going",
+        name == "check-in" and expected not in REFUSED,
+    )
+
+
+def login_redirect(path: str) -> str:
+    return f"/accounts/login/?next={path}"
