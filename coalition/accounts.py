@@ -85,6 +85,9 @@ class SignupView(FormView):
         )
         return super().form_valid(form)
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
 
 class LogoutView(auth_views.LogoutView):
     """Django's logout (POST only) with a goodbye message on the page it lands on."""

@@ -10,9 +10,16 @@ import copy
 
 from django_filters import Filter
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView
 
 from coalition.overlaps import movement_overlaps
@@ -23,6 +30,35 @@ from coalition.serializers import (
 )
 from movements.filters import MovementFilter, OrganizationFilter
 from movements.models import Movement, Organization
+
+# Error shapes, for the schema.
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+MESSAGES = {"type": "array", "items": {"type": "string"}}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": (
+        "Field name (or non_field_errors) → messages; for a list field, the index of each "
+        "bad item → messages."
+    ),
+    "additionalProperties": {
+        "anyOf": [MESSAGES, {"type": "object", "additionalProperties": MESSAGES}]
+    },
+}
+BAD_BODY = OpenApiResponse(
+    {"anyOf": [DETAIL, FIELD_ERRORS]},
+    description="Bad body: the field errors, or `detail` when the body does not parse.",
+)
+UNSUPPORTED_BODY = OpenApiResponse(
+    DETAIL, description="A body that is not JSON, form data or multipart form data."
+)
+BAD_FILTER = OpenApiResponse(FIELD_ERRORS, description="A bad filter value: the field errors.")
+NO_SUCH_PAGE = OpenApiResponse(
+    DETAIL, description="No such page (`page` is not a page number of this list)."
+)
 
 
 def slug_parameter(filter_: Filter, description: str) -> Filter:
@@ -61,8 +97,15 @@ class CoalitionAPIRootView(APIRootView):
     list=extend_schema(
         summary="List movements",
         description="Movements in the directory (archived ones left out), by name.",
+        responses={200: MovementSerializer(many=True), 400: BAD_FILTER, 404: NO_SUCH_PAGE},
     ),
-    retrieve=extend_schema(summary="A movement"),
+    retrieve=extend_schema(
+        summary="A movement",
+        responses={
+            200: MovementSerializer,
+            404: OpenApiResponse(DETAIL, description="No such movement (or archived)."),
+        },
+    ),
 )
 class MovementViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MovementSerializer
@@ -83,7 +126,10 @@ class MovementViewSet(viewsets.ReadOnlyModelViewSet):
             "every list. `shared_members` is null when below the disclosure threshold, "
             "except for curators."
         ),
-        responses=OverlapSerializer(many=True),
+        responses={
+            200: OverlapSerializer(many=True),
+            404: OpenApiResponse(DETAIL, description="No such movement (or archived), or page."),
+        },
     )
     @action(detail=True, filter_backends=[], serializer_class=OverlapSerializer)
     def overlaps(self, request, slug=None):
@@ -100,8 +146,15 @@ class MovementViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary="List organizations",
         description="Organizations in the directory (archived ones left out), by name.",
+        responses={200: OrganizationSerializer(many=True), 400: BAD_FILTER, 404: NO_SUCH_PAGE},
     ),
-    retrieve=extend_schema(summary="An organization"),
+    retrieve=extend_schema(
+        summary="An organization",
+        responses={
+            200: OrganizationSerializer,
+            404: OpenApiResponse(DETAIL, description="No such organization (or archived)."),
+        },
+    ),
 )
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganizationSerializer
@@ -111,3 +164,11 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Organization.objects.visible().with_counts().with_region().with_current_movements()
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+def not_found(request, *args, **kwargs):
+    """Any other URL under /api/: the API's 404, ``{"detail": "Not found."}``."""
+    raise NotFound()

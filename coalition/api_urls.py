@@ -1,6 +1,6 @@
 """REST API routes (/api/): the router's endpoints, the OpenAPI schema and its docs page."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -43,4 +43,8 @@ urlpatterns = [
         name="organization-insights",
     ),
     *router.urls,
+    # Anything else under /api/ (an id that is not a number, a typo) answers the API's
+    # JSON 404, not the site's HTML page. Only paths ending in a slash, so that APPEND_SLASH
+    # still redirects /api/movements to /api/movements/.
+    re_path(r"^.*/$", api.not_found),
 ]

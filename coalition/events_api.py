@@ -26,7 +26,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from coalition.api import slug_parameter
+from coalition.api import (
+    BAD_BODY,
+    DETAIL,
+    FIELD_ERRORS,
+    NO_SUCH_PAGE,
+    UNSUPPORTED_BODY,
+    slug_parameter,
+)
 from coalition.serializers import EventSerializer, RSVPRequestSerializer, RSVPSerializer
 from events.filters import EventFilter
 from events.models import RSVP, Event, EventStatus, RSVPStatus
@@ -64,17 +71,6 @@ EventAPIFilter.base_filters = {
 }
 
 
-# Error shapes, for the schema.
-DETAIL = {
-    "type": "object",
-    "properties": {"detail": {"type": "string"}},
-    "required": ["detail"],
-}
-FIELD_ERRORS = {
-    "type": "object",
-    "description": "Field name (or non_field_errors) → messages.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
 NOT_SIGNED_IN = OpenApiResponse(
     DETAIL,
     description=(
@@ -105,7 +101,7 @@ REFUSED = OpenApiResponse(
             "appear only when `from` or `to` reaches back for them. A bad filter value "
             "answers 400 with the field errors."
         ),
-        responses={200: EventSerializer(many=True), 400: FIELD_ERRORS},
+        responses={200: EventSerializer(many=True), 400: FIELD_ERRORS, 404: NO_SUCH_PAGE},
     ),
     retrieve=extend_schema(
         summary="An event",
@@ -208,9 +204,10 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         responses={
             201: OpenApiResponse(RSVPSerializer, description="RSVP made."),
             200: OpenApiResponse(RSVPSerializer, description="You had one already."),
-            400: OpenApiResponse(FIELD_ERRORS, description="Bad body: the field errors."),
+            400: BAD_BODY,
             401: NOT_SIGNED_IN,
             403: CSRF_REFUSED,
+            415: UNSUPPORTED_BODY,
             404: EVENT_NOT_FOUND,
             409: REFUSED,
         },

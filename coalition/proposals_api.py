@@ -21,8 +21,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from coalition.api import slug_parameter
-from coalition.events_api import DETAIL, FIELD_ERRORS, NOT_SIGNED_IN
+from coalition.api import (
+    BAD_BODY,
+    DETAIL,
+    FIELD_ERRORS,
+    NO_SUCH_PAGE,
+    UNSUPPORTED_BODY,
+    slug_parameter,
+)
+from coalition.events_api import NOT_SIGNED_IN
 from coalition.proposal_filters import ProposalFilter
 from coalition.serializers import (
     ProposalAcceptedSerializer,
@@ -76,7 +83,7 @@ FORBIDDEN = OpenApiResponse(
             "ones instead, and, for curators, dismissed ones. A bad filter value answers 400 "
             "with the field errors."
         ),
-        responses={200: ProposalSerializer(many=True), 400: FIELD_ERRORS},
+        responses={200: ProposalSerializer(many=True), 400: FIELD_ERRORS, 404: NO_SUCH_PAGE},
     ),
     retrieve=extend_schema(
         summary="A proposed joint event",
@@ -134,9 +141,10 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
             200: OpenApiResponse(
                 ProposalAcceptedSerializer, description="Accepted already: its event."
             ),
-            400: OpenApiResponse(FIELD_ERRORS, description="Bad body: the field errors."),
+            400: BAD_BODY,
             401: NOT_SIGNED_IN,
             403: FORBIDDEN,
+            415: UNSUPPORTED_BODY,
             404: NOT_FOUND,
             409: OpenApiResponse(
                 DETAIL,
@@ -174,9 +182,10 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         request=ProposalDismissSerializer,
         responses={
             200: OpenApiResponse(ProposalSerializer, description="Dismissed."),
-            400: OpenApiResponse(FIELD_ERRORS, description="Bad body: the field errors."),
+            400: BAD_BODY,
             401: NOT_SIGNED_IN,
             403: FORBIDDEN,
+            415: UNSUPPORTED_BODY,
             404: NOT_FOUND,
             409: OpenApiResponse(DETAIL, description="Accepted already; cancel its event."),
         },

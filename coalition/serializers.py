@@ -58,6 +58,22 @@ class SlugListField(serializers.ListField):
         return [item.slug for item in data]
 
 
+def or_empty(format_: str) -> dict:
+    """A ``format_`` string or an empty string, for a blank-allowed model field: ``format``
+    alone would make the empty string a schema violation."""
+    return {"anyOf": [{"type": "string", "format": format_}, {"type": "string", "maxLength": 0}]}
+
+
+@extend_schema_field(or_empty("uri"))
+class BlankableURLField(serializers.URLField):
+    """A URL, or an empty string."""
+
+
+@extend_schema_field(or_empty("email"))
+class BlankableEmailField(serializers.EmailField):
+    """An email address, or an empty string."""
+
+
 def slugs(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="slug", read_only=True, **kwargs)
 
@@ -74,6 +90,7 @@ class MovementSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Organizations taking part now."
     )
     people_count = DisclosedCountField()
+    website = BlankableURLField(read_only=True, help_text="Website, or an empty string.")
     url = serializers.HyperlinkedIdentityField(
         view_name="movements:movement_detail",
         lookup_field="slug",
@@ -127,6 +144,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
         help_text="Movements the organization takes part in now.",
     )
     people_count = DisclosedCountField()
+    website = BlankableURLField(read_only=True, help_text="Website, or an empty string.")
+    contact_email = BlankableEmailField(
+        read_only=True, help_text="Contact address, or an empty string."
+    )
     url = serializers.HyperlinkedIdentityField(
         view_name="movements:organization_detail",
         lookup_field="slug",
@@ -201,7 +222,7 @@ class EventSerializer(serializers.ModelSerializer):
             "Street address. null for a private event unless the caller is going or manages it."
         ),
     )
-    online_link = serializers.URLField(
+    online_link = BlankableURLField(
         read_only=True,
         allow_null=True,
         help_text=(

@@ -7,6 +7,7 @@ closing RSVPs live in ``events/services.py``.
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -49,19 +50,35 @@ class LocalDateTimeField(forms.DateTimeField):
         return super().has_changed(initial, data)
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that an id too large for the database is an unknown choice like any
+    other (on SQLite the lookup raises OverflowError, a 500)."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            too_large = next((v for v in value if str(v).strip().lstrip("+-").isdigit()), "")
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": too_large},
+            ) from None
+
+
 class EventForm(forms.ModelForm):
     """Create or edit an event. ``user`` limits the host choices to organizations they
     organize; hosts they do not organize stay on the event untouched."""
 
     starts_at = LocalDateTimeField(label="Starts", required_message="Enter when the event starts.")
     ends_at = LocalDateTimeField(label="Ends", required_message="Enter when the event ends.")
-    movements = forms.ModelMultipleChoiceField(
+    movements = ModelMultipleChoiceField(
         queryset=Movement.objects.visible(),
         widget=forms.CheckboxSelectMultiple,
         help_text="The movements this event brings together.",
         error_messages={"required": "Choose at least one movement."},
     )
-    hosts = forms.ModelMultipleChoiceField(
+    hosts = ModelMultipleChoiceField(
         queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Their organizers can manage the event.",

@@ -252,11 +252,10 @@ def calendar_response(body: bytes, *, filename: str) -> HttpResponse:
 
 class RSVPActionView(LoginRequiredMixin, View):
     """POST only. Subclasses implement ``act(event, member)`` returning
-    ``(message, level, status)``. ``member`` is None when the user has no Member record
-    and the action does not create one (cancelling creates nothing)."""
+    ``(message, level, status)``. ``member`` is None when the user has no Member record;
+    an RSVP creates one once its form is valid (bad input changes nothing)."""
 
     http_method_names = ["post"]
-    creates_member = True
 
     def handle_no_permission(self):
         if is_htmx(self.request) and not self.request.user.is_authenticated:
@@ -269,10 +268,7 @@ class RSVPActionView(LoginRequiredMixin, View):
 
     def post(self, request, slug):
         event = visible_event(request, slug)
-        if self.creates_member:
-            member = member_for_user(user=request.user)
-        else:
-            member = member_of(request.user)
+        member = member_of(request.user)
         text, level, status, form = self.act(event, member)
         if status < 400 and not is_htmx(request):
             messages.add_message(request, level_number(level), text)
@@ -295,6 +291,8 @@ class RSVPCreateView(RSVPActionView):
         if not form.is_valid():
             errors = [error for errors in form.errors.values() for error in errors]
             return " ".join(errors), "error", 400, form
+        if member is None:
+            member = member_for_user(user=self.request.user)
         try:
             rsvp = services.rsvp_create(
                 event=event,
@@ -317,8 +315,6 @@ class RSVPCreateView(RSVPActionView):
 
 
 class RSVPCancelView(RSVPActionView):
-    creates_member = False
-
     def act(self, event, member):
         rsvp = RSVP.objects.filter(event=event, member=member).first() if member else None
         if rsvp is None:

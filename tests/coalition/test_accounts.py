@@ -148,7 +148,7 @@ def test_signup_refuses_bad_input_and_creates_nothing(client, overrides, field, 
 
     response = client.post("/accounts/signup/", signup_data(**overrides))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_errors(response, field) == errors
     assert User.objects.count() == 1
     assert Member.objects.count() == 0

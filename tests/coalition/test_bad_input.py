@@ -1,0 +1,548 @@
+"""Bad input survey: malformed values thrown at every form, filter and import field.
+
+Each case is a request (or an import document) with one bad value: too long, the wrong
+type, dates in the wrong order, an unknown choice or slug, a NUL byte, a huge or negative
+number. Every one must answer a 4xx with a message in the body and leave the database
+exactly as it was: the exported network, and every Event, RSVP, Proposal and User row.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from events.models import RSVP, Event, Proposal, ProposalStatus
+from movements.exchange import NetworkImportError, dumps, network_export, network_import
+from movements.models import MembershipRole, Visibility
+from tests.factories import (
+    EventFactory,
+    MemberFactory,
+    MembershipFactory,
+    MovementFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    RegionFactory,
+    RSVPFactory,
+    TacticFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LONG = "x" * 10_000
+NUL = "a\x00b"
+HUGE = str(10**20)
+NOT_A_SLUG = "no such/slug!"
+
+
+@pytest.fixture
+def world():
+    """Two movements in Oakland, a host organization with an organizer, a published
+    event they run with one RSVP, and an open proposal they may decide."""
+    oakland = RegionFactory(slug="oakland", name="Oakland")
+    food = ThemeFactory(slug="food")
+    strike = TacticFactory(slug="strike")
+    gardens = MovementFactory(
+        slug="food-justice", themes=[food], tactics=[strike], regions=[oakland]
+    )
+    workers = MovementFactory(slug="fight-for-15", themes=[food], regions=[oakland])
+    collective = OrganizationFactory(slug="garden-collective", region=oakland)
+    ParticipationFactory(organization=collective, movement=gardens)
+    organizer = UserFactory(username="organizer")
+    MembershipFactory(
+        member=MemberFactory(key="organizer", user=organizer),
+        organization=collective,
+        role=MembershipRole.ORGANIZER,
+    )
+    event = EventFactory(slug="potluck", movements=[gardens, workers], hosts=[collective])
+    RSVPFactory(event=event, member=MemberFactory(key="guest"))
+    proposal = Proposal.objects.create(
+        identity="potluck:test", kind="potluck", title="Potluck on food", region=oakland
+    )
+    proposal.movements.set([gardens, workers])
+    proposal.organizations.set([collective])
+    member = UserFactory(username="member")
+    MemberFactory(key="member", user=member, visibility=Visibility.PRIVATE)
+    return {"organizer": organizer, "member": member, "event": event, "proposal": proposal}
+
+
+def client_for(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def snapshot() -> tuple:
+    """Everything a bad request must leave alone."""
+    rows = tuple(
+        list(model.objects.order_by("pk").values())
+        for model in (Event, RSVP, Proposal, get_user_model())
+    )
+    return dumps(network_export()), rows
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+# --- query strings: directory, events, map, proposals, API lists ----------------------------
+
+FILTER_CASES = [
+    # (path, query, message in the body)
+    ("/movements/", {"q": LONG}, "Ensure this value has at most 200 characters"),
+    ("/movements/", {"q": NUL}, "Null characters are not allowed."),
+    ("/movements/", {"theme": NOT_A_SLUG}, "There is no theme"),
+    ("/movements/", {"theme": NUL}, "Null characters are not allowed."),
+    ("/movements/", {"tactic": HUGE}, "There is no tactic"),
+    ("/movements/", {"region": NUL}, "Null characters are not allowed."),
+    ("/movements/", {"region": LONG}, "There is no region"),
+    ("/movements/", {"sector": "knitting"}, "Select a valid choice"),
+    ("/movements/", {"status": NUL}, "Select a valid choice"),
+    ("/movements/", {"page": "-1"}, ""),
+    ("/organizations/", {"q": LONG}, "Ensure this value has at most 200 characters"),
+    ("/organizations/", {"kind": "cult"}, "Select a valid choice"),
+    ("/organizations/", {"movement": NUL}, "Null characters are not allowed."),
+    ("/organizations/", {"movement": "-5"}, "There is no movement"),
+    ("/organizations/", {"region": HUGE}, "There is no region"),
+    ("/events/", {"from": "2026-13-45"}, "Enter a date as YYYY-MM-DD."),
+    ("/events/", {"to": NUL}, "Enter a date as YYYY-MM-DD."),
+    ("/events/", {"from": "2026-06-02", "to": "2026-06-01"}, "must be on or before"),
+    ("/events/", {"from": HUGE}, "Enter a date as YYYY-MM-DD."),
+    ("/events/", {"from": "99999-01-01"}, "Enter a date as YYYY-MM-DD."),
+    ("/events/", {"kind": "rave"}, "Select a valid choice"),
+    ("/events/", {"movement": NUL}, "Null characters are not allowed."),
+    ("/events/", {"region": LONG}, "There is no region"),
+    ("/events/feed.ics", {"from": "2026-06-02", "to": "2026-06-01"}, "must be on or before"),
+    ("/events/feed.ics", {"region": NUL}, "Null characters are not allowed."),
+    ("/map/graph.json", {"theme": NUL}, "Null characters are not allowed."),
+    ("/map/graph.json", {"region": NOT_A_SLUG}, "There is no region"),
+    ("/map/graph.json", {"sector": LONG}, "Select a valid choice"),
+    ("/map/table/", {"tactic": NUL}, "Null characters are not allowed."),
+    ("/map/table/", {"q": LONG}, "Ensure this value has at most 200 characters"),
+    ("/map/", {"status": "dormant?"}, "Select a valid choice"),
+    ("/proposals/", {"kind": "rally"}, "Select a valid choice"),
+    ("/proposals/", {"status": "dismissed"}, "is not a status you can list"),
+    ("/proposals/", {"status": NUL}, "is not a status you can list"),
+    ("/proposals/", {"movement": NUL}, "Null characters are not allowed."),
+    ("/proposals/", {"region": HUGE}, "There is no region"),
+    ("/api/movements/", {"theme": NUL}, "Null characters are not allowed."),
+    ("/api/movements/", {"q": LONG}, "Ensure this value has at most 200 characters"),
+    ("/api/movements/", {"page": HUGE}, "Invalid page."),
+    ("/api/organizations/", {"movement": NUL}, "Null characters are not allowed."),
+    ("/api/organizations/", {"kind": "cult"}, "Select a valid choice"),
+    ("/api/events/", {"from": "2026-06-02", "to": "2026-06-01"}, "must be on or before"),
+    ("/api/events/", {"region": NUL}, "Null characters are not allowed."),
+    ("/api/events/", {"to": "yesterday"}, "Enter a date as YYYY-MM-DD."),
+    ("/api/proposals/", {"movement": NUL}, "Null characters are not allowed."),
+    ("/api/proposals/", {"status": "dismissed"}, "is not a status you can list"),
+    ("/api/proposals/", {"page": "-1"}, "Invalid page."),
+    ("/api/movements/food-justice/overlaps/", {"page": "0"}, "Invalid page."),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "message"), FILTER_CASES)
+def test_bad_filter_value_answers_4xx_with_a_message(world, path, query, message):
+    client = client_for(world["member"])
+    before = snapshot()
+
+    response = client.get(path, query)
+
+    expected = 404 if "page" in query else 400
+    assert response.status_code == expected
+    assert message in text_of(response)
+    assert snapshot() == before
+
+
+BAD_PATHS = [
+    "/movements/no-such-movement/",
+    "/organizations/no-such-organization/",
+    "/events/no-such-event/",
+    "/overlaps/food-justice/no-such-movement/",
+    "/proposals/99999999999999999999/",
+    "/api/movements/no-such-movement/",
+    "/api/organizations/no-such-organization/insights/",
+    "/api/events/no-such-event/",
+    "/api/proposals/99999999999999999999/",
+    "/api/proposals/not-a-number/",
+]
+
+
+@pytest.mark.parametrize("path", BAD_PATHS)
+def test_unknown_slug_or_id_in_a_path_answers_404(world, path):
+    client = client_for(world["member"])
+    before = snapshot()
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert text_of(response) != ""
+    assert snapshot() == before
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+def event_form(**changes) -> dict:
+    """A valid event form for the world's host, a week ahead; ``changes`` make it bad."""
+    starts = timezone.localtime() + datetime.timedelta(days=8)
+    data = {
+        "title": "Seed swap",
+        "kind": "potluck",
+        "description": "Bring seeds.",
+        "movements": [],
+        "hosts": [],
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "venue": "Hall",
+        "address": "1 Main Street",
+        "region": "",
+        "online_link": "",
+        "capacity": "30",
+        "visibility": "public",
+    }
+    data.update(changes)
+    return data
+
+
+EVENT_FORM_CASES = [
+    ({"title": LONG}, "Ensure this value has at most 200 characters"),
+    ({"title": NUL}, "Null characters are not allowed."),
+    ({"title": ""}, "Give the event a title."),
+    ({"kind": "rave"}, "Select a valid choice"),
+    ({"visibility": "secret"}, "Select a valid choice"),
+    ({"description": NUL}, "Null characters are not allowed."),
+    ({"movements": ["no-such-movement"]}, "“no-such-movement” is not a valid value."),
+    ({"movements": [NUL]}, "Null characters are not allowed."),
+    ({"movements": [HUGE]}, "Select a valid choice"),
+    ({"movements": []}, "Choose at least one movement."),
+    ({"hosts": [HUGE]}, "You can only add organizations you organize as hosts."),
+    ({"hosts": ["-1"]}, "You can only add organizations you organize as hosts."),
+    ({"hosts": [NUL]}, "Null characters are not allowed."),
+    ({"region": HUGE}, "Select a valid choice"),
+    ({"region": NUL}, "Null characters are not allowed."),
+    ({"starts_at": "2026-02-30T10:00"}, "Enter a date and time"),
+    ({"starts_at": NUL}, "Enter a date and time"),
+    ({"starts_at": "2001-01-01T10:00", "ends_at": "2001-01-01T12:00"}, "in the past"),
+    ({"ends_at": "2020-01-01T10:00"}, "The event must end after it starts."),
+    ({"ends_at": LONG}, "Enter a date and time"),
+    ({"capacity": "-5"}, "Capacity must be at least 1"),
+    ({"capacity": HUGE}, "Ensure this value is less than or equal to"),
+    ({"capacity": "lots"}, "Enter a whole number."),
+    ({"online_link": "javascript:alert(1)"}, "Enter a valid URL."),
+    ({"online_link": LONG}, "Enter a valid URL."),
+    ({"address": LONG}, "Ensure this value has at most"),
+    ({"venue": NUL}, "Null characters are not allowed."),
+]
+
+
+def with_host(world, changes: dict) -> dict:
+    """``event_form`` with the world's movement and host (by id) unless ``changes`` sets them."""
+    data = event_form(**changes)
+    if "movements" not in changes:
+        data["movements"] = [str(world["event"].movements.get(slug="food-justice").pk)]
+    if "hosts" not in changes:
+        data["hosts"] = [str(world["event"].hosts.get().pk)]
+    return data
+
+
+def test_the_event_forms_used_below_are_valid_without_the_bad_value(world):
+    client = client_for(world["organizer"])
+
+    created = client.post("/events/new/", with_host(world, {}))
+    edited = client.post("/events/potluck/edit/", with_host(world, {"title": "Seed swap"}))
+
+    assert (created.status_code, edited.status_code) == (302, 302)
+    assert Event.objects.filter(title="Seed swap").count() == 2
+
+
+@pytest.mark.parametrize(("changes", "message"), EVENT_FORM_CASES)
+def test_bad_new_event_form_answers_400(world, changes, message):
+    client = client_for(world["organizer"])
+    before = snapshot()
+
+    response = client.post("/events/new/", with_host(world, changes))
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("changes", "message"), EVENT_FORM_CASES)
+def test_bad_event_edit_form_answers_400(world, changes, message):
+    client = client_for(world["organizer"])
+    before = snapshot()
+
+    response = client.post("/events/potluck/edit/", with_host(world, changes))
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"reason": LONG}, "Ensure this value has at most 1000 characters"),
+        ({"reason": NUL}, "Null characters are not allowed."),
+    ],
+)
+def test_bad_event_cancel_form_answers_400(world, data, message):
+    client = client_for(world["organizer"])
+    before = snapshot()
+
+    response = client.post("/events/potluck/cancel/", data)
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert snapshot() == before
+
+
+RSVP_CASES = [
+    ({"guests": "-1"}, "Guests cannot be negative."),
+    ({"guests": HUGE}, "Bring at most 20 guests."),
+    ({"guests": "two"}, "Enter a whole number of guests."),
+    ({"guests": NUL}, "Enter a whole number of guests."),
+    ({"guests": "1.5"}, "Enter a whole number of guests."),
+    ({"guests": "0", "movement": "no-such-movement"}, "Choose one of the event&#x27;s movements."),
+    ({"guests": "0", "movement": NUL}, "Null characters are not allowed."),
+    ({"guests": "0", "movement": LONG}, "Choose one of the event&#x27;s movements."),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), RSVP_CASES)
+@pytest.mark.parametrize("who", ["member", "newcomer"])
+def test_bad_rsvp_form_answers_400(world, who, data, message):
+    user = world["member"] if who == "member" else UserFactory(username="newcomer")
+    client = client_for(user)
+    before = snapshot()
+
+    response = client.post("/events/potluck/rsvp/", data)
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert snapshot() == before
+
+
+def test_rsvp_to_an_unknown_event_answers_404(world):
+    client = client_for(world["member"])
+    before = snapshot()
+
+    response = client.post("/events/no-such-event/rsvp/", {"guests": "0"})
+
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def signup_form(**changes) -> dict:
+    data = {
+        "username": "newperson",
+        "email": "new@example.org",
+        "name": "New Person",
+        "password1": "a long enough passphrase 42",
+        "password2": "a long enough passphrase 42",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"username": LONG}, "Ensure this value has at most 150 characters"),
+        ({"username": "bad name!"}, "Enter a valid username."),
+        ({"username": NUL}, "Null characters are not allowed."),
+        ({"username": "member"}, "A user with that username already exists."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": LONG + "@example.org"}, "Ensure this value has at most 254 characters"),
+        ({"email": NUL}, "Null characters are not allowed."),
+        ({"email": "MEMBER@example.org"}, "An account with this email address already exists."),
+        ({"name": LONG}, "Ensure this value has at most 200 characters"),
+        ({"name": NUL}, "Null characters are not allowed."),
+        ({"password2": "something else entirely"}, "didn’t match"),
+        ({"password1": NUL, "password2": NUL}, "Null characters are not allowed."),
+    ],
+)
+def test_bad_signup_form_answers_400(world, changes, message):
+    client = client_for()
+    before = snapshot()
+
+    response = client.post("/accounts/signup/", signup_form(**changes))
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"visibility": "everyone"}, "Choose private or public."),
+        ({"visibility": NUL}, "Choose private or public."),
+        ({"visibility": LONG}, "Choose private or public."),
+        ({}, "This field is required."),
+    ],
+)
+def test_bad_visibility_form_answers_400(world, data, message):
+    client = client_for(world["member"])
+    before = snapshot()
+
+    response = client.post("/me/", data)
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "message"),
+    [
+        ("dismiss", {"reason": LONG}, "Ensure this value has at most 1000 characters"),
+        ("dismiss", {"reason": NUL}, "Null characters are not allowed."),
+        ("accept", {"hosts": [HUGE]}, "is not a suggested host you can host for."),
+        ("accept", {"hosts": [NUL]}, "is not a suggested host you can host for."),
+        ("accept", {"hosts": []}, "Choose at least one organization to host the event."),
+    ],
+)
+def test_bad_proposal_decision_form_answers_400(world, action, data, message):
+    client = client_for(world["organizer"])
+    before = snapshot()
+
+    response = client.post(f"/proposals/{world['proposal'].pk}/{action}/", data)
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert snapshot() == before
+    assert Proposal.objects.get().status == ProposalStatus.OPEN
+
+
+# --- API bodies -----------------------------------------------------------------------------
+
+
+def api_client(user) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"guests": -1}, "guests", "Ensure this value is greater than or equal to 0."),
+        ({"guests": 10**20}, "guests", "Ensure this value is less than or equal to 20."),
+        ({"guests": "many"}, "guests", "A valid integer is required."),
+        ({"guests": [1]}, "guests", "A valid integer is required."),
+        ({"guests": NUL}, "guests", "A valid integer is required."),
+        ({"movement": "no-such-movement"}, "movement", "is not one of this event's movements."),
+        # SQLite finds no such movement; PostgreSQL refuses the NUL: "Invalid value."
+        ({"movement": NUL}, "movement", ""),
+        ({"movement": 12}, "movement", "is not one of this event's movements."),
+        ({"movement": LONG}, "movement", "is not one of this event's movements."),
+    ],
+)
+def test_bad_api_rsvp_body_answers_400(world, body, field, message):
+    client = api_client(world["member"])
+    before = snapshot()
+
+    response = client.post("/api/events/potluck/rsvp/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()[field] != []
+    assert message in " ".join(response.json()[field])
+    assert snapshot() == before
+
+
+def test_api_rsvp_body_that_is_not_json_answers_400(world):
+    client = api_client(world["member"])
+    before = snapshot()
+
+    response = client.post(
+        "/api/events/potluck/rsvp/", "{not json", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "field", "message"),
+    [
+        ("dismiss", {"reason": LONG}, "reason", "Ensure this field has no more than 1000"),
+        ("dismiss", {"reason": NUL}, "reason", "Null characters are not allowed."),
+        ("dismiss", {"reason": ["a", "list"]}, "reason", "Not a valid string."),
+        ("accept", {"hosts": [HUGE]}, "hosts", ""),
+        ("accept", {"hosts": "garden-collective"}, "hosts", ""),
+        ("accept", {"hosts": [NUL]}, "hosts", ""),
+    ],
+)
+def test_bad_api_proposal_decision_body_answers_400(world, action, body, field, message):
+    client = api_client(world["organizer"])
+    before = snapshot()
+
+    response = client.post(
+        f"/api/proposals/{world['proposal'].pk}/{action}/",
+        json.dumps(body),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()[field] != []
+    assert message in json.dumps(response.json()[field], ensure_ascii=False)
+    assert snapshot() == before
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def movement(**fields) -> dict:
+    return {"slug": "new-movement", "name": "New movement", **fields}
+
+
+IMPORT_CASES = [
+    ([], "document"),
+    ({"movements": "not a list"}, "movements"),
+    ({"movements": [movement(slug="Not A Slug!")]}, "slug"),
+    ({"movements": [movement(slug=NUL)]}, "slug"),
+    ({"movements": [movement(name=LONG)]}, "name"),
+    ({"movements": [movement(name=NUL)]}, "name"),
+    ({"movements": [movement(name=12)]}, "name"),
+    ({"movements": [movement(sector="knitting")]}, "sector"),
+    ({"movements": [movement(started_on="2026-02-30")]}, "started_on"),
+    ({"movements": [movement(started_on=10**20)]}, "started_on"),
+    ({"movements": [movement(themes=["no-such-theme"])]}, "no-such-theme"),
+    ({"movements": [movement(website="javascript:alert(1)")]}, "website"),
+    ({"movements": [movement(), movement()]}, "new-movement"),
+    ({"regions": [{"slug": "oakland", "name": "Oakland", "parent": "oakland"}]}, "oakland"),
+    ({"members": [{"key": "guest", "name": "Guest", "email": "not-an-email"}]}, "email"),
+    ({"members": [{"key": "guest", "name": "Guest", "visibility": "everyone"}]}, "visibility"),
+    (
+        {
+            "members": [
+                {
+                    "key": "guest",
+                    "name": "Guest",
+                    "engagements": [
+                        {"movement": "food-justice", "since": "2026-06-02", "until": "2026-06-01"}
+                    ],
+                }
+            ]
+        },
+        "until",
+    ),
+    ({"unknown_section": []}, "unknown_section"),
+]
+
+
+@pytest.mark.parametrize(("document", "named"), IMPORT_CASES)
+def test_bad_import_document_is_refused_whole(world, document, named):
+    before = snapshot()
+
+    with pytest.raises(NetworkImportError) as refused:
+        network_import(document=document)
+
+    assert named in str(refused.value)
+    assert snapshot() == before
