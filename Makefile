@@ -32,7 +32,8 @@ test: lint
 	$(PY) -m pytest
 
 bench: install
-	@echo "Benchmarks arrive with the performance issue (#8)."
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -47,6 +47,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from coalition.cache import cached, queryset_key
 from movements.models import Engagement, Movement, Organization, Participation, Region
 
 DEFAULT_WINDOW_DAYS = 3 * 365
@@ -135,8 +136,15 @@ def movement_overlaps(
     with, best first."""
     candidates = movements if movements is not None else Movement.objects.visible()
     queryset = Movement.objects.filter(Q(pk__in=candidates.values("pk")) | Q(pk=movement.pk))
-    overlaps = _compute(queryset, focus=movement.pk, today=today, config=config)
-    return sorted(overlaps, key=lambda o: (-o.score, o.other(movement).name))
+    config = config or OverlapConfig.from_settings()
+    today = today or timezone.localdate()
+
+    def compute() -> list[Overlap]:
+        overlaps = _compute(queryset, focus=movement.pk, today=today, config=config)
+        return sorted(overlaps, key=lambda o: (-o.score, o.other(movement).name))
+
+    parts = (movement.pk, queryset_key(queryset), today, config, _threshold())
+    return list(cached("movement-overlaps", parts, compute))
 
 
 def all_overlaps(
@@ -148,8 +156,21 @@ def all_overlaps(
     """Overlaps of every pair of ``movements`` (visible movements by default) that share
     anything, best first."""
     queryset = movements if movements is not None else Movement.objects.visible()
-    overlaps = _compute(queryset, focus=None, today=today, config=config)
-    return sorted(overlaps, key=lambda o: (-o.score, o.a.name, o.b.name))
+    config = config or OverlapConfig.from_settings()
+    today = today or timezone.localdate()
+
+    def compute() -> list[Overlap]:
+        overlaps = _compute(queryset, focus=None, today=today, config=config)
+        return sorted(overlaps, key=lambda o: (-o.score, o.a.name, o.b.name))
+
+    # Cached per network version (coalition/cache.py).
+    parts = (queryset_key(queryset), today, config, _threshold())
+    return list(cached("all-overlaps", parts, compute))
+
+
+def _threshold() -> int:
+    """Reasons spell counts out from this threshold on, so cached results depend on it."""
+    return settings.COALITION_MIN_DISCLOSED_COUNT
 
 
 def pair_overlap(

@@ -16,8 +16,10 @@ from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
+from coalition.cache import cached, queryset_key
 from coalition.overlaps import Overlap, all_overlaps, pair_overlap
 from events.models import RSVP, Event, Proposal
 from movements.filters import MovementFilter
@@ -263,10 +265,21 @@ class GraphView(MovementFilterMixin, View):
         if self.filters_invalid():
             return JsonResponse({"errors": _errors(filterset)}, status=400)
         cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
-        graph = build_graph(
-            filterset.qs,
-            organizations=bool(cleaned.get("organizations")),
-            curator=is_curator(request.user),
+        organizations = bool(cleaned.get("organizations"))
+        curator = is_curator(request.user)
+        # Cached per network version (coalition/cache.py): any write makes a new one.
+        parts = (
+            queryset_key(filterset.qs),
+            organizations,
+            curator,
+            timezone.localdate(),
+            settings.COALITION_MIN_DISCLOSED_COUNT,
+            edges_per_node(),
+        )
+        graph = cached(
+            "graph",
+            parts,
+            lambda: build_graph(filterset.qs, organizations=organizations, curator=curator),
         )
         return JsonResponse(graph)
 

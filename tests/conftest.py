@@ -27,3 +27,13 @@ def member_client(member_user):
     client = Client()
     client.force_login(member_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, so cached overlaps never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,1 @@
+"""``make bench``: seeds a benchmark-sized network and writes docs/benchmarks.md."""
