@@ -92,6 +92,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from coalition.cache import cached
 from events.models import RSVP
 from movements.models import Engagement, Membership, Movement, Organization, Participation
 
@@ -218,7 +219,14 @@ def engagement_insights(
     """The engagement insights of a movement or an organization as ``curator`` (or not)
     may see them."""
     config = config or InsightsConfig.from_settings()
-    measures = compute_measures(subject, today=today, config=config)
+    today = today or timezone.localdate()
+    # The exact figures are cached per network version (coalition/cache.py): every write
+    # to engagements, memberships or participations makes a new entry.
+    measures = cached(
+        "insights",
+        (type(subject).__name__, subject.pk, today, config),
+        lambda: compute_measures(subject, today=today, config=config),
+    )
     return disclose(measures, curator=curator, config=config)
 
 

@@ -644,3 +644,17 @@ def test_member_timeline_lists_memberships_engagements_and_attended_events_in_or
 
 def test_member_timeline_is_empty_for_a_new_member():
     assert member_timeline(MemberFactory()) == []
+
+
+def test_cached_insights_follow_new_engagements():
+    from coalition.insights import engagement_insights
+    from tests.factories import EngagementFactory, MovementFactory
+
+    movement = MovementFactory()
+    today = datetime.date(2026, 6, 1)
+    before = engagement_insights(movement, today=today, curator=True)
+
+    EngagementFactory(movement=movement, since=datetime.date(2025, 1, 1))
+    after = engagement_insights(movement, today=today, curator=True)
+
+    assert (before.active_people, after.active_people) == (0, 1)
