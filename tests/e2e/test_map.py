@@ -13,7 +13,14 @@ RENDERED = "#map-graph[data-rendered-nodes]"
 def node_position(page, node_id: str) -> dict:
     """The page coordinates of a node's centre, from Cytoscape's own API."""
     # The whole graph in view (the mouse cannot click outside the viewport).
-    page.evaluate("""document.getElementById("map-graph").scrollIntoView({block: "center"})""")
+    # Cytoscape caches where its container sits and refreshes that on the scroll event,
+    # which fires with the next frame: wait two frames before clicking.
+    page.evaluate(
+        """() => new Promise((done) => {
+            document.getElementById("map-graph").scrollIntoView({block: "center"});
+            requestAnimationFrame(() => requestAnimationFrame(done));
+        })"""
+    )
     box = page.locator("#map-graph").bounding_box()
     position = page.evaluate(
         """(id) => document.getElementById("map-graph")._cyreg.cy
