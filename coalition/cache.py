@@ -77,11 +77,14 @@ def key(name: str, *parts: Any) -> str:
 
 def cached(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``'s result from Django's cache, computing and storing it on a miss."""
+    seconds = timeout()
+    if seconds <= 0:  # caching turned off: do not pay for pickling either
+        return compute()
     cache_key = key(name, *parts)
     value = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(cache_key, value, timeout())
+        cache.set(cache_key, value, seconds)
     return value
 
 
