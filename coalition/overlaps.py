@@ -28,19 +28,26 @@ symmetric. **Ties** (members, organizations: people and groups already bridging 
 and **affinity** (themes, tactics, regions: what the two have in common to talk about) are
 the weighted means of their components; proposals rank by affinity with few ties.
 
-Everything for a whole network comes from a fixed handful of queries: one aggregate
-self-join of the engagement table for shared people, one aggregate over engagements for
-people per movement, and one read each of movements, their themes, tactics and regions,
-current participations and regions. Python then only walks *pairs of movements that share
-something*, built by inverting those small tables — never a loop over people.
+Everything for a whole network comes from eight queries: one aggregate self-join of the
+engagement table for shared people, one aggregate over engagements for people per
+movement, one read each of movements and their themes, tactics and regions, the current
+participations (two integers a row), and the organizations that are in more than one
+movement. Python then only walks *pairs of movements that share something*, built by
+inverting those small tables — never a loop over people. At benchmark scale (310
+movements, 250,000 engagements, 44,000 pairs) the shared-people query is a third of the
+time and building and scoring one ``Overlap`` per pair most of the rest; see
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import datetime
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import connection
@@ -48,7 +55,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from coalition.cache import cached, queryset_key
-from movements.models import Engagement, Movement, Organization, Participation, Region
+from movements.models import (
+    Engagement,
+    Movement,
+    Organization,
+    Participation,
+    Region,
+    Tactic,
+    Theme,
+)
 
 DEFAULT_WINDOW_DAYS = 3 * 365
 DEFAULT_WEIGHTS = {
@@ -59,6 +74,7 @@ DEFAULT_WEIGHTS = {
     "regions": 0.10,
     "sector": 0.05,
 }
+COMPONENTS = tuple(DEFAULT_WEIGHTS)
 TIES = ("members", "organizations")
 AFFINITY = ("themes", "tactics", "regions")
 
@@ -87,22 +103,48 @@ class OverlapConfig:
         return today - datetime.timedelta(days=self.window_days)
 
 
-@dataclass
+@dataclass(slots=True)
 class Overlap:
     """How two movements meet. ``a`` and ``b`` are ordered by name."""
 
     a: Movement
     b: Movement
     shared_members: int = 0
-    shared_organizations: list[Organization] = field(default_factory=list)
-    shared_themes: list = field(default_factory=list)
-    shared_tactics: list = field(default_factory=list)
-    shared_regions: list[Region] = field(default_factory=list)
-    components: dict[str, float] = field(default_factory=dict)
+    # Tuples, in name order: an overlap is a value, and ``()`` costs nothing per pair.
+    shared_organizations: tuple[Organization, ...] = ()
+    shared_themes: tuple[Theme, ...] = ()
+    shared_tactics: tuple[Tactic, ...] = ()
+    shared_regions: tuple[Region, ...] = ()
+    #: The components in ``COMPONENTS`` order (a tuple: cheap to build, store and pickle).
+    component_values: tuple[float, ...] = (0.0,) * 6
     score: float = 0.0
     ties: float = 0.0
     affinity: float = 0.0
     _reasons: list[str] | None = field(default=None, repr=False)
+
+    def __reduce__(self):
+        """Pickle (for the cache) as one constructor call, without the derived reasons."""
+        return (
+            Overlap,
+            (
+                self.a,
+                self.b,
+                self.shared_members,
+                self.shared_organizations,
+                self.shared_themes,
+                self.shared_tactics,
+                self.shared_regions,
+                self.component_values,
+                self.score,
+                self.ties,
+                self.affinity,
+            ),
+        )
+
+    @property
+    def components(self) -> dict[str, float]:
+        """Each component in [0, 1], by name (see the module docstring)."""
+        return dict(zip(COMPONENTS, self.component_values, strict=True))
 
     @property
     def reasons(self) -> list[str]:
@@ -161,11 +203,33 @@ def all_overlaps(
 
     def compute() -> list[Overlap]:
         overlaps = _compute(queryset, focus=None, today=today, config=config)
-        return sorted(overlaps, key=lambda o: (-o.score, o.a.name, o.b.name))
+        # _compute lists pairs in name order; sort() is stable, also in reverse.
+        overlaps.sort(key=attrgetter("score"), reverse=True)
+        return overlaps
 
     # Cached per network version (coalition/cache.py).
     parts = (queryset_key(queryset), today, config, _threshold())
-    return list(cached("all-overlaps", parts, compute))
+    with _cycle_collector_paused():
+        return list(cached("all-overlaps", parts, compute))
+
+
+@contextmanager
+def _cycle_collector_paused():
+    """Build (or unpickle) tens of thousands of overlaps without the cycle collector.
+
+    Each new container object counts towards Python's next garbage collection, and a whole
+    network's overlaps are ~200,000 of them: left on, the collector runs full passes over
+    every object of the process again and again while they are built (measured: 85 % of
+    the time to unpickle a cached network). Overlaps hold no reference cycles, so nothing
+    is lost by collecting once, afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _threshold() -> int:
@@ -187,7 +251,10 @@ def pair_overlap(
     if overlaps:
         return overlaps[0]
     first, second = sorted([a, b], key=lambda m: (m.name, m.pk))
-    return _score(Overlap(a=first, b=second), {}, {}, config or OverlapConfig.from_settings())
+    sizes = [(0, 0, len(m.themes.all()), len(m.tactics.all())) for m in (first, second)]
+    nothing_shared = ({}, {}, {}, {}, {})
+    config = config or OverlapConfig.from_settings()
+    return _overlaps([(0, 1)], [first, second], sizes, nothing_shared, set(), config)[0]
 
 
 def _compute(
@@ -201,102 +268,167 @@ def _compute(
     today = today or timezone.localdate()
     since = config.window_start(today)
 
-    movements = {
-        m.pk: m
-        for m in queryset.distinct().order_by().prefetch_related("themes", "tactics", "regions")
-    }
-    if len(movements) < 2:
+    # Movements in name order, known by their rank in it: a pair is (lower rank, higher
+    # rank), which is also its (a, b) order. Items are walked in name order too, so every
+    # pair's shared lists come out sorted without sorting them.
+    ordered = sorted(
+        queryset.distinct().order_by().prefetch_related("themes", "tactics", "regions"),
+        key=lambda m: (m.name, m.pk),
+    )
+    if len(ordered) < 2:
         return []
-    ids = set(movements)
+    rank = {m.pk: i for i, m in enumerate(ordered)}
+    focus_rank = rank[focus] if focus is not None else None
 
-    regions = {r.pk: r for r in Region.objects.order_by()}
+    def wanted(x: int, y: int) -> tuple[int, int] | None:
+        if x == y or (focus_rank is not None and focus_rank != x and focus_rank != y):
+            return None
+        return (x, y) if x < y else (y, x)
+
+    def shared_by(holders: dict) -> defaultdict[tuple[int, int], list]:
+        """{pair: items both hold} from {item: ranks holding it, ascending}."""
+        shared = defaultdict(list)
+        for item, holding in holders.items():
+            for x, y in combinations(holding, 2):
+                if pair := wanted(x, y):
+                    shared[pair].append(item)
+        return shared
+
+    def holders_of(attribute: str) -> dict:
+        holders = defaultdict(list)
+        for i, movement in enumerate(ordered):
+            for item in getattr(movement, attribute).all():
+                holders[item].append(i)
+        return dict(sorted(holders.items(), key=lambda entry: (entry[0].name, entry[0].pk)))
+
     people = dict(
-        Engagement.objects.filter(movement__in=ids)
+        Engagement.objects.filter(movement__in=rank)
         .filter(Q(until__isnull=True) | Q(until__gte=since))
         .order_by()
         .values("movement")
         .annotate(n=Count("member", distinct=True))
         .values_list("movement", "n")
     )
-    organizations_of: dict[int, set[int]] = defaultdict(set)
-    organization_objects: dict[int, Organization] = {}
-    for participation in (
+    movements_of: dict[int, set[int]] = defaultdict(set)
+    for organization_id, movement_id in (
         Participation.objects.current(today)
-        .filter(movement__in=ids, organization__archived_at__isnull=True)
-        .select_related("organization")
+        .filter(movement__in=rank, organization__archived_at__isnull=True)
         .order_by()
+        .values_list("organization_id", "movement_id")
     ):
-        organizations_of[participation.movement_id].add(participation.organization_id)
-        organization_objects[participation.organization_id] = participation.organization
+        movements_of[organization_id].add(rank[movement_id])
+    organization_counts = [0] * len(ordered)
+    for holding in movements_of.values():
+        for i in holding:
+            organization_counts[i] += 1
+    # Organization objects only for those in more than one movement (the shared ones).
+    bridging = Organization.objects.filter(
+        pk__in=[pk for pk, holding in movements_of.items() if len(holding) > 1]
+    ).order_by("name", "pk")
+    organization_holders = {o: sorted(movements_of[o.pk]) for o in bridging}
 
-    pairs: dict[tuple[int, int], Overlap] = {}
+    members: dict[tuple[int, int], int] = {}
+    for x, y, shared in _shared_member_counts(set(rank), since=since, focus=focus):
+        if pair := wanted(rank[x], rank[y]):
+            members[pair] = shared
+    organizations = shared_by(organization_holders)
+    themes = shared_by(holders_of("themes"))
+    tactics = shared_by(holders_of("tactics"))
 
-    def pair(x: int, y: int) -> Overlap | None:
-        if x == y or (focus is not None and focus not in (x, y)):
-            return None
-        key = (x, y) if x < y else (y, x)
-        if key not in pairs:
-            first, second = sorted((movements[x], movements[y]), key=lambda m: (m.name, m.pk))
-            pairs[key] = Overlap(a=first, b=second)
-        return pairs[key]
-
-    for x, y, shared in _shared_member_counts(ids, since=since, focus=focus):
-        pair(x, y).shared_members = shared
-
-    for attribute, target in (("themes", "shared_themes"), ("tactics", "shared_tactics")):
-        holders = defaultdict(list)
-        for movement in movements.values():
-            for item in getattr(movement, attribute).all():
-                holders[item].append(movement.pk)
-        for item, holding in holders.items():
-            for x, y in combinations(holding, 2):
-                if overlap := pair(x, y):
-                    getattr(overlap, target).append(item)
-
-    organizations_holders = defaultdict(list)
-    for movement_id, organization_ids in organizations_of.items():
-        for organization_id in organization_ids:
-            organizations_holders[organization_id].append(movement_id)
-    for organization_id, holding in organizations_holders.items():
-        for x, y in combinations(holding, 2):
-            if overlap := pair(x, y):
-                overlap.shared_organizations.append(organization_objects[organization_id])
-
-    exact_region = {}
-    region_holders = defaultdict(set)
-    for movement in movements.values():
-        for region in movement.regions.all():
-            region_holders[region.pk].add(movement.pk)
-    for region_id, holding in region_holders.items():
-        # Movements in this region, and those in the region directly above it.
-        parent_id = regions[region_id].parent_id
-        for x, y in combinations(sorted(holding), 2):
-            if overlap := pair(x, y):
-                overlap.shared_regions.append(regions[region_id])
-                exact_region[(overlap.a.pk, overlap.b.pk)] = True
+    # Regions: named by both (exact), or named by one while the other names a region
+    # directly inside it (through the parent).
+    in_region = holders_of("regions")
+    regions_shared = shared_by(in_region)
+    exact = set(regions_shared)
+    named = {region.pk: region for region in in_region}
+    through_parent = set()
+    for region, holding in in_region.items():
+        if (parent := named.get(region.parent_id)) is None:
+            continue
+        parent_holding = in_region[parent]
         for x in holding:
-            for y in region_holders.get(parent_id, ()):
-                if (overlap := pair(x, y)) and regions[parent_id] not in overlap.shared_regions:
-                    overlap.shared_regions.append(regions[parent_id])
+            for y in parent_holding:
+                if (pair := wanted(x, y)) and parent not in (listed := regions_shared[pair]):
+                    listed.append(parent)
+                    through_parent.add(pair)
+    for pair in through_parent:
+        regions_shared[pair].sort(key=lambda r: (r.name, r.pk))
 
-    sizes = {
-        pk: (
-            people.get(pk, 0),
-            len(organizations_of.get(pk, ())),
-            len(movement.themes.all()),
-            len(movement.tactics.all()),
-        )
-        for pk, movement in movements.items()
-    }
-    return [
-        _score(overlap, sizes, exact_region, config)
-        for overlap in pairs.values()
-        if overlap.shared_members
-        or overlap.shared_organizations
-        or overlap.shared_themes
-        or overlap.shared_tactics
-        or overlap.shared_regions
+    sizes = [
+        (people.get(m.pk, 0), organization_counts[i], len(m.themes.all()), len(m.tactics.all()))
+        for i, m in enumerate(ordered)
     ]
+    shared = (members, organizations, themes, tactics, regions_shared)
+    # In (a, b) name order, so that a stable sort by score alone ranks ties by name.
+    pairs = sorted(set().union(*(found.keys() for found in shared)))
+    return _overlaps(pairs, ordered, sizes, shared, exact, config)
+
+
+def _overlaps(
+    pairs: list[tuple[int, int]],
+    movements: list[Movement],
+    sizes: list[tuple[int, int, int, int]],
+    shared: tuple[dict, dict, dict, dict, dict],
+    exact: set[tuple[int, int]],
+    config: OverlapConfig,
+) -> list[Overlap]:
+    """An Overlap, scored, for each pair of indexes into ``movements``.
+
+    ``sizes`` holds each movement's (people, organizations, themes, tactics); ``shared``
+    maps pairs to their shared people (a count), organizations, themes, tactics and
+    regions; ``exact`` holds the pairs that name a region in common. The components and
+    weights are the module docstring's. This loop runs once per pair of a whole network,
+    so it is written out flat: no call, dict or tuple per pair that it can do without.
+    """
+    members, organizations, themes, tactics, regions = shared
+    w = config.weights
+    w_members, w_organizations = w["members"], w["organizations"]
+    w_themes, w_tactics, w_regions, w_sector = w["themes"], w["tactics"], w["regions"], w["sector"]
+    ties_total = sum(w[name] for name in TIES)
+    affinity_total = sum(w[name] for name in AFFINITY)
+    result = []
+    for pair in pairs:
+        x, y = pair
+        a, b = movements[x], movements[y]
+        people_a, organizations_a, themes_a, tactics_a = sizes[x]
+        people_b, organizations_b, themes_b, tactics_b = sizes[y]
+        shared_members = members.get(pair, 0)
+        shared_organizations = tuple(organizations.get(pair, ()))
+        shared_themes = tuple(themes.get(pair, ()))
+        shared_tactics = tuple(tactics.get(pair, ()))
+        shared_regions = tuple(regions.get(pair, ()))
+        # members, organizations: shared / the smaller movement's; themes, tactics: Jaccard.
+        smaller = min(people_a, people_b)
+        c_members = min(1.0, shared_members / smaller) if smaller else 0.0
+        smaller = min(organizations_a, organizations_b)
+        c_organizations = min(1.0, len(shared_organizations) / smaller) if smaller else 0.0
+        n = len(shared_themes)
+        union = themes_a + themes_b - n
+        c_themes = n / union if union else 0.0
+        n = len(shared_tactics)
+        union = tactics_a + tactics_b - n
+        c_tactics = n / union if union else 0.0
+        c_regions = (1.0 if pair in exact else 0.5) if shared_regions else 0.0
+        c_sector = 1.0 if a.sector == b.sector else 0.0
+        ties = (w_members * c_members, w_organizations * c_organizations)
+        affinity = (w_themes * c_themes, w_tactics * c_tactics, w_regions * c_regions)
+        # sum() adds floats with compensation: one sum over all terms, not ties + affinity.
+        result.append(
+            Overlap(
+                a,
+                b,
+                shared_members,
+                shared_organizations,
+                shared_themes,
+                shared_tactics,
+                shared_regions,
+                (c_members, c_organizations, c_themes, c_tactics, c_regions, c_sector),
+                round(sum((*ties, *affinity, w_sector * c_sector)), 4),
+                round(sum(ties) / ties_total, 4) if ties_total else 0.0,
+                round(sum(affinity) / affinity_total, 4) if affinity_total else 0.0,
+            )
+        )
+    return result
 
 
 def _shared_member_counts(ids: set[int], *, since: datetime.date, focus: int | None):
@@ -320,64 +452,6 @@ def _shared_member_counts(ids: set[int], *, since: datetime.date, focus: int | N
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(x, y, n) for x, y, n in cursor.fetchall() if x in ids and y in ids]
-
-
-def _jaccard(shared: int, size_a: int, size_b: int) -> float:
-    union = size_a + size_b - shared
-    return shared / union if union else 0.0
-
-
-def _fraction_of_smaller(shared: int, size_a: int, size_b: int) -> float:
-    smaller = min(size_a, size_b)
-    return min(1.0, shared / smaller) if smaller else 0.0
-
-
-def _score(overlap: Overlap, sizes: dict, exact_region: dict, config: OverlapConfig) -> Overlap:
-    a, b = overlap.a, overlap.b
-    people_a, organizations_a, themes_a, tactics_a = sizes.get(a.pk) or _sizes_of(a)
-    people_b, organizations_b, themes_b, tactics_b = sizes.get(b.pk) or _sizes_of(b)
-    for shared in (
-        overlap.shared_organizations,
-        overlap.shared_themes,
-        overlap.shared_tactics,
-        overlap.shared_regions,
-    ):
-        if len(shared) > 1:
-            shared.sort(key=lambda item: item.name)
-    if not overlap.shared_regions:
-        regions = 0.0
-    elif exact_region.get((a.pk, b.pk)) or exact_region.get((b.pk, a.pk)):
-        regions = 1.0
-    else:
-        regions = 0.5
-    components = {
-        "members": _fraction_of_smaller(overlap.shared_members, people_a, people_b),
-        "organizations": _fraction_of_smaller(
-            len(overlap.shared_organizations), organizations_a, organizations_b
-        ),
-        "themes": _jaccard(len(overlap.shared_themes), themes_a, themes_b),
-        "tactics": _jaccard(len(overlap.shared_tactics), tactics_a, tactics_b),
-        "regions": regions,
-        "sector": 1.0 if a.sector == b.sector else 0.0,
-    }
-    weights = config.weights
-    overlap.components = components
-    overlap.score = round(sum(weights[name] * value for name, value in components.items()), 4)
-    overlap.ties = round(_weighted_mean(components, weights, TIES), 4)
-    overlap.affinity = round(_weighted_mean(components, weights, AFFINITY), 4)
-    return overlap
-
-
-def _sizes_of(movement: Movement) -> tuple[int, int, int, int]:
-    """Sizes for a movement that shares nothing (only ``pair_overlap`` needs this)."""
-    return (0, 0, len(movement.themes.all()), len(movement.tactics.all()))
-
-
-def _weighted_mean(components: dict, weights: dict, names: tuple[str, ...]) -> float:
-    total = sum(weights[name] for name in names)
-    if not total:
-        return 0.0
-    return sum(weights[name] * components[name] for name in names) / total
 
 
 def _names(items) -> str:

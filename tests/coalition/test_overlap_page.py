@@ -120,7 +120,7 @@ def test_overlap_page_shows_the_pair_side_by_side(client, network):
     overlap = response.context["overlap"]
     assert [o.name for o in overlap.shared_organizations] == ["Alliance"]
     assert [t.name for t in overlap.shared_themes] == ["Food"]
-    assert overlap.shared_tactics == []
+    assert overlap.shared_tactics == ()
     assert [r.name for r in overlap.shared_regions] == ["Oakland"]
     assert overlap.score == 0.55
     content = response.content.decode()

@@ -73,7 +73,7 @@ def test_pair_overlap_has_exact_counts_and_score(network):
     assert overlap.shared_members == 3
     assert [o.slug for o in overlap.shared_organizations] == ["east-bay-alliance"]
     assert [t.slug for t in overlap.shared_themes] == ["food"]
-    assert overlap.shared_tactics == []
+    assert overlap.shared_tactics == ()
     assert [r.slug for r in overlap.shared_regions] == ["oakland"]
     assert overlap.components == {
         "members": 1.0,  # 3 shared / 3 people in food justice within the window
@@ -137,6 +137,35 @@ def test_all_overlaps_lists_each_pair_once(network):
         ("climate", "fight-for-15", 0.2),
         ("climate", "food-justice", 0.05),
     ]
+
+
+def test_overlaps_come_back_whole_from_the_cache(network):
+    """The cache pickles overlaps as constructor calls; every field survives, reasons are
+    rebuilt from them, and a cached read runs no query."""
+    computed = all_overlaps(today=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        cached = all_overlaps(today=TODAY)
+
+    def fields(overlap):
+        return (
+            overlap.a.slug,
+            overlap.b.slug,
+            overlap.shared_members,
+            [o.slug for o in overlap.shared_organizations],
+            [t.slug for t in overlap.shared_themes],
+            [t.slug for t in overlap.shared_tactics],
+            [r.slug for r in overlap.shared_regions],
+            overlap.components,
+            overlap.score,
+            overlap.ties,
+            overlap.affinity,
+            overlap.reasons,
+        )
+
+    assert len(queries) == 0
+    assert cached[0] is not computed[0]
+    assert [fields(o) for o in cached] == [fields(o) for o in computed]
+    assert cached[0].shared_organizations[0].name == "East Bay Alliance"
 
 
 def test_look_back_window_is_a_setting(network, settings):
