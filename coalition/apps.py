@@ -9,6 +9,7 @@ class CoalitionConfig(AppConfig):
         from movements.signals import network_imported
 
         connect_network_version()
+        connect_events_version()
         # After the version bump connected above: proposals must not read stale overlaps.
         network_imported.connect(
             refresh_proposals_after_import, dispatch_uid="coalition.refresh_proposals"
@@ -24,12 +25,14 @@ def refresh_proposals_after_import(sender, summary, **kwargs):
 
 def connect_network_version():
     """Bump the network version (coalition/cache.py) on every write that can change an
-    overlap, and on every import (its bulk writes send no model signals)."""
+    overlap or a directory page, and on every import (its bulk writes send no model
+    signals). Members count too: the home page shows how many people take part."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from coalition.cache import network_changed
     from movements.models import (
         Engagement,
+        Member,
         Membership,
         Movement,
         Organization,
@@ -45,6 +48,7 @@ def connect_network_version():
         Engagement,
         Participation,
         Membership,
+        Member,
         Movement,
         Organization,
         Tension,
@@ -65,6 +69,28 @@ def connect_network_version():
     post_save.connect(
         checked_in, sender="events.RSVP", dispatch_uid="coalition.network_version.check_in"
     )
+
+
+def connect_events_version():
+    """Bump the events version (coalition/cache.py) on every write to events and RSVPs
+    and after their bulk updates (``events.signals.events_bulk_changed``)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from coalition.cache import events_changed
+    from events.models import RSVP, Event
+    from events.signals import events_bulk_changed
+
+    for model in (Event, RSVP):
+        uid = f"coalition.events_version.{model._meta.label_lower}"
+        post_save.connect(events_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(events_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    for field in ("movements", "hosts"):
+        m2m_changed.connect(
+            events_changed,
+            sender=getattr(Event, field).through,
+            dispatch_uid=f"coalition.events_version.event_{field}",
+        )
+    events_bulk_changed.connect(events_changed, dispatch_uid="coalition.events_version.bulk")
 
 
 def checked_in(sender, update_fields=None, using=None, **kwargs):

@@ -287,3 +287,7 @@ CACHES = {
 }
 # How long a cached overlap result lives, in seconds (it is replaced sooner on any write).
 COALITION_CACHE_SECONDS = int(os.environ.get("COALITION_CACHE_SECONDS", "300"))
+# How long whole public pages (home, movements, organizations, events) are kept for
+# anonymous visitors, in seconds (coalition/pagecache.py); a write that changes a page
+# makes its copy unreachable at once (in every worker only with a shared cache). 0: off.
+COALITION_PAGE_CACHE_SECONDS = int(os.environ.get("COALITION_PAGE_CACHE_SECONDS", "60"))

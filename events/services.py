@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from events import mail
 from events.models import RSVP, Event, EventStatus, Proposal, ProposalStatus, RSVPStatus
+from events.signals import events_bulk_changed
 from movements.models import (
     Engagement,
     EngagementRole,
@@ -350,6 +351,7 @@ def event_update_notify(*, event: Event, changed_fields: list[str]) -> Event:
             return event
         if "starts_at" in changed:
             RSVP.objects.filter(event=locked, reminded_at__isnull=False).update(reminded_at=None)
+            events_bulk_changed.send(sender=RSVP)
         if changed and locked.ends_at > timezone.now():
             going = (
                 RSVP.objects.filter(event=locked)
@@ -397,6 +399,7 @@ def send_due_reminders(
         RSVP.objects.filter(pk__in=[rsvp.pk for rsvp in due]).update(
             reminded_at=now, updated_at=timezone.now()
         )
+        events_bulk_changed.send(sender=RSVP)
         _mail_on_commit([mail.reminder_message(rsvp) for rsvp in due])
     return len(due)
 
