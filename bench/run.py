@@ -183,6 +183,7 @@ SHARED_MEMBERS_SQL = """
 def overlaps_benchmark() -> dict:
     import networkx as nx
     from django.db import connection
+    from django.test.utils import override_settings
     from django.utils import timezone
     from networkx.algorithms import bipartite
 
@@ -200,6 +201,11 @@ def overlaps_benchmark() -> dict:
     def cold():
         cache.bump_network_version()
         return all_overlaps()
+
+    def computed():
+        """What an organizer's script would pay: the computation, no cache to write."""
+        with override_settings(COALITION_CACHE_SECONDS=0):
+            return all_overlaps()
 
     def networkx_projection():
         edges = (
@@ -223,7 +229,8 @@ def overlaps_benchmark() -> dict:
     all_overlaps()  # warm connections and imports
     sql_time, sql_counts = median_time(raw_sql)
     step_time, _ = median_time(our_shared_members)
-    cold_time, overlaps = median_time(cold)
+    compute_time, _ = median_time(computed, repeat=5)
+    cold_time, overlaps = median_time(cold, repeat=5)
     warm_time, _ = median_time(all_overlaps, repeat=5)
     nx_time, nx_counts = median_time(networkx_projection, repeat=1)
     ours = {
@@ -239,6 +246,7 @@ def overlaps_benchmark() -> dict:
         "agree": ours == sql_visible == nx_counts,
         "sql": sql_time,
         "step": step_time,
+        "compute": compute_time,
         "cold": cold_time,
         "warm": warm_time,
         "networkx": nx_time,
@@ -268,11 +276,16 @@ def page_urls() -> dict[str, str]:
     }
 
 
-def request_benchmark(urls: dict[str, str], count: int) -> dict[str, dict]:
-    """Server time per request through Django's test Client (no network), ms."""
+def request_benchmark(urls: dict[str, str], count: int, *, signed_in=False) -> dict[str, dict]:
+    """Server time per request through Django's test Client (no network), ms; as an
+    anonymous visitor, or signed in as a member (who never gets cached pages)."""
+    from django.contrib.auth import get_user_model
     from django.test import Client
 
     client = Client()
+    if signed_in:
+        user, _ = get_user_model().objects.get_or_create(username="bench-member")
+        client.force_login(user)
     result = {}
     for label, url in urls.items():
         times = []
@@ -490,13 +503,15 @@ def main() -> None:
     from coalition import cache
 
     cache.bump_network_version()
+    cache.bump_events_version()  # the events and RSVPs above were bulk-inserted
     figures["pages"] = request_benchmark(urls, REQUESTS)
-    print(figures["pages"])
+    figures["pages_signed_in"] = request_benchmark(urls, REQUESTS, signed_in=True)
+    print(figures["pages"], figures["pages_signed_in"])
     # Before: the same pages with caching off (fewer requests: the uncached map is slow).
-    settings.COALITION_CACHE_SECONDS = 0
+    settings.COALITION_CACHE_SECONDS = settings.COALITION_PAGE_CACHE_SECONDS = 0
     cache.bump_network_version()
     figures["pages_uncached"] = request_benchmark(urls, 10)
-    settings.COALITION_CACHE_SECONDS = 300
+    settings.COALITION_CACHE_SECONDS, settings.COALITION_PAGE_CACHE_SECONDS = 300, 60
     process, base = start_gunicorn(env)
     try:
         figures["rps"] = {
@@ -595,40 +610,53 @@ def write_report(f: dict) -> None:
         f"{o['sql']:.3f} | 1.00× |",
         "| our shared-member step alone (`_shared_member_counts`, the same self-join) | "
         f"{o['step']:.3f} | {o['step'] / o['sql']:.2f}× |",
-        f"| `all_overlaps()` uncached (members, organizations, themes, tactics, regions, "
-        f"scores; {o['pairs']:,} pairs) | {o['cold']:.3f} | {o['cold'] / o['sql']:.2f}× |",
+        f"| `all_overlaps()` computed, no cache (members, organizations, themes, tactics, "
+        f"regions, scores; {o['pairs']:,} pairs) | {o['compute']:.3f} | "
+        f"{o['compute'] / o['sql']:.2f}× |",
+        f"| `all_overlaps()` after a write (computed and stored in the cache) | "
+        f"{o['cold']:.3f} | {o['cold'] / o['sql']:.2f}× |",
         f"| `all_overlaps()` cached (what pages get between writes) | {o['warm']:.4f} | "
         f"{o['warm'] / o['sql']:.3f}× |",
         f"| networkx bipartite weighted projection (load + project) | {o['networkx']:.3f} | "
         f"{o['networkx'] / o['sql']:.2f}× |",
         "",
         f"Shared-member counts of all three agree: **{o['agree']}** ({o['member_pairs']:,} pairs "
-        f"share people). networkx / ours: uncached **{o['networkx'] / o['cold']:.1f}×** faster, "
-        f"cached **{o['networkx'] / o['warm']:.0f}×**. Target within 1.5× of the SQL: cached "
-        f"{'met' if o['warm'] <= 1.5 * o['sql'] else 'missed'}, uncached "
+        f"share people). networkx / ours: computed **{o['networkx'] / o['compute']:.1f}×** "
+        f"faster, after a write **{o['networkx'] / o['cold']:.1f}×**, cached "
+        f"**{o['networkx'] / o['warm']:.0f}×** (target ≥ 10×: "
+        f"{'met' if o['networkx'] >= 10 * o['compute'] else 'missed'} for the computation). "
+        "Target within 1.5× of the SQL: cached "
+        f"{'met' if o['warm'] <= 1.5 * o['sql'] else 'missed'}, computed "
         + (
             "met"
-            if o["cold"] <= 1.5 * o["sql"]
-            else f"missed by {o['cold'] / o['sql'] / 1.5:.1f}×"
+            if o["compute"] <= 1.5 * o["sql"]
+            else f"missed by {o['compute'] / o['sql'] / 1.5:.1f}×"
         )
-        + " (the uncached run does the SQL plus the other components and builds a Python "
-        "object per pair).",
+        + " (the computation runs the SQL plus the other components and builds a Python "
+        "object per pair; see below).",
         "",
         f"## Server time per request (Django test Client, {REQUESTS} requests each, ms)",
         "",
-        "| page | first (cold) | p50 | p95 | uncached p50 (before) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| page | first (cold) | p50 | p95 | signed in p50 | signed in p95 | "
+        "all caches off p50 (before) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, t in f["pages"].items():
+        member = f["pages_signed_in"][label]
         before = f["pages_uncached"][label]["p50"]
         lines.append(
-            f"| `{label}` | {t['first']:.0f} | {t['p50']:.1f} | {t['p95']:.1f} | {before:.0f} |"
+            f"| `{label}` | {t['first']:.0f} | {t['p50']:.1f} | {t['p95']:.1f} | "
+            f"{member['p50']:.1f} | {member['p95']:.1f} | {before:.0f} |"
         )
-    worst = max(t["p95"] for t in f["pages"].values())
+    worst = max(t["p95"] for run in ("pages", "pages_signed_in") for t in f[run].values())
     lines += [
         "",
-        f"Target p95 ≤ 150 ms: {'met' if worst <= 150 else 'missed'} (worst p95 {worst:.0f} ms). "
-        '"Before" is the same page with `COALITION_CACHE_SECONDS=0` (10 requests).',
+        f"Target p95 ≤ 150 ms: {'met' if worst <= 150 else 'missed'} (worst p95 {worst:.0f} ms, "
+        "anonymous or signed in). The first columns are an anonymous visitor (home and the "
+        "lists come from the page cache after the first request); a signed-in member never "
+        "gets cached pages, only the cached overlaps and insights. "
+        '"Before" is the same page with `COALITION_CACHE_SECONDS=0` and '
+        "`COALITION_PAGE_CACHE_SECONDS=0` (10 requests).",
         "",
         f"## Requests per second (gunicorn, 2 sync workers, 127.0.0.1, {LOAD_THREADS} client "
         f"threads, ≤ {LOAD_REQUESTS} requests or {LOAD_SECONDS} s per URL)",
