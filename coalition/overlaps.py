@@ -361,7 +361,14 @@ def _compute(
     shared = (members, organizations, themes, tactics, regions_shared)
     # In (a, b) name order, so that a stable sort by score alone ranks ties by name.
     pairs = sorted(set().union(*(found.keys() for found in shared)))
-    return _overlaps(pairs, ordered, sizes, shared, exact, config)
+    overlaps = _overlaps(pairs, ordered, sizes, shared, exact, config)
+    # The movements go out (and into the cache) as plain rows: a prefetched relation is
+    # a whole QuerySet, query included, and pickling three per movement made a cached read
+    # of one movement's overlaps ~150,000 objects. Callers that walk a movement's themes,
+    # tactics or regions prefetch them themselves.
+    for movement in ordered:
+        movement.__dict__.pop("_prefetched_objects_cache", None)
+    return overlaps
 
 
 def _overlaps(

@@ -44,7 +44,7 @@ from itertools import combinations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 
 from coalition.overlaps import Overlap, all_overlaps
@@ -119,6 +119,7 @@ def compute_proposals(today: datetime.date | None = None) -> list[Candidate]:
     for overlap in overlaps:
         movements[overlap.a.pk] = overlap.a
         movements[overlap.b.pk] = overlap.b
+    prefetch_related_objects(list(movements.values()), "themes", "tactics", "regions")
 
     candidates = (
         _potlucks(overlaps, cfg)
