@@ -48,9 +48,11 @@ past events, and both depend on the clock. A cached page is at most
 upcoming for up to that long. The date part of the key ends every entry at midnight.
 
 Entries live ``COALITION_PAGE_CACHE_SECONDS`` (60 by default; 0 turns page caching off)
-in Django's ``CACHES["default"]``. The default ``LocMemCache`` is per process: with several
-workers a write made through one worker bumps only that worker's versions, and the other
-workers keep serving their copy for up to ``COALITION_PAGE_CACHE_SECONDS``. Set
+in Django's ``CACHES["pages"]`` (every filter combination is an entry, so pages keep out
+of ``"default"``, where the network's overlaps are; the versions stay in ``"default"``).
+The default ``LocMemCache`` is per process: with several workers a write made through one
+worker bumps only that worker's versions, and the other workers keep serving their copy
+for up to ``COALITION_PAGE_CACHE_SECONDS``. Set
 ``DJANGO_CACHE_BACKEND`` and ``DJANGO_CACHE_LOCATION`` to a shared cache (Redis,
 Memcached) so that every worker sees every bump at once.
 
@@ -69,7 +71,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
@@ -154,7 +156,7 @@ def cached_page(
     if seconds <= 0 or not cacheable_request(request):
         return view()
     key = page_key(request, name, versions)
-    entry = cache.get(key)
+    entry = caches["pages"].get(key)
     if entry is not None:
         status, headers, content = entry
         response = HttpResponse(content, status=status, headers=headers)
@@ -164,7 +166,8 @@ def cached_page(
     if callable(getattr(response, "render", None)):
         response = response.render()
     if storable(request, response):
-        cache.set(key, (response.status_code, dict(response.items()), response.content), seconds)
+        entry = (response.status_code, dict(response.items()), response.content)
+        caches["pages"].set(key, entry, seconds)
     response[HEADER] = "miss"
     return response
 

@@ -277,13 +277,20 @@ COALITION_MAP_EDGES_PER_NODE = int(os.environ.get("COALITION_MAP_EDGES_PER_NODE"
 # change them (coalition/cache.py). LocMemCache is per process; with several workers set
 # DJANGO_CACHE_BACKEND (e.g. django.core.cache.backends.redis.RedisCache) and
 # DJANGO_CACHE_LOCATION so that every worker sees every write at once.
+# Whole pages get a cache of their own ("pages"), so that many URL variants (every filter
+# combination is one entry) never push the network's overlaps out of "default". On
+# LocMemCache the two are separate stores; a shared backend keeps them apart by key.
+CACHE_BACKEND = os.environ.get(
+    "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+)
+CACHE_LOCATION = os.environ.get("DJANGO_CACHE_LOCATION", "coalition")
 CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "coalition"),
-    }
+    "default": {"BACKEND": CACHE_BACKEND, "LOCATION": CACHE_LOCATION},
+    "pages": {
+        "BACKEND": CACHE_BACKEND,
+        "LOCATION": CACHE_LOCATION if "locmem" not in CACHE_BACKEND else CACHE_LOCATION + "-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000} if "locmem" in CACHE_BACKEND else {},
+    },
 }
 # How long a cached overlap result lives, in seconds (it is replaced sooner on any write).
 COALITION_CACHE_SECONDS = int(os.environ.get("COALITION_CACHE_SECONDS", "300"))

@@ -31,9 +31,12 @@ def member_client(member_user):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, so cached overlaps never leak between tests."""
-    from django.core.cache import cache
+    """Each test starts with empty caches, so cached overlaps and pages never leak between
+    tests."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

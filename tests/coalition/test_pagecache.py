@@ -5,6 +5,7 @@ that changes a page makes its stored copy unreachable."""
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
@@ -567,3 +568,13 @@ def test_only_the_pages_named_in_the_url_configuration_are_cached(anonymous, net
 def test_naming_a_page_that_does_not_exist_fails_loudly():
     with pytest.raises(ImproperlyConfigured, match="No such page in movements.urls: movement_lst"):
         cached_pages("movements.urls", {"movement_list": ("network",), "movement_lst": ()})
+
+
+def test_pages_live_in_their_own_cache_and_cannot_push_out_overlaps(anonymous, network):
+    """Every filter combination is an entry; they fill the "pages" cache, not "default"."""
+    default_before = len(caches["default"]._cache)
+    for n in range(5):
+        assert anonymous.get(f"/movements/?q=food{n}")[HEADER] == "miss"
+
+    assert len(caches["pages"]._cache) == 5
+    assert len(caches["default"]._cache) == default_before
