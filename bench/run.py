@@ -187,9 +187,9 @@ def overlaps_benchmark() -> dict:
     from django.utils import timezone
     from networkx.algorithms import bipartite
 
-    from coalition import cache
-    from coalition.overlaps import OverlapConfig, _shared_member_counts, all_overlaps
+    from core import cache
     from movements.models import Engagement, Movement
+    from network.overlaps import OverlapConfig, _shared_member_counts, all_overlaps
 
     since = OverlapConfig.from_settings().window_start(timezone.localdate())
 
@@ -407,9 +407,9 @@ def explain(engine: str) -> list[tuple[str, str]]:
     from django.db import connection
     from django.utils import timezone
 
-    from coalition.overlaps import OverlapConfig
     from events.models import Event
     from movements.models import Movement
+    from network.overlaps import OverlapConfig
 
     since = OverlapConfig.from_settings().window_start(timezone.localdate())
     queries = {
@@ -500,7 +500,7 @@ def main() -> None:
     print(figures["overlaps"])
     figures["explain"] = explain(engine)
     urls = page_urls()
-    from coalition import cache
+    from core import cache
 
     cache.bump_network_version()
     cache.bump_events_version()  # the events and RSVPs above were bulk-inserted
@@ -544,11 +544,11 @@ NOTES = [
     "",
     "- **Caches keyed by versions.** All-pairs overlaps, one movement's overlaps, the map's "
     "JSON and the engagement insights are cached per *network version* "
-    "(`coalition/cache.py`), bumped by signals on every write to engagements, "
+    "(`core/cache.py`), bumped by signals on every write to engagements, "
     "participations, memberships, members, movements (and their themes, tactics, regions), "
     "organizations, tensions and on every import. An *events version* moves with events and "
     "RSVPs.",
-    "- **Page cache for anonymous visitors** (`coalition/pagecache.py`): `/`, `/movements/`, "
+    "- **Page cache for anonymous visitors** (`core/pagecache.py`): `/`, `/movements/`, "
     "`/organizations/` and `/events/` are stored whole, keyed by those versions, the full "
     "URL and the day, for visitors with no session and no pending message; every middleware "
     "still runs on a hit (CSP and security headers), nothing that used the CSRF token or the "

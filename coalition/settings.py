@@ -58,9 +58,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # The project's apps, bottom layer first; imports run only downwards (README).
+    "core",
     "movements",
     "events",
-    "coalition",
+    "network",
+    "accounts",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -256,7 +260,7 @@ COALITION_MIN_DISCLOSED_COUNT = int(os.environ.get("COALITION_MIN_DISCLOSED_COUN
 COALITION_PAGE_SIZE = int(os.environ.get("COALITION_PAGE_SIZE", "20"))
 # Absolute links in mail and calendar files.
 COALITION_SITE_URL = os.environ.get("COALITION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Overlaps (coalition/overlaps.py documents each part): the look-back window for shared
+# Overlaps (network/overlaps.py documents each part): the look-back window for shared
 # members, and the weights of the score's components (normalised to sum to 1).
 COALITION_OVERLAP = {
     "WINDOW_DAYS": int(os.environ.get("COALITION_OVERLAP_WINDOW_DAYS", str(3 * 365))),
@@ -274,7 +278,7 @@ COALITION_MAP_EDGES_PER_NODE = int(os.environ.get("COALITION_MAP_EDGES_PER_NODE"
 
 # --- Cache --------------------------------------------------------------------------------
 # Overlaps and the map are cached per "network version", bumped on every write that can
-# change them (coalition/cache.py). LocMemCache is per process; with several workers set
+# change them (core/cache.py). LocMemCache is per process; with several workers set
 # DJANGO_CACHE_BACKEND (e.g. django.core.cache.backends.redis.RedisCache) and
 # DJANGO_CACHE_LOCATION so that every worker sees every write at once.
 # Whole pages get a cache of their own ("pages"), so that many URL variants (every filter
@@ -295,6 +299,6 @@ CACHES = {
 # How long a cached overlap result lives, in seconds (it is replaced sooner on any write).
 COALITION_CACHE_SECONDS = int(os.environ.get("COALITION_CACHE_SECONDS", "300"))
 # How long whole public pages (home, movements, organizations, events) are kept for
-# anonymous visitors, in seconds (coalition/pagecache.py); a write that changes a page
+# anonymous visitors, in seconds (core/pagecache.py); a write that changes a page
 # makes its copy unreachable at once (in every worker only with a shared cache). 0: off.
 COALITION_PAGE_CACHE_SECONDS = int(os.environ.get("COALITION_PAGE_CACHE_SECONDS", "60"))

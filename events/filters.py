@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from core.filters import FilterForm, unknown
 from events.models import Event, EventKind
-from movements.filters import FilterForm, RegionFilter, unknown
+from movements.filters import RegionFilter
 from movements.models import Movement
 
 

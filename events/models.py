@@ -245,7 +245,7 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    """A suggested joint event between movements, made by ``coalition/proposals.py``.
+    """A suggested joint event between movements, made by ``network/proposals/engine.py``.
 
     Identified by its kind and its set of movements (``identity``), so a refresh updates
     the same row, a dismissed proposal stays dismissed and an accepted one keeps its

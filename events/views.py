@@ -29,15 +29,17 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from core.sections import page_sections
+from core.views import DirectoryFilterView
 from events import ical, services
 from events.filters import EventFilter
 from events.forms import CancelEventForm, EventForm, RSVPForm
 from events.models import RSVP, Event, EventStatus, RSVPStatus
 from events.permissions import can_manage_event, is_organizer
 from events.services import unique_event_slug
+from events.signals import event_page
 from movements.models import Member
 from movements.services import member_for_user
-from movements.views import DirectoryFilterView
 
 # The most events one calendar feed carries (soonest first).
 FEED_LIMIT = 500
@@ -195,6 +197,7 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(detail_context(self.request, self.object))
+        context["sections"] = page_sections(event_page, self.request, event=self.object)
         return context
 
 

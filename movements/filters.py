@@ -6,9 +6,8 @@ into a 400 Bad Request that shows the errors.
 """
 
 import django_filters
-from django import forms
-from django.db.models import Q
 
+from core.filters import FilterForm, SearchFilter, unknown
 from movements.models import (
     Movement,
     MovementStatus,
@@ -20,40 +19,6 @@ from movements.models import (
     Tactic,
     Theme,
 )
-
-SEARCH_MAX_LENGTH = 200
-
-
-def unknown(noun: str) -> dict[str, str]:
-    """Error messages for a slug filter that names the value nobody recognised."""
-    return {"invalid_choice": f"There is no {noun} “%(value)s”."}
-
-
-class FilterForm(forms.Form):
-    """Labels without the trailing colon; the sidebar styles them as headings."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-class SearchFilter(django_filters.CharFilter):
-    """A free-text search over several fields (``icontains`` on each, OR-ed)."""
-
-    def __init__(self, *args, search_fields: tuple[str, ...], **kwargs):
-        kwargs.setdefault("label", "Search")
-        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
-        kwargs.setdefault("widget", forms.SearchInput)
-        super().__init__(*args, **kwargs)
-        self.search_fields = search_fields
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return qs.filter(condition)
 
 
 class RegionFilter(django_filters.ModelChoiceFilter):

@@ -259,7 +259,7 @@ def member_erase(*, member: Member) -> Member:
 
     Their memberships and engagements stay attached to the anonymised record, so every
     count and insight that included them still adds up without saying who they were.
-    RSVPs are the events app's business: cancel them first (``coalition.account_services``
+    RSVPs are the events app's business: cancel them first (``accounts.services``
     does both, in one transaction)."""
     from movements.models import Visibility  # here, so this section stays append-only
 

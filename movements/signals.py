@@ -2,6 +2,13 @@
 
 from django.dispatch import Signal
 
-# Sent once an import has committed, with ``summary`` (an ImportSummary). Coalition
-# refreshes its proposals on it.
+# Sent once an import has committed, with ``summary`` (an ImportSummary). The analysis
+# layer refreshes its proposals on it (network/receivers.py).
 network_imported = Signal()
+
+# Sent while a page of the directory is rendered, so that higher layers can add sections to
+# it without this app importing them (``core.sections``). Each receiver gets ``request``
+# and the page's object, and returns a ``core.sections.Section``, a list of them, or None.
+home_page = Signal()  # no object
+movement_page = Signal()  # movement=
+organization_page = Signal()  # organization=

@@ -2,13 +2,14 @@
 
 Views stay thin: each ``get_queryset`` is one QuerySet chain; filtering lives in
 ``movements/filters.py``; people-counts reach templates only through ``{% people_count %}``.
-No person is ever listed here.
+No person is ever listed here. Higher layers add their sections to these pages through the
+signals in ``movements/signals.py`` (``core.sections``); nothing here imports them.
 """
 
-from django.conf import settings
 from django.views.generic import DetailView, TemplateView
-from django_filters.views import FilterView
 
+from core.sections import page_sections
+from core.views import DirectoryFilterView
 from movements.filters import MovementFilter, OrganizationFilter
 from movements.models import (
     Member,
@@ -16,36 +17,9 @@ from movements.models import (
     Organization,
     Tension,
 )
+from movements.signals import home_page, movement_page, organization_page
 
 FEATURED_MOVEMENTS = 4
-
-
-class DirectoryFilterView(FilterView):
-    """A paginated FilterView whose invalid filters answer 400 with the form errors.
-
-    django-filter's strict mode alone shows an empty list with status 200; a bad slug or
-    choice in the query string is a client error, so we say so."""
-
-    def get_paginate_by(self, queryset):
-        return settings.COALITION_PAGE_SIZE
-
-    def filters_invalid(self) -> bool:
-        return self.filterset.is_bound and not self.filterset.is_valid()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        invalid = self.filters_invalid()
-        context["filters_invalid"] = invalid
-        context["filters_active"] = not invalid and any(
-            value not in (None, "")
-            for value in getattr(self.filterset.form, "cleaned_data", {}).values()
-        )
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.filters_invalid():
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
 
 
 class HomeView(TemplateView):
@@ -62,6 +36,7 @@ class HomeView(TemplateView):
             .with_taxonomy()
             .order_by("-organization_count", "name")[:FEATURED_MOVEMENTS]
         )
+        context["sections"] = page_sections(home_page, self.request)
         return context
 
 
@@ -90,6 +65,7 @@ class MovementDetailView(DetailView):
             (t.movement_b if t.movement_a_id == movement.pk else t.movement_a, t.note)
             for t in tensions
         ]
+        context["sections"] = page_sections(movement_page, self.request, movement=movement)
         return context
 
 
@@ -107,3 +83,10 @@ class OrganizationDetailView(DetailView):
 
     def get_queryset(self):
         return Organization.objects.visible().with_counts().with_region().with_participations()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = page_sections(
+            organization_page, self.request, organization=self.object
+        )
+        return context

@@ -11,7 +11,6 @@ from django.test import Client
 
 from events.models import RSVP, Event, EventStatus, Proposal
 from movements.models import Engagement, Member, MembershipRole, Movement
-from tests.coalition.test_proposal_pages import build_network
 from tests.events.test_organizer import event_data
 from tests.factories import (
     EventFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     RSVPFactory,
     UserFactory,
 )
+from tests.network.test_proposal_pages import build_network
 
 pytestmark = pytest.mark.django_db
 

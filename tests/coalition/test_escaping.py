@@ -8,11 +8,11 @@ import json
 import pytest
 from django.utils.html import escape
 
-from coalition.proposals import proposals_refresh
 from events.models import Proposal
 from movements.models import Movement, Organization, Region, Theme
-from tests.coalition.test_proposal_pages import build_network
+from network.proposals.engine import proposals_refresh
 from tests.factories import EventFactory
+from tests.network.test_proposal_pages import build_network
 
 pytestmark = pytest.mark.django_db
 

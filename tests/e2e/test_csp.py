@@ -5,8 +5,8 @@ without console errors breaks none of the policy."""
 import pytest
 
 from events.models import Proposal
-from tests.coalition.test_proposal_pages import build_network
 from tests.factories import EventFactory, UserFactory
+from tests.network.test_proposal_pages import build_network
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -3,7 +3,7 @@ a movement opens the side panel, and its links lead on."""
 
 import pytest
 
-from tests.coalition.test_map import ZELDA, build_network
+from tests.network.test_map import ZELDA, build_network
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -176,7 +176,7 @@ def test_threshold_follows_the_setting(client, settings, small_and_large):
 def render_people_count(count, user):
     request = RequestFactory().get("/")
     request.user = user
-    template = Template("{% load coalition_tags %}{% people_count count %}")
+    template = Template("{% load people_tags %}{% people_count count %}")
     return template.render(Context({"request": request, "count": count}))
 
 
@@ -199,6 +199,6 @@ def test_people_count_tag(count, is_staff, expected):
 
 
 def test_people_count_tag_without_a_request_suppresses():
-    template = Template("{% load coalition_tags %}{% people_count 3 %}")
+    template = Template("{% load people_tags %}{% people_count 3 %}")
 
     assert template.render(Context({})) == "fewer than 5 people"

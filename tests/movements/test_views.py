@@ -374,8 +374,8 @@ def test_page_query_count_does_not_grow_with_the_data(client, url):
         # ... plus looking up the theme, tactic and region slugs
         ("/movements/?region=bay-area&theme=theme-001&tactic=tactic-001&q=Movement", 11),
         # movement, themes/tactics/regions, current and past participations, tensions,
-        # related movements (8: coalition.overlaps), proposals and their movements (2),
-        # engagement insights (3: coalition.insights)
+        # related movements (8: network.overlaps), proposals and their movements (2),
+        # engagement insights (3: network.insights.measures)
         ("/movements/movement-000/", 20),
         ("/organizations/", 5),  # count, page, participations, movement/region choices
         # ... plus looking up the movement and region slugs

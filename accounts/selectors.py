@@ -1,0 +1,217 @@
+"""Reads for a member's own pages: their data as one JSON-ready document (``/me/data.json``)
+and their engagement timeline (``/me/``). Each runs a fixed number of queries, whatever the
+history's size, and returns nothing about anyone else."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.utils import timezone
+
+from events.models import RSVP, Event, Proposal
+from movements.services import member_for_user
+
+# Bump when the shape of the download changes.
+MY_DATA_FORMAT = 1
+
+
+def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    return value.isoformat()
+
+
+def member_data(*, user) -> dict[str, Any]:
+    """Everything Coalition stores about ``user`` and their Member record, as JSON-ready
+    data: the account, the person, memberships, engagements, RSVPs, the events they
+    created and the proposals they decided. Nothing about anyone else."""
+    member = member_for_user(user=user)
+    memberships = member.memberships.select_related("organization").order_by("since", "pk")
+    engagements = member.engagements.select_related("movement", "organization").order_by(
+        "since", "pk"
+    )
+    rsvps = (
+        RSVP.objects.filter(member=member)
+        .select_related("event", "movement")
+        .order_by("event__starts_at", "pk")
+    )
+    events_created = Event.objects.filter(created_by=user).order_by("starts_at", "pk")
+    proposals = Proposal.objects.filter(decided_by=user).order_by("decided_at", "pk")
+    return {
+        "format": MY_DATA_FORMAT,
+        "exported_at": _iso(timezone.now()),
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "member": {
+            "key": member.key,
+            "name": member.name,
+            "email": member.email,
+            "region": member.region.slug if member.region_id else None,
+            "visibility": member.visibility,
+            "created_at": _iso(member.created_at),
+        },
+        "memberships": [
+            {
+                "organization": m.organization.slug,
+                "organization_name": m.organization.name,
+                "role": m.role,
+                "since": _iso(m.since),
+                "until": _iso(m.until),
+            }
+            for m in memberships
+        ],
+        "engagements": [
+            {
+                "movement": e.movement.slug,
+                "movement_name": e.movement.name,
+                "organization": e.organization.slug if e.organization else None,
+                "role": e.role,
+                "since": _iso(e.since),
+                "until": _iso(e.until),
+                "source": e.source,
+            }
+            for e in engagements
+        ],
+        "rsvps": [
+            {
+                "event": r.event.slug,
+                "title": r.event.title,
+                "starts_at": _iso(r.event.starts_at),
+                "status": r.status,
+                "guests": r.guests,
+                "movement": r.movement.slug if r.movement else None,
+                "created_at": _iso(r.created_at),
+                "checked_in_at": _iso(r.checked_in_at),
+            }
+            for r in rsvps
+        ],
+        "events_created": [
+            {
+                "event": e.slug,
+                "title": e.title,
+                "status": e.status,
+                "created_at": _iso(e.created_at),
+            }
+            for e in events_created
+        ],
+        "proposals_decided": [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "kind": p.kind,
+                "status": p.status,
+                "decided_at": _iso(p.decided_at),
+                "dismissed_reason": p.dismissed_reason,
+            }
+            for p in proposals
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a person's engagement timeline: an engagement in a movement, a
+    membership in an organization, or an event they were checked in at."""
+
+    kind: Literal["engagement", "membership", "event"]
+    since: datetime.date | None
+    until: datetime.date | None  # None while ongoing; an event's day for events
+    title: str  # the movement, organization or event
+    url: str | None  # None when archived
+    role: str = ""
+    through: str = ""  # engagements: the organization the person came through
+    source: str = ""  # engagements: how it was recorded
+
+    @property
+    def ongoing(self) -> bool:
+        return self.kind != "event" and self.until is None
+
+
+_KIND_ORDER = {"membership": 0, "engagement": 1, "event": 2}
+
+
+def member_timeline(member) -> list[TimelineEntry]:
+    """The person's memberships, engagements and attended events (checked in), oldest
+    first; rows without a start come first. Three queries."""
+    entries = []
+    for membership in member.memberships.select_related("organization").order_by():
+        organization = membership.organization
+        entries.append(
+            TimelineEntry(
+                kind="membership",
+                since=membership.since,
+                until=membership.until,
+                title=organization.name,
+                url=None if organization.archived_at else organization.get_absolute_url(),
+                role=membership.get_role_display(),
+            )
+        )
+    for engagement in member.engagements.select_related("movement", "organization").order_by():
+        movement = engagement.movement
+        entries.append(
+            TimelineEntry(
+                kind="engagement",
+                since=engagement.since,
+                until=engagement.until,
+                title=movement.name,
+                url=None if movement.archived_at else movement.get_absolute_url(),
+                role=engagement.get_role_display(),
+                through=engagement.organization.name if engagement.organization else "",
+                source=engagement.get_source_display(),
+            )
+        )
+    attended = (
+        RSVP.objects.filter(member=member, checked_in_at__isnull=False)
+        .select_related("event")
+        .order_by()
+    )
+    for rsvp in attended:
+        event = rsvp.event
+        day = timezone.localdate(event.starts_at)
+        entries.append(
+            TimelineEntry(
+                kind="event",
+                since=day,
+                until=day,
+                title=event.title,
+                url=event.get_absolute_url(),
+                role=event.get_kind_display(),
+            )
+        )
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.since or datetime.date.min,
+            _KIND_ORDER[e.kind],
+            e.title,
+            e.until or datetime.date.max,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineYear:
+    year: int | None  # None: entries whose start was never recorded
+    entries: list[TimelineEntry]
+
+
+def timeline_by_year(entries: list[TimelineEntry]) -> list[TimelineYear]:
+    """``member_timeline``'s entries (oldest first, undated first) grouped by the year they
+    started in."""
+    return [
+        TimelineYear(year=year, entries=list(group))
+        for year, group in itertools.groupby(
+            entries, key=lambda entry: entry.since.year if entry.since else None
+        )
+    ]

@@ -1,0 +1,54 @@
+"""Accounts: sign up, log in and out, passwords, and /me/.
+
+Not namespaced: Django's auth views reverse "login", "password_reset_done", … by bare name.
+"""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views as accounts
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", accounts.SignupView.as_view(), name="signup"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt"
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/data.json", accounts.MyDataView.as_view(), name="my_data"),
+    path("me/delete/", accounts.AccountDeleteView.as_view(), name="account_delete"),
+]

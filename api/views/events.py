@@ -1,0 +1,220 @@
+"""The events REST API (/api/events/): published events, and the caller's own RSVP.
+
+Reading needs no account. ``/api/events/`` lists published public events, upcoming first,
+with the filters of the events page (``events/filters.py``; a bad value answers 400 with
+the field errors). ``/api/events/<slug>/`` also reaches private events (by link) and
+cancelled ones; drafts only for the people who manage them. A private event's address and
+online link are null unless the caller is going or manages it. Attendees are never shown.
+
+``/api/events/<slug>/rsvp/`` is the caller's own RSVP and needs an account: DRF token auth
+(``Authorization: Token …``, no CSRF token needed) or the site's session (writes then need
+the CSRF token, as everywhere on the site). Anonymous callers get 401 with
+``WWW-Authenticate: Token``. Writes go through ``events.services``: a refusal from there
+(event closed, cancelled or started; guests that do not fit) answers 409 with
+``{"detail": message}`` and changes nothing.
+"""
+
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.filters import EventAPIFilter
+from api.schema import (
+    BAD_BODY,
+    CSRF_REFUSED,
+    DETAIL,
+    FIELD_ERRORS,
+    NO_SUCH_PAGE,
+    NOT_SIGNED_IN,
+    UNSUPPORTED_BODY,
+)
+from api.serializers.events import EventSerializer, RSVPRequestSerializer, RSVPSerializer
+from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.permissions import can_manage_event
+from events.services import RSVPError, rsvp_cancel, rsvp_create
+from movements.services import member_for_user
+
+NO_RSVP = "You have no RSVP for this event."
+NO_ACTIVE_RSVP = "You have no RSVP to cancel for this event."
+
+
+EVENT_NOT_FOUND = OpenApiResponse(DETAIL, description="No such event (or a draft).")
+REFUSED = OpenApiResponse(
+    DETAIL,
+    description=(
+        "The event takes no RSVP changes (not published, cancelled, already started), or "
+        "the guests do not fit; nothing was changed."
+    ),
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List events",
+        description=(
+            "Published public events, upcoming first (soonest first); events already over "
+            "appear only when `from` or `to` reaches back for them. A bad filter value "
+            "answers 400 with the field errors."
+        ),
+        responses={200: EventSerializer(many=True), 400: FIELD_ERRORS, 404: NO_SUCH_PAGE},
+    ),
+    retrieve=extend_schema(
+        summary="An event",
+        description=(
+            "A published or cancelled event, public or private (private events are "
+            "reachable by their slug but not listed). Drafts answer 404 except to the "
+            "organizers of a host organization and curators. A private event's `address` "
+            "and `online_link` are null unless the caller is going or manages it."
+        ),
+        responses={200: EventSerializer, 404: EVENT_NOT_FOUND},
+    ),
+)
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EventSerializer
+    lookup_field = "slug"
+    # Token first, so that an anonymous caller of the RSVP endpoint gets 401 with a
+    # ``WWW-Authenticate: Token`` hint (with the session first, DRF answers 403).
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EventAPIFilter
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Event.objects.listed().with_going_count().with_relations()
+        if self.action == "retrieve":
+            return Event.objects.with_going_count().with_relations()
+        return Event.objects.all()
+
+    def filter_queryset(self, queryset):
+        # The list filters (which also leave past events out) are for the list only.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_object(self):
+        event = super().get_object()
+        if event.status == EventStatus.DRAFT and not can_manage_event(self.request.user, event):
+            raise Http404("No Event matches the given query.")
+        return event
+
+    def retrieve(self, request, *args, **kwargs):
+        event = self.get_object()
+        context = {**self.get_serializer_context(), "address_visible": self._may_see(event)}
+        return Response(self.get_serializer(event, context=context).data)
+
+    def _may_see(self, event: Event) -> bool:
+        """Whether the caller may see where the event is: always for a public event; for a
+        private one, when they are going or manage it."""
+        user = self.request.user
+        if not event.is_private:
+            return True
+        if not user.is_authenticated:
+            return False
+        going = RSVP.objects.filter(event=event, member__user=user, status=RSVPStatus.GOING)
+        return going.exists() or can_manage_event(user, event)
+
+    def _own_rsvp(self, event: Event):
+        return RSVP.objects.filter(event=event, member__user=self.request.user).select_related(
+            "movement"
+        )
+
+    def _refused(self, error: RSVPError) -> Response:
+        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+
+    @extend_schema(
+        summary="Your RSVP to an event",
+        description=(
+            "The caller's RSVP (going, waitlisted or cancelled). Needs an account: token or "
+            "session auth."
+        ),
+        responses={
+            200: RSVPSerializer,
+            401: NOT_SIGNED_IN,
+            404: OpenApiResponse(DETAIL, description="No such event, or no RSVP to it."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[IsAuthenticated],
+        serializer_class=RSVPSerializer,
+    )
+    def rsvp(self, request, slug=None):
+        event = self.get_object()
+        rsvp = self._own_rsvp(event).first()
+        if rsvp is None:
+            raise NotFound(NO_RSVP)
+        return Response(RSVPSerializer(rsvp).data)
+
+    @extend_schema(
+        summary="RSVP to an event",
+        description=(
+            "Going when there is room for you and your guests, waitlisted otherwise "
+            "(promoted in order when places free up). Sending it again is harmless: the "
+            "RSVP you have is returned (200), with the new guest count if it changed and "
+            "fits. A signed-in user without a member record gets one. Session auth needs "
+            "the CSRF token; token auth does not."
+        ),
+        request=RSVPRequestSerializer,
+        responses={
+            201: OpenApiResponse(RSVPSerializer, description="RSVP made."),
+            200: OpenApiResponse(RSVPSerializer, description="You had one already."),
+            400: BAD_BODY,
+            401: NOT_SIGNED_IN,
+            403: CSRF_REFUSED,
+            415: UNSUPPORTED_BODY,
+            404: EVENT_NOT_FOUND,
+            409: REFUSED,
+        },
+    )
+    @rsvp.mapping.post
+    def make_rsvp(self, request, slug=None):
+        event = self.get_object()
+        body = RSVPRequestSerializer(
+            data=request.data, context={**self.get_serializer_context(), "event": event}
+        )
+        body.is_valid(raise_exception=True)
+        member = member_for_user(user=request.user)
+        had_one = RSVP.objects.filter(event=event, member=member).active().exists()
+        try:
+            rsvp = rsvp_create(event=event, member=member, **body.validated_data)
+        except RSVPError as error:
+            return self._refused(error)
+        return Response(
+            RSVPSerializer(rsvp).data,
+            status=status.HTTP_200_OK if had_one else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Cancel your RSVP",
+        description=(
+            "Cancels your RSVP (or takes you off the waitlist) and answers 200 with it, "
+            "status `cancelled`. A place you free goes to the first person waitlisted who "
+            "fits. Session auth needs the CSRF token; token auth does not."
+        ),
+        request=None,
+        responses={
+            200: RSVPSerializer,
+            401: NOT_SIGNED_IN,
+            403: CSRF_REFUSED,
+            404: OpenApiResponse(DETAIL, description="No such event, or no RSVP to cancel."),
+            409: REFUSED,
+        },
+    )
+    @rsvp.mapping.delete
+    def cancel_rsvp(self, request, slug=None):
+        event = self.get_object()
+        rsvp = self._own_rsvp(event).active().first()
+        if rsvp is None:
+            raise NotFound(NO_ACTIVE_RSVP)
+        try:
+            rsvp = rsvp_cancel(rsvp=rsvp)
+        except RSVPError as error:
+            return self._refused(error)
+        return Response(RSVPSerializer(rsvp).data)

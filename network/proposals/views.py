@@ -1,0 +1,307 @@
+"""The proposals pages: joint events the data suggests, and the decision on each.
+
+``/proposals/`` lists open proposals best first (``network/proposals/filters.py`` holds the
+filters; bad values answer 400). ``/proposals/<pk>/`` shows one with its suggested agenda.
+Organizers of a suggested host organization, and curators, may **accept** it (a draft event
+is made by ``services.proposal_accept`` and they land on its form) or **dismiss** it
+(``proposal_dismiss``; it does not come back, and its page is 404 for everyone but
+curators). Who may decide is ``events.permissions``' call. Anonymous visitors are sent to
+log in, anyone else signed in without the right gets 403. No person is ever shown here.
+
+Every page runs a fixed number of queries: ``decorate()`` reads the tensions, themes,
+tactics and the viewer's organizations once for the whole page.
+"""
+
+from collections import defaultdict
+from itertools import combinations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views import View
+from django.views.generic import DetailView
+
+from core.views import DirectoryFilterView
+from events.models import Event, EventStatus, Proposal, ProposalStatus
+from events.permissions import (
+    can_decide_proposal,
+    can_manage_event,
+    is_curator,
+    organizations_managed_by,
+    proposal_hosts_for,
+)
+from movements.models import Tactic, Tension, Theme
+from network.proposals.filters import ProposalFilter
+from network.proposals.services import ProposalError, proposal_accept, proposal_dismiss
+from network.views import overlap_url
+
+# The engine (network/proposals/engine.py) also writes each curated tension into the reasons
+# with this prefix; the pages show the tensions from the Tension rows instead.
+TENSION_PREFIX = "Tension to discuss: "
+ACCEPTED = "Draft event created from the proposal — set the date and publish."
+NOT_ALLOWED = (
+    "Only organizers of a suggested host organization and curators can accept or dismiss "
+    "this proposal."
+)
+DISMISS_REASON_MAX_LENGTH = 1000
+
+
+def proposals_for_cards():
+    """Proposals with everything a card reads, best first."""
+    events = Event.objects.order_by("pk").prefetch_related("hosts")
+    return (
+        Proposal.objects.ranked()
+        .with_relations()
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="linked_events"))
+    )
+
+
+def decorate(proposals, user) -> list[Proposal]:
+    """Attach to each proposal what its card shows, reading what several cards share once:
+
+    ``card_reasons`` (the reasons, tensions left out), ``card_themes`` and ``card_tactics``
+    (Theme and Tactic rows for the shared slugs), ``card_tensions`` (``(a, b, note)`` for
+    each curated tension between two of its movements), ``card_hosts`` (its suggested
+    hosts), ``card_event`` (the event it became, when the viewer may see it) and
+    ``card_can_decide`` (the viewer may accept or dismiss it)."""
+    proposals = list(proposals)
+    curator = is_curator(user)
+    movement_ids = {m.pk for p in proposals for m in p.movements.all()}
+    tensions = defaultdict(list)
+    if movement_ids:
+        rows = Tension.objects.filter(movement_a__in=movement_ids, movement_b__in=movement_ids)
+        for tension in rows.order_by("pk"):
+            tensions[(tension.movement_a_id, tension.movement_b_id)].append(tension.note)
+    theme_slugs = {slug for p in proposals for slug in p.shared_themes}
+    tactic_slugs = {slug for p in proposals for slug in p.shared_tactics}
+    themes = {t.slug: t for t in Theme.objects.filter(slug__in=theme_slugs)} if theme_slugs else {}
+    tactics = (
+        {t.slug: t for t in Tactic.objects.filter(slug__in=tactic_slugs)} if tactic_slugs else {}
+    )
+    managed = set()
+    if proposals and not curator and user.is_authenticated:
+        managed = set(organizations_managed_by(user).values_list("pk", flat=True))
+
+    for proposal in proposals:
+        movements = sorted(proposal.movements.all(), key=lambda m: m.pk)
+        proposal.card_reasons = [r for r in proposal.reasons if not r.startswith(TENSION_PREFIX)]
+        proposal.card_themes = [themes[s] for s in proposal.shared_themes if s in themes]
+        proposal.card_tactics = [tactics[s] for s in proposal.shared_tactics if s in tactics]
+        proposal.card_tensions = [
+            (a, b, note)
+            for a, b in combinations(movements, 2)
+            for note in tensions.get((a.pk, b.pk), [])
+        ]
+        proposal.card_hosts = list(proposal.organizations.all())
+        event = proposal.linked_events[0] if proposal.linked_events else None
+        may_see = event is not None and (
+            event.status != EventStatus.DRAFT
+            or curator
+            or bool(managed & {host.pk for host in event.hosts.all()})
+        )
+        proposal.card_event = event if may_see else None
+        proposal.card_can_decide = proposal.status == ProposalStatus.OPEN and (
+            curator or bool(managed & {host.pk for host in proposal.card_hosts})
+        )
+    return proposals
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+class AcceptProposalForm(forms.Form):
+    """Which of the suggested hosts the viewer may host for will host the event."""
+
+    hosts = forms.MultipleChoiceField(
+        label="Host organizations",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Their organizers can edit, publish and run the event.",
+        error_messages={
+            "required": "Choose at least one organization to host the event.",
+            "invalid_choice": "“%(value)s” is not a suggested host you can host for.",
+        },
+    )
+
+    def __init__(self, *args, hosts: list, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.hosts = {organization.slug: organization for organization in hosts}
+        self.fields["hosts"].choices = [(o.slug, o.name) for o in hosts]
+        self.fields["hosts"].initial = list(self.hosts)
+
+    def clean_hosts(self) -> list:
+        return [self.hosts[slug] for slug in self.cleaned_data["hosts"]]
+
+
+class DismissProposalForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=DISMISS_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why it does not fit; kept with the proposal for curators.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+class ProposalListView(DirectoryFilterView):
+    filterset_class = ProposalFilter
+    template_name = "network/proposal_list.html"
+    context_object_name = "proposals"
+
+    def get_queryset(self):
+        return proposals_for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cards = decorate(context["proposals"], self.request.user)
+        context["proposals"] = context["object_list"] = cards
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        status = cleaned.get("status") or ProposalStatus.OPEN
+        context["status"] = status
+        context["status_label"] = ProposalStatus(status).label.lower()
+        # Open is the default: choosing it explicitly applies no filter.
+        context["filters_active"] = not context["filters_invalid"] and any(
+            value not in (None, "") for name, value in cleaned.items() if name != "status"
+        )
+        context["status_filtered"] = status != ProposalStatus.OPEN
+        return context
+
+
+def visible_proposal(request, pk: int) -> Proposal:
+    """The proposal at ``pk``; dismissed ones exist only for curators (404 otherwise)."""
+    proposal = get_object_or_404(proposals_for_cards(), pk=pk)
+    if proposal.status == ProposalStatus.DISMISSED and not is_curator(request.user):
+        raise Http404("No proposal here.")
+    return proposal
+
+
+def detail_context(request, proposal: Proposal, *, accept_form=None) -> dict:
+    """What the proposal page shows: the card, its agenda and the decision controls."""
+    decorate([proposal], request.user)
+    movements = list(proposal.movements.all())
+    can_decide = proposal.status == ProposalStatus.OPEN and can_decide_proposal(
+        request.user, proposal
+    )
+    if can_decide and accept_form is None:
+        accept_form = AcceptProposalForm(hosts=proposal_hosts_for(request.user, proposal))
+    return {
+        "proposal": proposal,
+        "can_decide": can_decide,
+        "accept_form": accept_form if can_decide else None,
+        "overlap_url": overlap_url(*movements) if len(movements) == 2 else "",
+    }
+
+
+class ProposalDetailView(DetailView):
+    template_name = "network/proposal_detail.html"
+
+    def get_object(self, queryset=None):
+        return visible_proposal(self.request, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(detail_context(self.request, self.object))
+        return context
+
+
+class DecideProposalMixin(LoginRequiredMixin):
+    """The proposal at ``pk`` for those who may accept or dismiss it; 403 for the rest."""
+
+    def get_proposal(self) -> Proposal:
+        proposal = visible_proposal(self.request, self.kwargs["pk"])
+        if not can_decide_proposal(self.request.user, proposal):
+            raise PermissionDenied(NOT_ALLOWED)
+        return proposal
+
+
+class ProposalAcceptView(DecideProposalMixin, View):
+    """POST: turn the proposal into a draft event hosted by the chosen organizations and
+    send the organizer to the event form. Bad host choices answer 400, a refusal from the
+    service 409, both on the proposal page with the reason; nothing is changed."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        proposal = self.get_proposal()
+        if proposal.status == ProposalStatus.ACCEPTED:
+            return self._already_accepted(proposal)
+        form = AcceptProposalForm(request.POST, hosts=proposal_hosts_for(request.user, proposal))
+        if not form.is_valid():
+            return self._detail(proposal, form, status=400)
+        try:
+            event = proposal_accept(
+                proposal=proposal, user=request.user, hosts=form.cleaned_data["hosts"]
+            )
+        except ProposalError as error:
+            messages.error(request, str(error))
+            return self._detail(proposal, form, status=409)
+        messages.success(request, ACCEPTED)
+        return redirect("events:event_edit", slug=event.slug)
+
+    def _already_accepted(self, proposal: Proposal):
+        event = proposal.linked_events[0] if proposal.linked_events else None
+        if event is not None and can_manage_event(self.request.user, event):
+            messages.info(self.request, "This proposal was already accepted: here is its event.")
+            return redirect("events:event_edit", slug=event.slug)
+        messages.info(self.request, "This proposal was already accepted.")
+        return redirect(proposal)
+
+    def _detail(self, proposal: Proposal, form, *, status: int):
+        context = detail_context(self.request, proposal, accept_form=form)
+        return TemplateResponse(
+            self.request, "network/proposal_detail.html", context, status=status
+        )
+
+
+class ProposalDismissView(DecideProposalMixin, View):
+    """GET: confirm, with an optional reason. POST: dismiss for good and go back to the
+    list. A reason too long answers 400; a refusal from the service (the proposal was
+    accepted) 409, both on the confirm page; nothing is changed."""
+
+    template_name = "network/proposal_dismiss.html"
+
+    def get(self, request, pk):
+        proposal = self.get_proposal()
+        if proposal.status != ProposalStatus.OPEN:
+            return self._not_open(proposal)
+        return self._confirm(proposal, DismissProposalForm())
+
+    def post(self, request, pk):
+        proposal = self.get_proposal()
+        if proposal.status == ProposalStatus.DISMISSED:
+            return self._not_open(proposal)
+        form = DismissProposalForm(request.POST)
+        if not form.is_valid():
+            return self._confirm(proposal, form, status=400)
+        try:
+            proposal_dismiss(
+                proposal=proposal, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ProposalError as error:
+            messages.error(request, str(error))
+            return self._confirm(proposal, form, status=409)
+        messages.success(request, f"Dismissed “{proposal.title}”. It will not be proposed again.")
+        return redirect("proposals:proposal_list")
+
+    def _not_open(self, proposal: Proposal):
+        if proposal.status == ProposalStatus.DISMISSED:
+            messages.info(self.request, "This proposal was already dismissed.")
+        else:
+            messages.info(self.request, "This proposal was accepted; cancel its event instead.")
+        return redirect(proposal)
+
+    def _confirm(self, proposal: Proposal, form, *, status: int = 200):
+        context = {"proposal": proposal, "form": form}
+        return TemplateResponse(self.request, self.template_name, context, status=status)

@@ -1,0 +1,107 @@
+"""Signal receivers of the analysis layer, connected once by ``NetworkConfig.ready()``.
+
+They add the analysis layer's sections to the directory's pages (``network/sections.py``),
+keep the caches true (``core.cache``: the network and events versions move on every
+write that can change an overlap, a directory page or an events page) and recompute the
+proposals after an import.
+"""
+
+
+def connect() -> None:
+    from movements.signals import movement_page, network_imported, organization_page
+    from network import sections
+
+    connect_network_version()
+    connect_events_version()
+    movement_page.connect(sections.movement_page_sections, dispatch_uid="network.movement_page")
+    organization_page.connect(
+        sections.organization_page_sections, dispatch_uid="network.organization_page"
+    )
+    # After the version bump connected above: proposals must not read stale overlaps.
+    network_imported.connect(
+        refresh_proposals_after_import, dispatch_uid="network.refresh_proposals"
+    )
+
+
+def refresh_proposals_after_import(sender, summary, **kwargs):
+    """Proposals follow the data: recompute them whenever an import lands."""
+    from network.proposals.engine import proposals_refresh
+
+    proposals_refresh()
+
+
+def connect_network_version():
+    """Bump the network version (core/cache.py) on every write that can change an
+    overlap or a directory page, and on every import (its bulk writes send no model
+    signals). Members count too: the home page shows how many people take part."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from core.cache import network_changed
+    from movements.models import (
+        Engagement,
+        Member,
+        Membership,
+        Movement,
+        Organization,
+        Participation,
+        Region,
+        Tactic,
+        Tension,
+        Theme,
+    )
+    from movements.signals import network_imported
+
+    for model in (
+        Engagement,
+        Participation,
+        Membership,
+        Member,
+        Movement,
+        Organization,
+        Tension,
+        Theme,
+        Tactic,
+        Region,
+    ):
+        uid = f"network.network_version.{model._meta.label_lower}"
+        post_save.connect(network_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(network_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    for field in ("themes", "tactics", "regions"):
+        through = getattr(Movement, field).through
+        m2m_changed.connect(
+            network_changed, sender=through, dispatch_uid=f"network.network_version.{field}"
+        )
+    network_imported.connect(network_changed, dispatch_uid="network.network_version.import")
+    # Check-in saves the RSVP, then bulk-creates attendance engagements in one transaction.
+    post_save.connect(
+        checked_in, sender="events.RSVP", dispatch_uid="network.network_version.check_in"
+    )
+
+
+def connect_events_version():
+    """Bump the events version (core/cache.py) on every write to events and RSVPs
+    and after their bulk updates (``events.signals.events_bulk_changed``)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from core.cache import events_changed
+    from events.models import RSVP, Event
+    from events.signals import events_bulk_changed
+
+    for model in (Event, RSVP):
+        uid = f"network.events_version.{model._meta.label_lower}"
+        post_save.connect(events_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(events_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    for field in ("movements", "hosts"):
+        m2m_changed.connect(
+            events_changed,
+            sender=getattr(Event, field).through,
+            dispatch_uid=f"network.events_version.event_{field}",
+        )
+    events_bulk_changed.connect(events_changed, dispatch_uid="network.events_version.bulk")
+
+
+def checked_in(sender, update_fields=None, using=None, **kwargs):
+    from core.cache import network_changed
+
+    if update_fields and "checked_in_at" in update_fields:
+        network_changed(using=using)

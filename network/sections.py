@@ -1,0 +1,73 @@
+"""What the analysis layer adds to the directory's pages (``core.sections``): related
+movements and proposed joint events on a movement's page, the engagement section on a
+movement's and an organization's page. ``network/receivers.py`` connects these to the pages'
+signals; each returns its sections with the context its template needs, computed here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from core.sections import Section
+from events.models import Proposal
+from network.insights.chart import figures, quarter_chart
+from network.insights.measures import engagement_insights
+from network.overlaps import movement_overlaps
+
+RELATED_LIMIT = 5
+PROPOSALS_LIMIT = 5
+
+
+def is_curator(user) -> bool:
+    return bool(user and user.is_active and user.is_staff)
+
+
+def related_movements(movement, *, limit: int = RELATED_LIMIT) -> Section:
+    """The movements that overlap most with ``movement``, with their reasons."""
+    overlaps = movement_overlaps(movement)[:limit]
+    context = {
+        "movement": movement,
+        "related": [(overlap.other(movement), overlap) for overlap in overlaps],
+    }
+    return Section("main", "network/includes/related_movements.html", context, order=10)
+
+
+def movement_proposals(movement, *, limit: int = PROPOSALS_LIMIT) -> Section:
+    """Open proposals that include ``movement``: "Proposed with …"."""
+    proposals = list(
+        Proposal.objects.open().involving(movement).ranked().prefetch_related("movements")[:limit]
+    )
+    context = {
+        "movement": movement,
+        "proposals": [
+            (proposal, [m for m in proposal.movements.all() if m.pk != movement.pk])
+            for proposal in proposals
+        ],
+    }
+    return Section("main", "network/includes/movement_proposals.html", context, order=20)
+
+
+def engagement(subject, *, user) -> Section:
+    """The "Engagement" section of a movement's or an organization's page."""
+    insights = engagement_insights(subject, curator=is_curator(user))
+    prefix = f"engagement-{insights.kind}-{subject.pk}"
+    context = {
+        "subject": subject,
+        "insights": insights,
+        "figures": figures(insights),
+        "chart": quarter_chart(insights, prefix=prefix),
+        "section_id": prefix,
+        "threshold": settings.COALITION_MIN_DISCLOSED_COUNT,
+    }
+    return Section("end", "network/includes/engagement.html", context, order=10)
+
+
+def movement_page_sections(sender, request, movement, **kwargs) -> list[Section]:
+    return [
+        related_movements(movement),
+        movement_proposals(movement),
+        engagement(movement, user=request.user),
+    ]
+
+
+def organization_page_sections(sender, request, organization, **kwargs) -> list[Section]:
+    return [engagement(organization, user=request.user)]

@@ -1,0 +1,201 @@
+"""The "Engagement" section on organization and movement pages: figures, notes, the SVG
+chart, suppression for non-curators, no inline styles, fixed query counts."""
+
+import dataclasses
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from network.insights.chart import _decimal, _tenure, quarter_chart
+from network.insights.measures import engagement_insights
+from tests.factories import (
+    EngagementFactory,
+    MemberFactory,
+    MembershipFactory,
+    MovementFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def network():
+    """A steady union of six members for 2,000 days in one movement; a small front of
+    three members for 101 days in two movements. Member names are private."""
+    rail = MovementFactory(slug="rail", name="Rail")
+    union = OrganizationFactory(slug="steady-union", name="Steady Union")
+    ParticipationFactory(organization=union, movement=rail, since=days_ago(3000))
+    for number in range(6):
+        member = MemberFactory(name=f"Private Unionist {number}")
+        MembershipFactory(member=member, organization=union, since=days_ago(1999))
+        EngagementFactory(member=member, movement=rail, organization=union, since=days_ago(1999))
+    front = OrganizationFactory(slug="small-front", name="Small Front")
+    ParticipationFactory(organization=front, movement=rail, since=days_ago(200))
+    ParticipationFactory(organization=front, since=days_ago(200))
+    for number in range(3):
+        member = MemberFactory(name=f"Private Militant {number}")
+        MembershipFactory(member=member, organization=front, since=days_ago(100))
+    return {"rail": rail, "union": union, "front": front}
+
+
+def value(text: str, detail: str = "") -> str:
+    """A figure's value as the section renders it."""
+    gloss = f' <span class="figure__detail">{detail}</span>' if detail else ""
+    return f'<dd class="figure__value">{text}{gloss}</dd>'
+
+
+def section(response) -> str:
+    assert response.status_code == 200
+    html = response.content.decode()
+    match = re.search(r'<section class="engagement".*?</section>', html, re.S)
+    assert match, "no Engagement section"
+    return match.group(0)
+
+
+def test_small_organization_section_hides_small_counts_from_anonymous_visitors(client, network):
+    html = section(client.get("/organizations/small-front/"))
+
+    assert '<h2 id="engagement-organization-' in html
+    assert ">Engagement</h2>" in html
+    assert html.count("chart__bar--withheld") == 12
+    assert "chart__bar--shown" not in html
+    assert html.count("&lt;5</text>") == 12
+    assert html.count("<td>fewer than 5</td>") == 12
+    assert value("fewer than 5 people") in html
+    assert "Not shown: fewer than 5 people behind it" in html
+    assert (
+        "Takes on more struggles than its people can hold: 2 movements at once with fewer "
+        "than 5 active members."
+    ) in html
+    assert "Private Militant" not in html
+
+
+def test_small_organization_section_is_exact_for_curators(curator_client, network):
+    html = section(curator_client.get("/organizations/small-front/"))
+
+    assert "chart__bar--withheld" not in html
+    assert "fewer than 5" not in html
+    assert value("3 people") in html
+    assert value("101 days", "about 3 months") in html
+    assert value("6.67", "per ten people") in html
+    assert "2 movements at once with 3 active members." in html
+    assert html.count("chart__bar--shown") == 12
+
+
+def test_steady_union_section_shows_its_figures_chart_and_encouraging_note(client, network):
+    html = section(client.get("/organizations/steady-union/"))
+
+    assert html.count("chart__bar--shown") == 12
+    assert html.count('class="chart__value">6</text>') == 12
+    assert html.count("<td>6</td>") == 12
+    assert value("6 people") in html
+    assert value("2,000 days", "about 5.5 years") in html
+    assert value("0%") in html
+    assert value("1.67", "per ten people") in html
+    assert value("No movement left yet") in html
+    assert '<li class="note note--steady">Steady, long engagement:' in html
+    assert "Private Unionist" not in html
+
+
+def test_chart_is_accessible_and_has_no_inline_styles(client, network):
+    html = section(client.get("/organizations/steady-union/"))
+
+    assert re.search(
+        r'<svg class="chart" viewBox="0 0 640 240" role="img" aria-labelledby="', html
+    )
+    assert "<title id=" in html
+    assert "<desc id=" in html
+    assert "6 people in each quarter shown" in html
+    assert "<summary>The figures as a table</summary>" in html
+    assert "style=" not in html
+    assert "<script" not in html
+
+
+def test_movement_page_has_an_engagement_section(client, network):
+    html = section(client.get("/movements/rail/"))
+
+    assert "Active people now" in html
+    assert value("6 people") in html
+    assert "Other movements now" in html
+    assert "Retention after a focus shift" not in html
+    assert "Private" not in html
+
+
+def test_movement_without_people_renders_without_error(client):
+    MovementFactory(slug="quiet")
+
+    html = section(client.get("/movements/quiet/"))
+
+    assert html.count("chart__bar--withheld") == 12
+    assert value("No engagements with a start date") in html
+
+
+def grow(network, start, count):
+    for number in range(start, start + count):
+        left = MovementFactory()
+        ParticipationFactory(
+            organization=network["union"], movement=left, since=days_ago(900),
+            until=days_ago(700),
+        )  # fmt: skip
+        member = MemberFactory(name=f"Grown {number}")
+        MembershipFactory(member=member, organization=network["union"], since=days_ago(800))
+        EngagementFactory(
+            member=member, movement=left, organization=network["union"], since=days_ago(800),
+            until=days_ago(700),
+        )  # fmt: skip
+        EngagementFactory(member=member, movement=network["rail"], since=days_ago(800))
+        EngagementFactory(member=member, movement=MovementFactory(), since=days_ago(10))
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/organizations/steady-union/", "/movements/rail/"])
+def test_page_query_count_does_not_grow_with_the_data(client, network, url):
+    grow(network, 0, 2)
+    small = count_queries(client, url)
+
+    grow(network, 2, 20)
+    large = count_queries(client, url)
+
+    assert small == large
+
+
+def test_figure_formatting():
+    assert [_decimal(x) for x in (0.0, 6.666, 2.0, 1.25)] == ["0", "6.67", "2", "1.25"]
+    assert _tenure(770.5) == ("771 days", "about 2.1 years")
+    assert _tenure(101.0) == ("101 days", "about 3 months")
+    assert _tenure(1.0) == ("1 day", "")
+
+
+def test_chart_scale_rounds_up_to_a_step_of_one_two_or_five():
+    insights = engagement_insights(MovementFactory(), curator=True)
+    insights = dataclasses.replace(
+        insights,
+        quarters=tuple(
+            dataclasses.replace(quarter, active_people=number + 2)
+            for number, quarter in enumerate(insights.quarters)
+        ),
+    )
+
+    chart = quarter_chart(insights, prefix="test")
+
+    assert [tick.value for tick in chart.ticks] == [0, 5, 10, 15]
+    assert [tick.y for tick in chart.ticks] == [196.0, 138.7, 81.3, 24.0]
+    assert chart.bars[-1].height == round(196 - (196 - 172 * 13 / 15), 1)
+    assert chart.bars[-1].short == "13"
+    assert not chart.any_withheld

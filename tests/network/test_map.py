@@ -1,0 +1,458 @@
+"""The movement map page and its data, /map/graph.json."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from movements.models import Sector
+from network.graph import size_class
+from tests.factories import (
+    EngagementFactory,
+    MemberFactory,
+    MovementFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    RegionFactory,
+    TacticFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+GRAPH = reverse("network:graph")
+MAP = reverse("network:map")
+ZELDA = {"name": "Zelda Secretperson", "email": "zelda@secret.example", "key": "zelda-key-7731"}
+
+
+def build_network() -> dict:
+    """Fight for $15 (labor, 6 people now) and Food justice (community, 2 people now) in
+    Oakland share Zelda, the Alliance and the food theme; the two student campaigns in
+    Berkeley share the Divest Coalition and divestment. Left out everywhere: an archived
+    movement, an archived organization and a participation that ended."""
+    bay_area = RegionFactory(slug="bay-area", name="Bay Area")
+    oakland = RegionFactory(slug="oakland", name="Oakland", parent=bay_area)
+    berkeley = RegionFactory(slug="berkeley", name="Berkeley", parent=bay_area)
+    food = ThemeFactory(slug="food", name="Food")
+    wages = ThemeFactory(slug="wages", name="Wages")
+    climate = ThemeFactory(slug="climate", name="Climate")
+    palestine = ThemeFactory(slug="palestine", name="Palestine")
+    strike = TacticFactory(slug="strike", name="Strike")
+    gardening = TacticFactory(slug="urban-gardening", name="Urban gardening")
+    divestment = TacticFactory(slug="divestment", name="Divestment")
+    fast_food = MovementFactory(
+        slug="fight-for-15", name="Fight for $15", sector=Sector.LABOR,
+        constituency="fast-food workers", themes=[wages, food], tactics=[strike],
+        regions=[oakland],
+    )  # fmt: skip
+    food_justice = MovementFactory(
+        slug="food-justice", name="Food justice", sector=Sector.COMMUNITY,
+        constituency="neighbourhood gardeners", themes=[food], tactics=[gardening],
+        regions=[oakland],
+    )  # fmt: skip
+    fossil_free = MovementFactory(
+        slug="fossil-free", name="Fossil Free", sector=Sector.STUDENT,
+        constituency="students", themes=[climate], tactics=[divestment], regions=[berkeley],
+    )  # fmt: skip
+    uc_divest = MovementFactory(
+        slug="uc-divest", name="UC Divest", sector=Sector.STUDENT, constituency="students",
+        themes=[palestine], tactics=[divestment], regions=[berkeley],
+    )  # fmt: skip
+    archived = MovementFactory(
+        slug="archived-food", name="Archived food", sector=Sector.COMMUNITY, themes=[food],
+        regions=[oakland], archived_at=timezone.now(),
+    )  # fmt: skip
+
+    zelda = MemberFactory(**ZELDA)
+    for movement in (fast_food, food_justice, archived):
+        EngagementFactory(member=zelda, movement=movement)
+    for n in range(5):
+        EngagementFactory(member=MemberFactory(key=f"ff-{n}"), movement=fast_food)
+    EngagementFactory(member=MemberFactory(key="fj-0"), movement=food_justice)
+
+    alliance = OrganizationFactory(slug="alliance", name="Alliance")
+    ParticipationFactory(organization=alliance, movement=fast_food, role="lead")
+    ParticipationFactory(organization=alliance, movement=food_justice, role="ally")
+    gone = OrganizationFactory(slug="gone", name="Gone collective", archived_at=timezone.now())
+    ParticipationFactory(organization=gone, movement=food_justice)
+    former = OrganizationFactory(slug="former", name="Former partner")
+    ParticipationFactory(
+        organization=former, movement=food_justice, until=datetime.date(2021, 1, 1)
+    )
+    coalition = OrganizationFactory(slug="divest-coalition", name="Divest Coalition")
+    ParticipationFactory(organization=coalition, movement=fossil_free, role="lead")
+    ParticipationFactory(organization=coalition, movement=uc_divest)
+    return {
+        "fast_food": fast_food,
+        "food_justice": food_justice,
+        "fossil_free": fossil_free,
+        "uc_divest": uc_divest,
+        "archived": archived,
+        "zelda": zelda,
+    }
+
+
+@pytest.fixture
+def network():
+    return build_network()
+
+
+FAST_FOOD_EDGE = {
+    "source": "movement:fight-for-15",
+    "target": "movement:food-justice",
+    # members 1/2 * 0.30 + organizations 1/1 * 0.20 + themes 1/2 * 0.20 + regions 0.10
+    "score": 0.55,
+    "reasons": [
+        "Fewer than 5 people are engaged in both.",
+        "1 organization works on both: Alliance.",
+        "Both work on food.",
+        "Both active in Oakland.",
+        "Different sectors: labor and community.",
+    ],
+}
+STUDENT_EDGE = {
+    "source": "movement:fossil-free",
+    "target": "movement:uc-divest",
+    # organizations 0.20 + tactics 0.15 + regions 0.10 + sector 0.05
+    "score": 0.5,
+    "reasons": [
+        "1 organization works on both: Divest Coalition.",
+        "Both use divestment.",
+        "Both active in Berkeley.",
+        "Both are student movements.",
+    ],
+}
+
+
+def node_ids(data):
+    return [node["id"] for node in data["nodes"]]
+
+
+def test_graph_has_every_visible_movement_and_their_overlaps(client, network):
+    response = client.get(GRAPH)
+
+    assert response.status_code == 200
+    data = response.json()
+    assert node_ids(data) == [
+        "movement:fight-for-15",
+        "movement:food-justice",
+        "movement:fossil-free",
+        "movement:uc-divest",
+    ]
+    assert data["nodes"][0] == {
+        "id": "movement:fight-for-15",
+        "type": "movement",
+        "slug": "fight-for-15",
+        "name": "Fight for $15",
+        "url": "/movements/fight-for-15/",
+        "sector": "labor",
+        "sector_label": "Labor",
+        "status": "active",
+        "constituency": "fast-food workers",
+        "summary": "A movement used in tests.",
+        "people": 6,
+        "people_label": "6 people",
+        "size": 1,
+    }
+    assert data["edges"] == [FAST_FOOD_EDGE, STUDENT_EDGE]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_nodes", "expected_edges"),
+    [
+        ("sector=student", ["movement:fossil-free", "movement:uc-divest"], [STUDENT_EDGE]),
+        ("theme=food", ["movement:fight-for-15", "movement:food-justice"], [FAST_FOOD_EDGE]),
+        ("tactic=divestment", ["movement:fossil-free", "movement:uc-divest"], [STUDENT_EDGE]),
+        ("region=oakland", ["movement:fight-for-15", "movement:food-justice"], [FAST_FOOD_EDGE]),
+        (
+            "region=bay-area",
+            [
+                "movement:fight-for-15",
+                "movement:food-justice",
+                "movement:fossil-free",
+                "movement:uc-divest",
+            ],
+            [FAST_FOOD_EDGE, STUDENT_EDGE],
+        ),
+        ("q=divest", ["movement:uc-divest"], []),
+        ("q=fast-food", ["movement:fight-for-15"], []),
+        ("status=dormant", [], []),
+        ("sector=student&region=oakland", [], []),
+    ],
+)
+def test_graph_honours_the_movement_filters(
+    client, network, query, expected_nodes, expected_edges
+):
+    data = client.get(f"{GRAPH}?{query}").json()
+
+    assert node_ids(data) == expected_nodes
+    assert data["edges"] == expected_edges
+
+
+def test_graph_with_organizations_links_current_participations(client, network):
+    data = client.get(f"{GRAPH}?organizations=1").json()
+
+    organizations = [node for node in data["nodes"] if node["type"] == "organization"]
+    assert organizations == [
+        {
+            "id": "organization:alliance",
+            "type": "organization",
+            "slug": "alliance",
+            "name": "Alliance",
+            "url": "/organizations/alliance/",
+            "kind": "collective",
+            "kind_label": "Collective",
+        },
+        {
+            "id": "organization:divest-coalition",
+            "type": "organization",
+            "slug": "divest-coalition",
+            "name": "Divest Coalition",
+            "url": "/organizations/divest-coalition/",
+            "kind": "collective",
+            "kind_label": "Collective",
+        },
+    ]
+    assert data["edges"][2:] == [
+        {
+            "source": "organization:alliance",
+            "target": "movement:fight-for-15",
+            "score": None,
+            "reasons": ["Lead organization in Fight for $15."],
+        },
+        {
+            "source": "organization:alliance",
+            "target": "movement:food-justice",
+            "score": None,
+            "reasons": ["Ally organization in Food justice."],
+        },
+        {
+            "source": "organization:divest-coalition",
+            "target": "movement:fossil-free",
+            "score": None,
+            "reasons": ["Lead organization in Fossil Free."],
+        },
+        {
+            "source": "organization:divest-coalition",
+            "target": "movement:uc-divest",
+            "score": None,
+            "reasons": ["Partner organization in UC Divest."],
+        },
+    ]
+
+
+def test_graph_organizations_follow_the_movement_filters(client, network):
+    data = client.get(f"{GRAPH}?organizations=1&sector=labor").json()
+
+    assert node_ids(data) == ["movement:fight-for-15", "organization:alliance"]
+    assert [(e["source"], e["target"]) for e in data["edges"]] == [
+        ("organization:alliance", "movement:fight-for-15")
+    ]
+
+
+@pytest.mark.parametrize("value", ["0", "false", "off", ""])
+def test_graph_organizations_switched_off(client, network, value):
+    data = client.get(f"{GRAPH}?organizations={value}").json()
+
+    assert {node["type"] for node in data["nodes"]} == {"movement"}
+
+
+def test_graph_bad_filters_answer_400_with_the_errors(client, network):
+    response = client.get(f"{GRAPH}?theme=nope&sector=navy&organizations=maybe&q={'x' * 201}")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {
+            "q": ["Ensure this value has at most 200 characters (it has 201)."],
+            "theme": ["There is no theme “nope”."],
+            "sector": ["Select a valid choice. navy is not one of the available choices."],
+            "organizations": ["Use 1 to turn this on or 0 to turn it off."],
+        }
+    }
+
+
+def test_graph_suppresses_small_people_counts_for_anonymous_visitors(client, network):
+    nodes = {node["slug"]: node for node in client.get(GRAPH).json()["nodes"]}
+
+    assert nodes["fight-for-15"]["people"] == 6
+    assert nodes["food-justice"]["people"] is None
+    assert nodes["food-justice"]["people_label"] == "fewer than 5 people"
+    assert nodes["fossil-free"]["people"] is None
+    # Every suppressed count is drawn at the threshold's size: 2 people and 0 look alike.
+    assert nodes["food-justice"]["size"] == nodes["fossil-free"]["size"] == 1
+
+
+def test_graph_suppresses_small_counts_for_ordinary_members(member_client, network):
+    nodes = {node["slug"]: node for node in member_client.get(GRAPH).json()["nodes"]}
+
+    assert nodes["food-justice"]["people"] is None
+
+
+def test_graph_shows_exact_counts_to_curators(curator_client, network):
+    nodes = {node["slug"]: node for node in curator_client.get(GRAPH).json()["nodes"]}
+
+    assert nodes["food-justice"]["people"] == 2
+    assert nodes["food-justice"]["people_label"] == "2 people"
+    assert nodes["food-justice"]["size"] == 0
+    assert nodes["fossil-free"]["people"] == 0
+
+
+@pytest.mark.parametrize(
+    ("people", "curator", "expected"),
+    [
+        (0, False, 1),
+        (4, False, 1),
+        (5, False, 1),
+        (9, False, 1),
+        (10, False, 2),
+        (20, False, 3),
+        (79, False, 4),
+        (10_000, False, 6),
+        (0, True, 0),
+        (4, True, 0),
+        (5, True, 1),
+    ],
+)
+def test_size_class_doubles_from_the_threshold(people, curator, expected):
+    assert size_class(people, curator=curator) == expected
+
+
+def complete_network(n: int):
+    """``n`` movements that all share one theme and nothing else: every pair overlaps with
+    the same score, so the order is by name."""
+    theme = ThemeFactory(slug="shared", name="Shared")
+    return [
+        MovementFactory(slug=f"m{i:02d}", name=f"Movement {i:02d}", themes=[theme])
+        for i in range(n)
+    ]
+
+
+def test_graph_keeps_only_the_best_edges_of_each_movement(client, settings):
+    settings.COALITION_MAP_EDGES_PER_NODE = 2
+    complete_network(6)
+
+    edges = [(e["source"][9:], e["target"][9:]) for e in client.get(GRAPH).json()["edges"]]
+
+    # An edge stays when it is among the two best of either end (ties broken by name).
+    assert edges == [
+        ("m00", "m01"),
+        ("m00", "m02"),
+        ("m00", "m03"),
+        ("m00", "m04"),
+        ("m00", "m05"),
+        ("m01", "m02"),
+        ("m01", "m03"),
+        ("m01", "m04"),
+        ("m01", "m05"),
+    ]
+    assert len(edges) <= 2 * 6
+
+
+def test_graph_default_is_five_edges_per_movement(client, settings):
+    if hasattr(settings, "COALITION_MAP_EDGES_PER_NODE"):
+        del settings.COALITION_MAP_EDGES_PER_NODE
+    complete_network(12)
+
+    edges = client.get(GRAPH).json()["edges"]
+
+    degree = {}
+    for edge in edges:
+        for end in (edge["source"], edge["target"]):
+            degree[end] = degree.get(end, 0) + 1
+    # Of 66 pairs: m00..m04 keep all eleven of theirs, m05..m11 their five best.
+    assert len(edges) == 45
+    assert sorted(degree.values()) == [5] * 7 + [11] * 5
+
+
+def test_no_person_ever_appears_on_the_map(client, curator_client, network):
+    for viewer in (client, curator_client):
+        for url in (GRAPH, f"{GRAPH}?organizations=1", MAP, f"{MAP}?organizations=1"):
+            content = viewer.get(url).content.decode()
+            for secret in (*ZELDA.values(), "Zelda", "Secretperson", "ff-0", "@people."):
+                assert secret not in content, (url, secret)
+
+
+def network_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def grow(network, n: int):
+    """Add ``n`` movements, each with people, organizations and ties to the network."""
+    food = network["food_justice"].themes.get()
+    for i in range(n):
+        movement = MovementFactory(slug=f"grown-{i}", themes=[food])
+        organization = OrganizationFactory(slug=f"grown-org-{i}")
+        ParticipationFactory(organization=organization, movement=movement)
+        ParticipationFactory(organization=organization, movement=network["fast_food"])
+        for j in range(3):
+            member = MemberFactory(key=f"grown-{i}-{j}")
+            EngagementFactory(member=member, movement=movement)
+            EngagementFactory(member=member, movement=network["food_justice"])
+
+
+@pytest.mark.parametrize(
+    "url", [GRAPH, f"{GRAPH}?organizations=1", f"{GRAPH}?region=bay-area&theme=food", MAP]
+)
+def test_map_runs_a_fixed_number_of_queries_as_the_network_grows(client, network, url):
+    small = network_queries(client, url)
+    grow(network, 25)
+
+    large = network_queries(client, url)
+
+    assert large == small
+
+
+def test_map_page_points_the_script_at_the_filtered_graph(client, network):
+    response = client.get(f"{MAP}?sector=student&organizations=1")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'data-graph-url="{GRAPH}?sector=student"' in content
+    assert 'data-overlap-url="/overlaps/__a__/__b__/"' in content
+    assert 'id="id_organizations" checked' in content
+    assert '<script src="/static/vendor/cytoscape/cytoscape.min.js" defer></script>' in content
+    assert '<script src="/static/js/map.js" defer></script>' in content
+
+
+def test_map_page_has_a_legend_and_a_way_without_javascript(client, network):
+    content = client.get(MAP).content.decode()
+
+    legend = re.findall(r'<li class="legend__item sector--(\w+)">', content)
+    assert legend == [value for value, _ in Sector.choices]
+    assert (
+        '<noscript><p class="empty">The map needs JavaScript. '
+        '<a href="/map/table/">The overlap table</a>' in content
+    )
+    assert '<a href="/map/table/">See the same overlaps as a table</a>' in content
+
+
+def test_map_page_has_no_inline_script_or_style(client, network):
+    content = client.get(MAP).content.decode()
+
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", content) == []
+    assert re.findall(r"<style\b", content) == []
+    assert re.findall(r"\sstyle=", content) == []
+    assert re.findall(r"\son[a-z]+=", content) == []
+
+
+def test_map_page_with_bad_filters_answers_400_and_draws_nothing(client, network):
+    response = client.get(f"{MAP}?theme=nope")
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "There is no theme “nope”." in content
+    assert "data-graph-url" not in content
+    assert "map.js" not in content
+
+
+def test_nav_links_to_the_map(client, network):
+    content = client.get(MAP).content.decode()
+
+    assert '<a href="/map/" aria-current="page">Map</a>' in content
