@@ -11,19 +11,12 @@ from typing import Any, Literal
 
 from django.utils import timezone
 
+from core.text import iso
 from events.models import RSVP, Event, Proposal
 from movements.services import member_for_user
 
 # Bump when the shape of the download changes.
 MY_DATA_FORMAT = 1
-
-
-def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat()
-    return value.isoformat()
 
 
 def member_data(*, user) -> dict[str, Any]:
@@ -44,14 +37,14 @@ def member_data(*, user) -> dict[str, Any]:
     proposals = Proposal.objects.filter(decided_by=user).order_by("decided_at", "pk")
     return {
         "format": MY_DATA_FORMAT,
-        "exported_at": _iso(timezone.now()),
+        "exported_at": iso(timezone.now()),
         "account": {
             "username": user.get_username(),
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
         },
         "member": {
             "key": member.key,
@@ -59,15 +52,15 @@ def member_data(*, user) -> dict[str, Any]:
             "email": member.email,
             "region": member.region.slug if member.region_id else None,
             "visibility": member.visibility,
-            "created_at": _iso(member.created_at),
+            "created_at": iso(member.created_at),
         },
         "memberships": [
             {
                 "organization": m.organization.slug,
                 "organization_name": m.organization.name,
                 "role": m.role,
-                "since": _iso(m.since),
-                "until": _iso(m.until),
+                "since": iso(m.since),
+                "until": iso(m.until),
             }
             for m in memberships
         ],
@@ -77,8 +70,8 @@ def member_data(*, user) -> dict[str, Any]:
                 "movement_name": e.movement.name,
                 "organization": e.organization.slug if e.organization else None,
                 "role": e.role,
-                "since": _iso(e.since),
-                "until": _iso(e.until),
+                "since": iso(e.since),
+                "until": iso(e.until),
                 "source": e.source,
             }
             for e in engagements
@@ -87,12 +80,12 @@ def member_data(*, user) -> dict[str, Any]:
             {
                 "event": r.event.slug,
                 "title": r.event.title,
-                "starts_at": _iso(r.event.starts_at),
+                "starts_at": iso(r.event.starts_at),
                 "status": r.status,
                 "guests": r.guests,
                 "movement": r.movement.slug if r.movement else None,
-                "created_at": _iso(r.created_at),
-                "checked_in_at": _iso(r.checked_in_at),
+                "created_at": iso(r.created_at),
+                "checked_in_at": iso(r.checked_in_at),
             }
             for r in rsvps
         ],
@@ -101,7 +94,7 @@ def member_data(*, user) -> dict[str, Any]:
                 "event": e.slug,
                 "title": e.title,
                 "status": e.status,
-                "created_at": _iso(e.created_at),
+                "created_at": iso(e.created_at),
             }
             for e in events_created
         ],
@@ -111,7 +104,7 @@ def member_data(*, user) -> dict[str, Any]:
                 "title": p.title,
                 "kind": p.kind,
                 "status": p.status,
-                "decided_at": _iso(p.decided_at),
+                "decided_at": iso(p.decided_at),
                 "dismissed_reason": p.dismissed_reason,
             }
             for p in proposals

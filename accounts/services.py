@@ -48,3 +48,10 @@ def account_create(*, user, name: str = "") -> Member:
             member.name = name
             member.save(update_fields=["name"])
     return member
+
+
+def member_set_visibility(*, member: Member, visibility: str) -> Member:
+    """Make ``member``'s profile public or private (``Visibility``)."""
+    member.visibility = visibility
+    member.save(update_fields=["visibility"])
+    return member

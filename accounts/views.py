@@ -20,9 +20,11 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.forms import AccountDeleteForm, SignupForm, VisibilityForm
 from accounts.selectors import member_data, member_timeline, timeline_by_year
-from accounts.services import account_create, account_delete
+from accounts.services import account_create, account_delete, member_set_visibility
+from core.roles import is_curator
+from core.views import InvalidFormIs400
 from events.models import RSVP
-from events.permissions import is_curator, is_organizer
+from events.permissions import is_organizer
 from movements.models import MembershipRole, Visibility
 from movements.services import member_for_user
 
@@ -31,7 +33,7 @@ ORGANIZING_ROLES = {MembershipRole.ORGANIZER, MembershipRole.LEADER}
 LATEST_FIRST = (F("since").desc(nulls_last=True), "-pk")
 
 
-class SignupView(FormView):
+class SignupView(InvalidFormIs400, FormView):
     form_class = SignupForm
     template_name = "registration/signup.html"
     success_url = reverse_lazy("me")
@@ -51,9 +53,6 @@ class SignupView(FormView):
             "and the curators can see it. You can change that below.",
         )
         return super().form_valid(form)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -80,8 +79,9 @@ class MeView(LoginRequiredMixin, TemplateView):
         form = self._form(data=request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        member = form.save(commit=False)
-        member.save(update_fields=["visibility"])
+        member = member_set_visibility(
+            member=self.member, visibility=form.cleaned_data["visibility"]
+        )
         if member.visibility == Visibility.PUBLIC:
             message = "Your profile is now public."
         else:
@@ -99,10 +99,12 @@ class MeView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
 
         memberships = list(
-            member.memberships.select_related("organization").order_by(*LATEST_FIRST)
+            member.memberships.with_running(today)
+            .select_related("organization")
+            .order_by(*LATEST_FIRST)
         )
-        current = [m for m in memberships if m.until is None or m.until >= today]
-        past = [m for m in memberships if m.until is not None and m.until < today]
+        current = [m for m in memberships if m.running]
+        past = [m for m in memberships if not m.running]
         context.update(
             member=member,
             rsvps=RSVP.objects.filter(member=member, event__ends_at__gte=timezone.now())
@@ -141,7 +143,7 @@ class MyDataView(LoginRequiredMixin, View):
         return response
 
 
-class AccountDeleteView(LoginRequiredMixin, FormView):
+class AccountDeleteView(LoginRequiredMixin, InvalidFormIs400, FormView):
     """Asks for the password, then deletes the account (``account_delete``) and logs out."""
 
     form_class = AccountDeleteForm
@@ -158,9 +160,6 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
             .count(),
             **kwargs,
         )
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
         account_delete(user=self.request.user)

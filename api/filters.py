@@ -60,13 +60,6 @@ class EventAPIFilter(EventFilter):
         )
 
 
-# As in EventFilter: the filter declared as ``date_from`` is the ``from`` parameter.
-EventAPIFilter.base_filters = {
-    ("from" if name == "date_from" else name): declared
-    for name, declared in EventAPIFilter.base_filters.items()
-}
-
-
 class ProposalAPIFilter(ProposalFilter):
     region = slug_parameter(
         ProposalFilter.base_filters["region"],

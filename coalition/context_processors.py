@@ -1,6 +1,12 @@
 from django.conf import settings
 
+from core.roles import is_curator
+
 
 def coalition(request):
-    """Expose the disclosure threshold to templates (used in help text)."""
-    return {"MIN_DISCLOSED_COUNT": settings.COALITION_MIN_DISCLOSED_COUNT}
+    """The disclosure threshold (help text) and whether the viewer is a curator (the admin
+    link, exact-count notes): templates ask these instead of reading ``user.is_staff``."""
+    return {
+        "MIN_DISCLOSED_COUNT": settings.COALITION_MIN_DISCLOSED_COUNT,
+        "viewer_is_curator": is_curator(getattr(request, "user", None)),
+    }

@@ -39,3 +39,27 @@ class SearchFilter(django_filters.CharFilter):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return qs.filter(condition)
+
+
+def slug_filter(noun: str, queryset, **kwargs) -> django_filters.ModelChoiceFilter:
+    """A filter that takes one object of ``queryset`` by its slug: an unknown slug is a
+    form error that names it ("There is no movement “x”."); the empty choice reads
+    "Any <noun>"."""
+    kwargs.setdefault("label", noun.capitalize())
+    kwargs.setdefault("empty_label", f"Any {noun}")
+    return django_filters.ModelChoiceFilter(
+        queryset=queryset, to_field_name="slug", error_messages=unknown(noun), **kwargs
+    )
+
+
+class RenamedParameters:
+    """A FilterSet mixin for query-string parameters that cannot be Python names ("from"):
+    each filter is declared under a Python name and listed in ``parameter_names`` under
+    the parameter it answers to. Subclasses (the API's) inherit the renaming."""
+
+    parameter_names: dict[str, str] = {}
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        return {cls.parameter_names.get(name, name): f for name, f in filters.items()}

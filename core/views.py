@@ -1,10 +1,42 @@
-"""List views shared by every app's pages."""
+"""Views and mixins shared by every app's pages: filtered lists and forms whose bad input
+answers 400 Bad Request (a bad slug or choice in the query string, a form sent back with
+errors: a client error that changed nothing)."""
 
 from django.conf import settings
 from django_filters.views import FilterView
 
 
-class DirectoryFilterView(FilterView):
+def filter_state(filterset) -> dict[str, bool]:
+    """``filters_invalid`` and ``filters_active`` for a page's filter sidebar."""
+    invalid = filterset.is_bound and not filterset.is_valid()
+    cleaned = getattr(filterset.form, "cleaned_data", {}) if filterset.is_bound else {}
+    active = not invalid and any(value not in (None, "", False) for value in cleaned.values())
+    return {"filters_invalid": invalid, "filters_active": active}
+
+
+class InvalidFiltersAre400:
+    """Answer 400 when the view's filters are invalid (the page still shows the errors).
+    The view says how in ``filters_invalid()``."""
+
+    def filters_invalid(self) -> bool:
+        raise NotImplementedError
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filters_invalid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class InvalidFormIs400:
+    """A form sent back with errors answers 400 Bad Request: nothing was changed."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class DirectoryFilterView(InvalidFiltersAre400, FilterView):
     """A paginated FilterView whose invalid filters answer 400 with the form errors.
 
     django-filter's strict mode alone shows an empty list with status 200; a bad slug or
@@ -14,19 +46,9 @@ class DirectoryFilterView(FilterView):
         return settings.COALITION_PAGE_SIZE
 
     def filters_invalid(self) -> bool:
-        return self.filterset.is_bound and not self.filterset.is_valid()
+        return filter_state(self.filterset)["filters_invalid"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        invalid = self.filters_invalid()
-        context["filters_invalid"] = invalid
-        context["filters_active"] = not invalid and any(
-            value not in (None, "")
-            for value in getattr(self.filterset.form, "cleaned_data", {}).values()
-        )
+        context.update(filter_state(self.filterset))
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.filters_invalid():
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)

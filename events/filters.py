@@ -11,10 +11,10 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from core.filters import FilterForm, unknown
+from core.filters import FilterForm, RenamedParameters, slug_filter
 from events.models import Event, EventKind
 from movements.filters import RegionFilter
 from movements.models import Movement
@@ -40,27 +40,11 @@ class EventFilterForm(FilterForm):
         return cleaned
 
 
-class EventRegionFilter(RegionFilter):
-    """An event's region, or a region directly inside the one asked for."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(Q(region=value) | Q(region__parent=value))
-
-
-class EventFilter(django_filters.FilterSet):
+class EventFilter(RenamedParameters, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, empty_label="Any kind")
-    movement = django_filters.ModelChoiceFilter(
-        field_name="movements",
-        queryset=Movement.objects.visible(),
-        to_field_name="slug",
-        label="Movement",
-        error_messages=unknown("movement"),
-        empty_label="Any movement",
-    )
-    region = EventRegionFilter()
-    # "from" is a Python keyword: declared as ``date_from`` and renamed below.
+    movement = slug_filter("movement", Movement.objects.visible(), field_name="movements")
+    region = RegionFilter()
+    # "from" is a Python keyword: declared as ``date_from``, the parameter is ``from``.
     date_from = django_filters.DateFilter(
         label="From",
         method="filter_nothing",
@@ -80,6 +64,8 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = ["kind", "movement", "region", "date_from", "to"]
         form = EventFilterForm
+
+    parameter_names = {"date_from": "from"}
 
     def filter_nothing(self, queryset, name, value):
         """The dates are applied together in ``filter_queryset``."""
@@ -101,9 +87,3 @@ class EventFilter(django_filters.FilterSet):
         return queryset.annotate(
             is_past=Case(When(ends_at__lt=now, then=Value(1)), default=Value(0))
         ).order_by("is_past", "starts_at", "pk")
-
-
-EventFilter.base_filters = {
-    ("from" if name == "date_from" else name): declared
-    for name, declared in EventFilter.base_filters.items()
-}

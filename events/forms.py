@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events.models import Event, EventKind
-from events.permissions import organizations_managed_by
 from events.services import MAX_GUESTS
 from movements.models import Engagement, Movement, Organization, Region
 
@@ -125,7 +124,7 @@ class EventForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
-        managed = organizations_managed_by(user).order_by("name")
+        managed = Organization.objects.managed_by(user).order_by("name")
         self.fields["hosts"].queryset = managed
         self.other_hosts: list[Organization] = []
         if self.instance.pk:

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from movements.models import Movement, Organization, Region
+from movements.models import Movement, Organization, Region, in_region_q
 
 
 class EventKind(models.TextChoices):
@@ -46,6 +46,10 @@ class ProposalStatus(models.TextChoices):
 
 
 class EventQuerySet(models.QuerySet):
+    def in_region(self, region):
+        """In ``region`` or in a region directly inside it."""
+        return self.filter(in_region_q(region))
+
     def published(self):
         return self.filter(status=EventStatus.PUBLISHED)
 
@@ -231,6 +235,10 @@ class RSVP(models.Model):
 
 
 class ProposalQuerySet(models.QuerySet):
+    def in_region(self, region):
+        """In ``region`` or in a region directly inside it."""
+        return self.filter(in_region_q(region))
+
     def open(self):
         return self.filter(status=ProposalStatus.OPEN)
 

@@ -1,38 +1,17 @@
 """Who may do what with events. Every view, API endpoint and admin action asks here.
 
-Roles (PRODUCT.md): a *curator* is a staff user; an *organizer* is someone with an open
-organizer or leader Membership in an organization, and may manage the events that
-organization hosts; everyone else signed in is a *member*.
+Roles (PRODUCT.md): a *curator* is an active staff user (``core.roles.is_curator``); an
+*organizer* is someone with an open organizer or leader Membership in an organization
+(``Organization.objects.managed_by``), and may manage the events that organization hosts;
+everyone else signed in is a *member*.
 """
 
-from django.db.models import QuerySet
-
-from movements.models import MembershipRole, Organization
-
-
-def is_curator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def organizations_managed_by(user) -> QuerySet:
-    """Organizations whose events ``user`` may manage (all of them for curators)."""
-    if is_curator(user):
-        return Organization.objects.visible()
-    if not (user and user.is_authenticated and user.is_active):
-        return Organization.objects.none()
-    return (
-        Organization.objects.visible()
-        .filter(
-            memberships__member__user=user,
-            memberships__until__isnull=True,
-            memberships__role__in=[MembershipRole.ORGANIZER, MembershipRole.LEADER],
-        )
-        .distinct()
-    )
+from core.roles import is_curator
+from movements.models import Organization
 
 
 def is_organizer(user) -> bool:
-    return is_curator(user) or organizations_managed_by(user).exists()
+    return is_curator(user) or Organization.objects.managed_by(user).exists()
 
 
 def can_manage_event(user, event) -> bool:
@@ -41,14 +20,34 @@ def can_manage_event(user, event) -> bool:
         return True
     if not (user and user.is_authenticated and user.is_active) or event.pk is None:
         return False
-    return organizations_managed_by(user).filter(hosted_events=event).exists()
+    return Organization.objects.managed_by(user).filter(hosted_events=event).exists()
+
+
+def can_see_address(user, event, *, going: bool | None = None) -> bool:
+    """Whether ``user`` may see where ``event`` happens (its address and online link), on
+    pages, calendar files and the API alike: everyone for a public event; for a private
+    one, the people going and those who manage it. A caller that already knows whether
+    ``user`` is going says so in ``going`` and saves the query."""
+    if not event.is_private:
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    if going is None:
+        going = event.rsvps.going().filter(member__user=user).exists()
+    return going or can_manage_event(user, event)
+
+
+CANNOT_DECIDE_PROPOSAL = (
+    "Only organizers of a suggested host organization and curators can accept or dismiss "
+    "this proposal."
+)
 
 
 def can_decide_proposal(user, proposal) -> bool:
     """Curators, and organizers of one of the proposal's suggested host organizations."""
     if is_curator(user):
         return True
-    return organizations_managed_by(user).filter(proposals=proposal).exists()
+    return Organization.objects.managed_by(user).filter(proposals=proposal).exists()
 
 
 def proposal_hosts_for(user, proposal) -> list:
@@ -56,4 +55,4 @@ def proposal_hosts_for(user, proposal) -> list:
     suggested = proposal.organizations.all()
     if is_curator(user):
         return list(suggested)
-    return list(organizations_managed_by(user).filter(proposals=proposal))
+    return list(Organization.objects.managed_by(user).filter(proposals=proposal))

@@ -27,7 +27,6 @@ from movements.models import (
     EngagementSource,
     Member,
     Movement,
-    ongoing_on,
 )
 
 logger = logging.getLogger(__name__)
@@ -113,7 +112,7 @@ def _movement_for(*, event: Event, member: Member, movement: Movement | None) ->
         return movement
     engagement = (
         Engagement.objects.filter(member=member, movement__in=event.movements.all())
-        .filter(ongoing_on(timezone.localdate()))
+        .current()
         .select_related("movement")
         .order_by(F("since").desc(nulls_last=True), "-pk")
         .first()

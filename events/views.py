@@ -30,12 +30,12 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from core.sections import page_sections
-from core.views import DirectoryFilterView
+from core.views import DirectoryFilterView, InvalidFormIs400
 from events import ical, services
 from events.filters import EventFilter
 from events.forms import CancelEventForm, EventForm, RSVPForm
 from events.models import RSVP, Event, EventStatus, RSVPStatus
-from events.permissions import can_manage_event, is_organizer
+from events.permissions import can_manage_event, can_see_address, is_organizer
 from events.services import unique_event_slug
 from events.signals import event_page
 from movements.models import Member
@@ -145,7 +145,7 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
     going = rsvp is not None and rsvp.status == RSVPStatus.GOING
     context.update(
         can_manage=can_manage,
-        show_address=not event.is_private or can_manage or going,
+        show_address=can_manage or can_see_address(request.user, event, going=going),
         event_over=event.ends_at < timezone.now(),
         movement_counts=movement_going_counts(event) if event.going_count else [],
     )
@@ -207,11 +207,7 @@ class EventCalendarView(View):
 
     def get(self, request, slug):
         event = visible_event(request, slug, Event.objects.with_relations())
-        member = member_of(request.user)
-        going = (
-            member is not None and RSVP.objects.going().filter(event=event, member=member).exists()
-        )
-        show_address = not event.is_private or going or can_manage_event(request.user, event)
+        show_address = can_see_address(request.user, event)
         body = ical.event_calendar(
             event,
             url=request.build_absolute_uri(event.get_absolute_url()),
@@ -358,15 +354,6 @@ class ManageEventMixin(LoginRequiredMixin):
 
     def get_object(self, queryset=None):
         return self.get_event()
-
-
-class InvalidFormIs400:
-    """A form sent back with errors answers 400 Bad Request: nothing was changed."""
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 class EventCreateView(OrganizerRequiredMixin, InvalidFormIs400, CreateView):

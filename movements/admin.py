@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
+from core.text import join_names
 from movements import services
 from movements.models import (
     Engagement,
@@ -32,12 +33,6 @@ EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 def _count_phrase(count: int, model) -> str:
     opts = model._meta
     return f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
-
-
-def _join(words: list[str]) -> str:
-    if len(words) < 2:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _annotate_history_totals(organizations: list[Organization]) -> None:
@@ -91,7 +86,7 @@ class KeepsHistoryAdmin(admin.ModelAdmin):
         return obj._history_counts
 
     def history_phrase(self, obj) -> str:
-        return _join(
+        return join_names(
             [
                 _count_phrase(count, obj._meta.get_field(name).related_model)
                 for name, count in self.history_counts(obj).items()
@@ -351,7 +346,7 @@ class OrganizationAdmin(ArchivableAdmin):
                 self.log_deletions(request, duplicates)
                 services.organization_merge(keep=keep, duplicates=duplicates)
                 self.log_change(
-                    request, keep, f"Merged {_join([f'“{o}”' for o in duplicates])} into it."
+                    request, keep, f"Merged {join_names([f'“{o}”' for o in duplicates])} into it."
                 )
         except services.MergeError as error:
             self.message_user(request, str(error), messages.ERROR)
@@ -362,8 +357,8 @@ class OrganizationAdmin(ArchivableAdmin):
         )
         after = sum(model.objects.filter(organization=keep).count() for model in totals)
         message = (
-            f"Merged {_join([f'“{o}”' for o in duplicates])} into “{keep}”: moved "
-            f"{_join([_count_phrase(n, model) for model, n in totals.items()])}."
+            f"Merged {join_names([f'“{o}”' for o in duplicates])} into “{keep}”: moved "
+            f"{join_names([_count_phrase(n, model) for model, n in totals.items()])}."
         )
         if combined := before - after:
             rows = "open row was" if combined == 1 else "open rows were"

@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 from django.db import connection, models, transaction
 
+from core.text import iso
 from movements.models import (
     Engagement,
     EngagementRole,
@@ -892,14 +893,6 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _iso(value: datetime.date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat()
-    return value.isoformat()
-
-
 def _export_taxonomy(model: type[models.Model]) -> list[dict[str, str]]:
     return [
         {"slug": slug, "name": name}
@@ -919,7 +912,7 @@ def _slugs_by_movement(key: str) -> dict[int, list[str]]:
 
 
 def _archived(row: dict[str, Any]) -> dict[str, str]:
-    return {"archived_at": _iso(row["archived_at"])} if row["archived_at"] else {}
+    return {"archived_at": iso(row["archived_at"])} if row["archived_at"] else {}
 
 
 def _export_movements() -> list[dict[str, Any]]:
@@ -934,7 +927,7 @@ def _export_movements() -> list[dict[str, Any]]:
             **{key: links[key].get(row["pk"], []) for key in MOVEMENTS.many},
             "summary": row["summary"],
             "description": row["description"],
-            "started_on": _iso(row["started_on"]),
+            "started_on": iso(row["started_on"]),
             "website": row["website"],
             **_archived(row),
         }
@@ -952,7 +945,7 @@ def _rows_by_owner(shape: RowShape) -> dict[int, list[dict[str, Any]]]:
     for owner, *columns in rows:
         found[owner].append(
             {
-                key: _iso(value) if isinstance(value, datetime.date) else value
+                key: iso(value) if isinstance(value, datetime.date) else value
                 for key, value in zip(keys, columns, strict=True)
             }
         )
@@ -981,7 +974,7 @@ def _export_organizations() -> list[dict[str, Any]]:
             "description": row["description"],
             "website": row["website"],
             "contact_email": row["contact_email"],
-            "founded_on": _iso(row["founded_on"]),
+            "founded_on": iso(row["founded_on"]),
             "active": row["active"],
             **_archived(row),
             "participations": participations.get(row["pk"], []),

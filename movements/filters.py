@@ -7,7 +7,7 @@ into a 400 Bad Request that shows the errors.
 
 import django_filters
 
-from core.filters import FilterForm, SearchFilter, unknown
+from core.filters import FilterForm, SearchFilter, slug_filter, unknown
 from movements.models import (
     Movement,
     MovementStatus,
@@ -33,6 +33,9 @@ class RegionFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("help_text", "Includes the places inside it.")
         super().__init__(*args, **kwargs)
 
+    # Every list it filters (movements, organizations, events, proposals) has a QuerySet
+    # ``in_region``.
+
     def filter(self, qs, value):
         if not value:
             return qs
@@ -41,22 +44,8 @@ class RegionFilter(django_filters.ModelChoiceFilter):
 
 class MovementFilter(django_filters.FilterSet):
     q = SearchFilter(search_fields=("name", "summary", "constituency"))
-    theme = django_filters.ModelChoiceFilter(
-        field_name="themes",
-        label="Theme",
-        error_messages=unknown("theme"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        empty_label="Any theme",
-    )
-    tactic = django_filters.ModelChoiceFilter(
-        field_name="tactics",
-        label="Tactic",
-        error_messages=unknown("tactic"),
-        queryset=Tactic.objects.all(),
-        to_field_name="slug",
-        empty_label="Any tactic",
-    )
+    theme = slug_filter("theme", Theme.objects.all(), field_name="themes")
+    tactic = slug_filter("tactic", Tactic.objects.all(), field_name="tactics")
     sector = django_filters.ChoiceFilter(choices=Sector.choices, empty_label="Any sector")
     region = RegionFilter()
     status = django_filters.ChoiceFilter(choices=MovementStatus.choices, empty_label="Any status")
@@ -70,12 +59,9 @@ class MovementFilter(django_filters.FilterSet):
 class OrganizationFilter(django_filters.FilterSet):
     q = SearchFilter(search_fields=("name", "description"))
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, empty_label="Any kind")
-    movement = django_filters.ModelChoiceFilter(
-        queryset=Movement.objects.visible(),
-        to_field_name="slug",
-        label="Movement",
-        error_messages=unknown("movement"),
-        empty_label="Any movement",
+    movement = slug_filter(
+        "movement",
+        Movement.objects.visible(),
         method="filter_movement",
         help_text="Organizations taking part in it now.",
     )

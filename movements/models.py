@@ -9,10 +9,24 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+from core.roles import is_curator
 
 
 def _dates_in_order(prefix: str) -> models.CheckConstraint:
@@ -24,11 +38,30 @@ def _dates_in_order(prefix: str) -> models.CheckConstraint:
     )
 
 
+def running_between(start: datetime.date, end: datetime.date | None = None, prefix: str = "") -> Q:
+    """Q for dated rows (or related rows under ``prefix``) running at any time from
+    ``start`` to ``end``, both included: begun by ``end`` (an empty ``since`` means "before
+    anything we know") and not ended before ``start`` (an empty ``until`` means ongoing).
+    Without ``end``: not ended before ``start``, whenever they began.
+
+    The one definition of "running" for participations, memberships and engagements;
+    ``DatedQuerySet`` and aggregate filters (``Count(..., filter=running_between(...))``)
+    both use it."""
+    not_ended = Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": start})
+    if end is None:
+        return not_ended
+    started = Q(**{f"{prefix}since__isnull": True}) | Q(**{f"{prefix}since__lte": end})
+    return started & not_ended
+
+
+def in_region_q(region, field: str = "region") -> Q:
+    """Q for rows whose ``field`` is ``region`` or a region directly inside it."""
+    return Q(**{field: region}) | Q(**{f"{field}__parent": region})
+
+
 def ongoing_on(day: datetime.date, prefix: str = "") -> Q:
     """Q for rows (or related rows under ``prefix``) running on ``day``."""
-    started = Q(**{f"{prefix}since__isnull": True}) | Q(**{f"{prefix}since__lte": day})
-    not_ended = Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": day})
-    return started & not_ended
+    return running_between(day, day, prefix)
 
 
 class Sector(models.TextChoices):
@@ -58,16 +91,55 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ParticipationRole(models.TextChoices):
+class RankedChoices(models.TextChoices):
+    """Roles with a strength: ``rank`` is 0 for the strongest. Each subclass lists its
+    members strongest first in ``strongest_first()``."""
+
+    @classmethod
+    def strongest_first(cls) -> list:
+        return list(cls)
+
+    @property
+    def rank(self) -> int:
+        return type(self).strongest_first().index(self)
+
+    @classmethod
+    def rank_of(cls, value: str) -> int:
+        """The rank of a stored value; unknown values rank after every known one."""
+        try:
+            return cls(value).rank
+        except ValueError:
+            return len(cls)
+
+    @classmethod
+    def rank_expression(cls, field: str = "role") -> Case:
+        """``rank`` in SQL, to order rows by ``field``'s strength."""
+        return Case(
+            *[When(**{field: role}, then=role.rank) for role in cls],
+            default=len(cls),
+            output_field=IntegerField(),
+        )
+
+
+class ParticipationRole(RankedChoices):
     LEAD = "lead", "Lead"
     PARTNER = "partner", "Partner"
     ALLY = "ally", "Ally"
 
 
-class MembershipRole(models.TextChoices):
+class MembershipRole(RankedChoices):
     MEMBER = "member", "Member"
     ORGANIZER = "organizer", "Organizer"
     LEADER = "leader", "Leader"
+
+    @classmethod
+    def strongest_first(cls) -> list:
+        return [cls.LEADER, cls.ORGANIZER, cls.MEMBER]
+
+    @classmethod
+    def organizing(cls) -> list:
+        """The roles that make someone an organizer of their organization."""
+        return [cls.ORGANIZER, cls.LEADER]
 
 
 class EngagementRole(models.TextChoices):
@@ -93,12 +165,7 @@ def _participation_prefetches(other: str, on: datetime.date) -> list[Prefetch]:
     ``current_participations`` (leads first, then partners, then allies) and
     ``past_participations`` (latest first), each with its ``other`` side ("movement" or
     "organization") loaded and archived ones left out."""
-    role_order = Case(
-        When(role=ParticipationRole.LEAD, then=0),
-        When(role=ParticipationRole.PARTNER, then=1),
-        default=2,
-        output_field=IntegerField(),
-    )
+    role_order = ParticipationRole.rank_expression()
     participations = Participation.objects.filter(
         **{f"{other}__archived_at__isnull": True}
     ).select_related(other)
@@ -174,7 +241,7 @@ class MovementQuerySet(models.QuerySet):
 
     def in_region(self, region: Region):
         """Movements in ``region`` or in one of the regions directly inside it."""
-        return self.filter(Q(regions=region) | Q(regions__parent=region)).distinct()
+        return self.filter(in_region_q(region, "regions")).distinct()
 
     def with_counts(self, on: datetime.date | None = None):
         """Annotate ``organization_count`` and ``people_count`` (distinct people engaged
@@ -252,11 +319,28 @@ class OrganizationQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(archived_at__isnull=True)
 
+    def managed_by(self, user):
+        """Organizations ``user`` organizes for: an ongoing organizer or leader membership
+        (all visible organizations for curators; none for anyone not signed in)."""
+        if is_curator(user):
+            return self.visible()
+        if not (user is not None and user.is_authenticated and user.is_active):
+            return self.none()
+        return (
+            self.visible()
+            .filter(
+                memberships__member__user=user,
+                memberships__until__isnull=True,
+                memberships__role__in=MembershipRole.organizing(),
+            )
+            .distinct()
+        )
+
     def active(self):
         return self.visible().filter(active=True)
 
     def in_region(self, region: Region):
-        return self.filter(Q(region=region) | Q(region__parent=region))
+        return self.filter(in_region_q(region))
 
     def with_counts(self, on: datetime.date | None = None):
         """Annotate ``movement_count`` and ``people_count`` (current members)."""
@@ -342,9 +426,27 @@ class Organization(models.Model):
         return reverse("movements:organization_detail", kwargs={"slug": self.slug})
 
 
-class ParticipationQuerySet(models.QuerySet):
+class DatedQuerySet(models.QuerySet):
+    """Rows that run from ``since`` to ``until``: participations, memberships, engagements.
+    "Running" means ``running_between`` everywhere."""
+
+    def running(self, start: datetime.date, end: datetime.date | None = None):
+        """Rows running at any time from ``start`` to ``end`` (not ended before ``start``
+        when there is no ``end``)."""
+        return self.filter(running_between(start, end))
+
+    def ongoing_on(self, day: datetime.date):
+        return self.filter(ongoing_on(day))
+
     def current(self, on: datetime.date | None = None):
-        return self.filter(ongoing_on(on or timezone.localdate()))
+        """Rows running today (or on ``on``)."""
+        return self.ongoing_on(on or timezone.localdate())
+
+    def with_running(self, start: datetime.date, end: datetime.date | None = None):
+        """Annotate ``running``: whether the row is running from ``start`` to ``end``."""
+        return self.annotate(
+            running=ExpressionWrapper(running_between(start, end), output_field=BooleanField())
+        )
 
 
 class Participation(models.Model):
@@ -360,7 +462,7 @@ class Participation(models.Model):
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
 
-    objects = ParticipationQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["movement__name", "organization__name", "since"]
@@ -429,7 +531,7 @@ class Membership(models.Model):
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
 
-    objects = ParticipationQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["since", "pk"]
@@ -472,7 +574,7 @@ class Engagement(models.Model):
         max_length=10, choices=EngagementSource, default=EngagementSource.MANUAL
     )
 
-    objects = ParticipationQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["since", "pk"]

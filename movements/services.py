@@ -20,6 +20,7 @@ from movements.models import (
     Organization,
     Participation,
     ParticipationRole,
+    RankedChoices,
 )
 
 
@@ -29,18 +30,6 @@ class MergeError(Exception):
 
 # Fields of the kept organization that a duplicate may fill in when they are empty.
 MERGE_FILL_FIELDS = ("description", "website", "contact_email", "founded_on", "region")
-
-# Strongest first.
-PARTICIPATION_ROLE_RANK = {
-    ParticipationRole.LEAD: 0,
-    ParticipationRole.PARTNER: 1,
-    ParticipationRole.ALLY: 2,
-}
-MEMBERSHIP_ROLE_RANK = {
-    MembershipRole.LEADER: 0,
-    MembershipRole.ORGANIZER: 1,
-    MembershipRole.MEMBER: 2,
-}
 
 
 def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]) -> Organization:
@@ -88,7 +77,7 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
             keep=keep,
             duplicate_ids=duplicate_ids,
             pair_field="movement_id",
-            role_rank=PARTICIPATION_ROLE_RANK,
+            roles=ParticipationRole,
         )
         _combine_open_rows(
             Membership.objects.filter(
@@ -99,7 +88,7 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
             keep=keep,
             duplicate_ids=duplicate_ids,
             pair_field="member_id",
-            role_rank=MEMBERSHIP_ROLE_RANK,
+            roles=MembershipRole,
         )
         for model in (Participation, Membership, Engagement):
             model.objects.filter(organization__in=duplicate_ids).update(organization=keep)
@@ -116,7 +105,12 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
 
 
 def _combine_open_rows(
-    rows, *, keep: Organization, duplicate_ids: list[int], pair_field: str, role_rank: dict
+    rows,
+    *,
+    keep: Organization,
+    duplicate_ids: list[int],
+    pair_field: str,
+    roles: type[RankedChoices],
 ) -> None:
     """Where several open rows of the merged organizations share a pair, keep one.
 
@@ -136,7 +130,7 @@ def _combine_open_rows(
         survivor.since = min(
             (row.since for row in group), key=lambda day: (day is None, day or datetime.date.min)
         )
-        survivor.role = min((row.role for row in group), key=role_rank.__getitem__)
+        survivor.role = min((row.role for row in group), key=roles.rank_of)
         losers.extend(row.pk for row in group if row is not survivor)
         survivor.save(update_fields=["since", "role"])
     if losers:

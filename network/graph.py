@@ -7,8 +7,8 @@ never tells what a suppressed count hides.
 
 from django.conf import settings
 
-from movements.models import Participation
-from movements.templatetags.people_tags import disclosed_people_count
+from core import privacy
+from movements.models import Participation, ParticipationRole
 from network.overlaps import all_overlaps
 
 DEFAULT_EDGES_PER_NODE = 5
@@ -27,7 +27,7 @@ def size_class(people: int, *, curator: bool) -> int:
     One class per doubling from the disclosure threshold up. Non-curators get the size of
     ``max(people, threshold)``, so every suppressed count draws the same node and the size
     never tells what the number hides."""
-    base = max(settings.COALITION_MIN_DISCLOSED_COUNT, 1)
+    base = max(privacy.threshold(), 1)
     effective = people if curator else max(people, base)
     return min(LARGEST_SIZE_CLASS, (effective // base).bit_length())
 
@@ -41,7 +41,6 @@ def build_graph(movements, *, organizations: bool, curator: bool) -> dict:
     strongest ties. Organization edges join an organization to each movement it takes part
     in now. A fixed number of queries whatever the size; never a person."""
     per_node = edges_per_node()
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
     rows = list(movements.with_counts().order_by("name", "slug"))
     movement_ids = {m.pk: f"movement:{m.slug}" for m in rows}
     nodes = [
@@ -56,8 +55,8 @@ def build_graph(movements, *, organizations: bool, curator: bool) -> dict:
             "status": m.status,
             "constituency": m.constituency,
             "summary": m.summary,
-            "people": m.people_count if curator or m.people_count >= threshold else None,
-            "people_label": disclosed_people_count(m.people_count, is_curator=curator),
+            "people": privacy.disclosed(m.people_count, curator=curator),
+            "people_label": privacy.people_label(m.people_count, curator=curator),
             "size": size_class(m.people_count, curator=curator),
         }
         for m in rows
@@ -88,7 +87,6 @@ def build_graph(movements, *, organizations: bool, curator: bool) -> dict:
 
 def _organization_graph(movements, movement_ids: dict[int, str]) -> tuple[list, list]:
     """Organization nodes and their edges to the movements they take part in now."""
-    role_rank = {"lead": 0, "partner": 1, "ally": 2}
     participations = (
         Participation.objects.current()
         .filter(movement__in=movements.values("pk"), organization__archived_at__isnull=True)
@@ -112,7 +110,7 @@ def _organization_graph(movements, movement_ids: dict[int, str]) -> tuple[list, 
             },
         )
         key = (node_id, movement.pk)
-        rank = role_rank.get(participation.role, len(role_rank))
+        rank = ParticipationRole.rank_of(participation.role)
         if key in roles and roles[key] <= rank:
             continue
         roles[key] = rank

@@ -54,7 +54,10 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core import privacy
 from core.cache import cached, queryset_key
+from core.privacy import disclosed
+from core.text import join_names
 from movements.models import (
     Engagement,
     Movement,
@@ -162,9 +165,7 @@ class Overlap:
 
     def shared_members_disclosed(self, *, curator: bool = False) -> int | None:
         """The shared-people count, or None when it must be suppressed for this viewer."""
-        if curator or self.shared_members >= settings.COALITION_MIN_DISCLOSED_COUNT:
-            return self.shared_members
-        return None
+        return disclosed(self.shared_members, curator=curator)
 
 
 def movement_overlaps(
@@ -234,7 +235,7 @@ def _cycle_collector_paused():
 
 def _threshold() -> int:
     """Reasons spell counts out from this threshold on, so cached results depend on it."""
-    return settings.COALITION_MIN_DISCLOSED_COUNT
+    return privacy.threshold()
 
 
 def pair_overlap(
@@ -303,7 +304,7 @@ def _compute(
 
     people = dict(
         Engagement.objects.filter(movement__in=rank)
-        .filter(Q(until__isnull=True) | Q(until__gte=since))
+        .running(since)
         .order_by()
         .values("movement")
         .annotate(n=Count("member", distinct=True))
@@ -461,35 +462,29 @@ def _shared_member_counts(ids: set[int], *, since: datetime.date, focus: int | N
         return [(x, y, n) for x, y, n in cursor.fetchall() if x in ids and y in ids]
 
 
-def _names(items) -> str:
-    names = [str(item) for item in items]
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _reasons(overlap: Overlap) -> list[str]:
     """Plain sentences an organizer can check against the data. People are only ever a
     count, and a count below the disclosure threshold is not spelled out."""
     reasons = []
     shared = overlap.shared_members
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
-    if shared >= threshold:
+    if shared and not privacy.withheld(shared, curator=False):
         reasons.append(f"{shared} people are engaged in both.")
     elif shared:
-        reasons.append(f"Fewer than {threshold} people are engaged in both.")
+        reasons.append(f"{privacy.fewer_than().capitalize()} are engaged in both.")
     organizations = overlap.shared_organizations
     if organizations:
         count = len(organizations)
         noun = "organization works" if count == 1 else "organizations work"
-        reasons.append(f"{count} {noun} on both: {_names(organizations)}.")
+        reasons.append(f"{count} {noun} on both: {join_names(organizations)}.")
     if overlap.shared_themes:
-        reasons.append(f"Both work on {_names(t.name.lower() for t in overlap.shared_themes)}.")
+        reasons.append(
+            f"Both work on {join_names(t.name.lower() for t in overlap.shared_themes)}."
+        )
     if overlap.shared_tactics:
-        tactics = _names(t.name.lower() for t in overlap.shared_tactics)
+        tactics = join_names(t.name.lower() for t in overlap.shared_tactics)
         reasons.append(f"Both use {tactics}.")
     if overlap.shared_regions:
-        reasons.append(f"Both active in {_names(r.name for r in overlap.shared_regions)}.")
+        reasons.append(f"Both active in {join_names(r.name for r in overlap.shared_regions)}.")
     if overlap.sectors_differ:
         reasons.append(
             f"Different sectors: {overlap.a.get_sector_display().lower()} and "

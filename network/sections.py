@@ -5,8 +5,8 @@ signals; each returns its sections with the context its template needs, computed
 
 from __future__ import annotations
 
-from django.conf import settings
-
+from core import privacy
+from core.roles import is_curator
 from core.sections import Section
 from events.models import Proposal
 from network.insights.chart import figures, quarter_chart
@@ -15,10 +15,6 @@ from network.overlaps import movement_overlaps
 
 RELATED_LIMIT = 5
 PROPOSALS_LIMIT = 5
-
-
-def is_curator(user) -> bool:
-    return bool(user and user.is_active and user.is_staff)
 
 
 def related_movements(movement, *, limit: int = RELATED_LIMIT) -> Section:
@@ -56,7 +52,7 @@ def engagement(subject, *, user) -> Section:
         "figures": figures(insights),
         "chart": quarter_chart(insights, prefix=prefix),
         "section_id": prefix,
-        "threshold": settings.COALITION_MIN_DISCLOSED_COUNT,
+        "threshold": privacy.threshold(),
     }
     return Section("end", "network/includes/engagement.html", context, order=10)
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
 from core.cache import cached, queryset_key
+from core.roles import is_curator
+from core.views import InvalidFiltersAre400, filter_state
 from events.models import RSVP, Event, Proposal
 from movements.filters import MovementFilter
 from movements.models import Movement, Sector, Tension
@@ -27,10 +29,6 @@ from network.overlaps import Overlap, all_overlaps, pair_overlap
 
 # Query-string keys that are display options, not movement filters.
 DISPLAY_KEYS = ("organizations", "page")
-
-
-def is_curator(user) -> bool:
-    return bool(user and user.is_active and user.is_staff)
 
 
 def overlap_url(a: Movement, b: Movement) -> str:
@@ -62,18 +60,13 @@ class MovementFilterMixin:
         return self._filterset
 
     def filters_invalid(self) -> bool:
-        filterset = self.get_filterset()
-        return filterset.is_bound and not filterset.is_valid()
+        return filter_state(self.get_filterset())["filters_invalid"]
 
     def filter_context(self) -> dict:
         filterset = self.get_filterset()
-        invalid = self.filters_invalid()
-        cleaned = getattr(filterset.form, "cleaned_data", {}) if filterset.is_bound else {}
         return {
             "filter": filterset,
-            "filters_invalid": invalid,
-            "filters_active": not invalid
-            and any(value not in (None, "", False) for value in cleaned.values()),
+            **filter_state(filterset),
             "filter_query": filter_query(self.request),
         }
 
@@ -113,7 +106,7 @@ class GraphView(MovementFilterMixin, View):
         return JsonResponse(graph)
 
 
-class MapView(MovementFilterMixin, TemplateView):
+class MapView(MovementFilterMixin, InvalidFiltersAre400, TemplateView):
     """``/map/``: the interactive map (Cytoscape.js draws it from ``graph.json``)."""
 
     filterset_class = MapFilter
@@ -133,13 +126,8 @@ class MapView(MovementFilterMixin, TemplateView):
         )
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        if self.filters_invalid():
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
 
-
-class OverlapTableView(MovementFilterMixin, ListView):
+class OverlapTableView(MovementFilterMixin, InvalidFiltersAre400, ListView):
     """``/map/table/``: the map's overlaps as an accessible, paginated table; no JS."""
 
     template_name = "network/overlap_table.html"
@@ -163,11 +151,6 @@ class OverlapTableView(MovementFilterMixin, ListView):
         query = context["filter_query"]
         context["map_url"] = reverse("network:map") + (f"?{query}" if query else "")
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.filters_invalid():
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
 
 
 JOINT_EVENTS_SHOWN = 5

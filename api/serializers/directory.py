@@ -14,8 +14,8 @@ from api.serializers.fields import (
     BlankableURLField,
     DisclosedCountField,
     SlugListField,
-    is_curator,
     slugs,
+    viewer_is_curator,
 )
 from movements.models import Movement, Organization, Participation
 from network.overlaps import Overlap
@@ -141,4 +141,4 @@ class OverlapSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_shared_members(self, overlap: Overlap) -> int | None:
-        return overlap.shared_members_disclosed(curator=is_curator(self.context.get("request")))
+        return overlap.shared_members_disclosed(curator=viewer_is_curator(self.context))

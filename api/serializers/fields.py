@@ -4,15 +4,16 @@ People-counts pass through ``DisclosedCountField``, which answers ``null`` to an
 curator when the count is below ``COALITION_MIN_DISCLOSED_COUNT``.
 """
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.privacy import disclosed
+from core.roles import is_curator
 
-def is_curator(request) -> bool:
-    """Curators are active staff users (as for ``{% people_count %}`` on the pages)."""
-    user = getattr(request, "user", None)
-    return bool(user and user.is_active and user.is_staff)
+
+def viewer_is_curator(context: dict) -> bool:
+    """Whether the request a serializer works for comes from a curator."""
+    return is_curator(getattr(context.get("request"), "user", None))
 
 
 class DisclosedCountField(serializers.IntegerField):
@@ -29,12 +30,7 @@ class DisclosedCountField(serializers.IntegerField):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        count = int(value or 0)
-        if count < settings.COALITION_MIN_DISCLOSED_COUNT and not is_curator(
-            self.context.get("request")
-        ):
-            return None
-        return count
+        return disclosed(value, curator=viewer_is_curator(self.context))
 
 
 class SlugListField(serializers.ListField):

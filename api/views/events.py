@@ -35,8 +35,8 @@ from api.schema import (
     UNSUPPORTED_BODY,
 )
 from api.serializers.events import EventSerializer, RSVPRequestSerializer, RSVPSerializer
-from events.models import RSVP, Event, EventStatus, RSVPStatus
-from events.permissions import can_manage_event
+from events.models import RSVP, Event, EventStatus
+from events.permissions import can_manage_event, can_see_address
 from events.services import RSVPError, rsvp_cancel, rsvp_create
 from movements.services import member_for_user
 
@@ -105,19 +105,9 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         event = self.get_object()
-        context = {**self.get_serializer_context(), "address_visible": self._may_see(event)}
+        visible = can_see_address(self.request.user, event)
+        context = {**self.get_serializer_context(), "address_visible": visible}
         return Response(self.get_serializer(event, context=context).data)
-
-    def _may_see(self, event: Event) -> bool:
-        """Whether the caller may see where the event is: always for a public event; for a
-        private one, when they are going or manage it."""
-        user = self.request.user
-        if not event.is_private:
-            return True
-        if not user.is_authenticated:
-            return False
-        going = RSVP.objects.filter(event=event, member__user=user, status=RSVPStatus.GOING)
-        return going.exists() or can_manage_event(user, event)
 
     def _own_rsvp(self, event: Event):
         return RSVP.objects.filter(event=event, member__user=self.request.user).select_related(

@@ -12,8 +12,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from api.serializers.fields import is_curator
 from api.serializers.insights import MovementInsightsSerializer, OrganizationInsightsSerializer
+from core.roles import is_curator
 from movements.models import Movement, Organization
 from network.insights.measures import engagement_insights
 
@@ -34,7 +34,7 @@ class InsightsView(GenericAPIView):
 
     def get(self, request, *args, **kwargs):
         subject = self.get_object()
-        insights = engagement_insights(subject, curator=is_curator(request))
+        insights = engagement_insights(subject, curator=is_curator(request.user))
         return Response(self.get_serializer(insights).data)
 
 

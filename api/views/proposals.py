@@ -36,19 +36,16 @@ from api.serializers.proposals import (
     ProposalDismissSerializer,
     ProposalSerializer,
 )
+from core.roles import is_curator
 from events.models import Event, Proposal, ProposalStatus
 from events.permissions import (
+    CANNOT_DECIDE_PROPOSAL,
     can_decide_proposal,
     can_manage_event,
-    is_curator,
     proposal_hosts_for,
 )
 from network.proposals.services import ProposalError, proposal_accept, proposal_dismiss
 
-NOT_ALLOWED = (
-    "Only organizers of a suggested host organization and curators can accept or dismiss "
-    "this proposal."
-)
 ALREADY_ACCEPTED = "This proposal was already accepted."
 
 
@@ -103,7 +100,7 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
     def _decidable(self) -> Proposal:
         proposal = self.get_object()
         if not can_decide_proposal(self.request.user, proposal):
-            raise PermissionDenied(NOT_ALLOWED)
+            raise PermissionDenied(CANNOT_DECIDE_PROPOSAL)
         return proposal
 
     def _event_data(self, event: Event) -> dict:

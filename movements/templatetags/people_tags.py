@@ -1,32 +1,21 @@
 """Template helpers for the public directory.
 
-``{% people_count n %}`` is the one way a people-count reaches a page: curators (staff
-users) see the exact number; everyone else sees "fewer than N people" below
-``COALITION_MIN_DISCLOSED_COUNT`` (PRODUCT.md, Privacy).
+``{% people_count n %}`` is the one way a people-count reaches a page: curators see the
+exact number; everyone else sees "fewer than N people" below the disclosure threshold
+(``core.privacy``; PRODUCT.md, Privacy).
 """
 
 from django import template
-from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.translation import ngettext
+
+from core.privacy import people_label
+from core.roles import is_curator
 
 register = template.Library()
 
 
-def disclosed_people_count(count: int, *, is_curator: bool) -> str:
-    """The people-count as shown to a viewer: exact for curators, suppressed when small."""
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
-    if count < threshold and not is_curator:
-        return f"fewer than {threshold} people"
-    noun = ngettext("person", "people", count)
-    return f"{intcomma(count)} {noun}"
-
-
 @register.simple_tag(takes_context=True)
 def people_count(context, count) -> str:
-    """Render ``count`` people for the current viewer (see ``disclosed_people_count``)."""
+    """Render ``count`` people for the current viewer (``core.privacy.people_label``)."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    return disclosed_people_count(
-        int(count or 0), is_curator=bool(user and user.is_active and user.is_staff)
-    )
+    return people_label(count, curator=is_curator(user))

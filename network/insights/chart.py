@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from movements.templatetags.people_tags import disclosed_people_count
+from core import privacy
+from core.text import percent
 from network.insights.measures import Insights, InsightsConfig
 
 # Chart geometry in SVG user units (the SVG scales to its container's width).
@@ -77,7 +77,7 @@ class Chart:
 
 def figures(insights: Insights) -> list[Figure]:
     """The figures as shown to the viewer, each with a one-line explanation."""
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
+    threshold = privacy.threshold()
     organization = insights.kind == "organization"
     rows = "memberships" if organization else "engagements"
 
@@ -97,7 +97,7 @@ def figures(insights: Insights) -> list[Figure]:
         figure(
             "Active members now" if organization else "Active people now",
             "active_people",
-            lambda n: (disclosed_people_count(n, is_curator=True), ""),
+            lambda n: (privacy.people_label(n, curator=True), ""),
             f"fewer than {threshold} people",
             "People with a membership running today."
             if organization
@@ -113,7 +113,7 @@ def figures(insights: Insights) -> list[Figure]:
         figure(
             "Early drop-off",
             "early_dropoff_rate",
-            lambda rate: (_percent(rate), ""),
+            lambda rate: (percent(rate), ""),
             "Too early to tell",
             f"Share of {rows} that ended within six months of starting (of those that ended "
             "or have run longer).",
@@ -124,7 +124,7 @@ def figures(insights: Insights) -> list[Figure]:
             figure(
                 "Retention after a focus shift",
                 "retention_after_shift",
-                lambda rate: (_percent(rate), ""),
+                lambda rate: (percent(rate), ""),
                 "No movement left yet",
                 "Of the people who came in through a movement it later left, the share "
                 "still active here six months after it left.",
@@ -159,7 +159,7 @@ def figures(insights: Insights) -> list[Figure]:
 
 def quarter_chart(insights: Insights, *, prefix: str) -> Chart:
     """Bars of active people per quarter, scaled to a round top value."""
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
+    threshold = privacy.threshold()
     quarters = insights.quarters
     shown = [q.active_people for q in quarters if q.active_people is not None]
     any_withheld = len(shown) < len(quarters)
@@ -244,10 +244,6 @@ def _tick_step(top: int) -> int:
             if top <= step * magnitude * 5:
                 return step * magnitude
         magnitude *= 10
-
-
-def _percent(rate: float) -> str:
-    return f"{round(rate * 100)}%"
 
 
 def _decimal(value: float) -> str:

@@ -92,8 +92,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from core import privacy
 from core.cache import cached
-from movements.models import Engagement, Membership, Movement, Organization, Participation
+from core.text import percent
+from movements.models import (
+    Engagement,
+    Membership,
+    Movement,
+    Organization,
+    Participation,
+    ongoing_on,
+    running_between,
+)
 
 QUARTERS = 12
 DEFAULTS = {
@@ -254,14 +264,14 @@ def compute_measures(
     known = started & (ended | Q(span__gte=early))
     rows = _with_span(rows.order_by(), today)
     figures = rows.aggregate(
-        active_now=Count("member", distinct=True, filter=_running(today, today)),
+        active_now=Count("member", distinct=True, filter=ongoing_on(today)),
         tenure_rows=Count("pk", filter=started),
         tenure_people=Count("member", distinct=True, filter=started),
         dropoff_rows=Count("pk", filter=known),
         dropoff_early=Count("pk", filter=started & ended & Q(span__lt=early)),
         dropoff_people=Count("member", distinct=True, filter=known),
         **{
-            f"q{index}": Count("member", distinct=True, filter=_running(start, end))
+            f"q{index}": Count("member", distinct=True, filter=running_between(start, end))
             for index, (_, start, end) in enumerate(quarters)
         },
     )
@@ -317,10 +327,9 @@ def quarter_bounds(
 def disclose(measures: Measures, *, curator: bool, config: InsightsConfig | None = None):
     """The figures ``measures`` as a viewer may see them (see "Privacy" above)."""
     config = config or InsightsConfig.from_settings()
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
 
     def shown(people: int) -> bool:
-        return curator or people >= threshold
+        return not privacy.withheld(people, curator=curator)
 
     withheld = set()
 
@@ -363,12 +372,10 @@ def disclose(measures: Measures, *, curator: bool, config: InsightsConfig | None
         withheld=frozenset(withheld),
         measures=measures if curator else None,
     )
-    return _with_notes(insights, measures, config=config, threshold=threshold)
+    return _with_notes(insights, measures, config=config)
 
 
-def _with_notes(
-    insights: Insights, measures: Measures, *, config: InsightsConfig, threshold: int
-) -> Insights:
+def _with_notes(insights: Insights, measures: Measures, *, config: InsightsConfig) -> Insights:
     """Plain sentences about capacity, retention and steadiness, from what the viewer may
     see (the capacity warning uses the stretch, with the people-count spelled out only when
     it is shown)."""
@@ -377,7 +384,7 @@ def _with_notes(
     if measures.kind == "organization" and stretch is not None and stretch > config.stretch_high:
         movements = measures.concurrent_movements
         if insights.active_people is None:
-            people = f"fewer than {threshold} active members"
+            people = privacy.fewer_than("active members")
         else:
             people = f"{measures.active_people} active member" + (
                 "" if measures.active_people == 1 else "s"
@@ -396,7 +403,7 @@ def _with_notes(
             Note(
                 "retention",
                 "When it moved on from a struggle, most of the people who came in through it "
-                f"left too: {_percent(retention)} were still active here six months later.",
+                f"left too: {percent(retention)} were still active here six months later.",
             )
         )
     tenure, dropoff = insights.median_tenure_days, insights.early_dropoff_rate
@@ -408,7 +415,7 @@ def _with_notes(
         and dropoff <= config.steady_dropoff_max
     ):
         rows = "memberships" if measures.kind == "organization" else "engagements"
-        early = "none" if dropoff == 0 else f"only {_percent(dropoff)}"
+        early = "none" if dropoff == 0 else f"only {percent(dropoff)}"
         notes.append(
             Note(
                 "steady",
@@ -420,22 +427,11 @@ def _with_notes(
     return dataclasses.replace(insights, notes=tuple(notes))
 
 
-def _percent(rate: float) -> str:
-    return f"{round(rate * 100)}%"
-
-
 def _years(days: float) -> str:
     years = days / 365.25
     if years >= 2:
         return f"{int(years)} years"
     return f"{int(days)} days"
-
-
-def _running(start: datetime.date, end: datetime.date) -> Q:
-    """Rows running at any time from ``start`` to ``end`` (both included)."""
-    return (Q(since__isnull=True) | Q(since__lte=end)) & (
-        Q(until__isnull=True) | Q(until__gte=start)
-    )
 
 
 def _with_span(rows: QuerySet, today: datetime.date) -> QuerySet:
@@ -539,9 +535,9 @@ def _retention(organization: Organization, shifts: list) -> tuple[int, int, int]
 
 def _concurrent_movements(movement: Movement, *, today: datetime.date) -> int:
     """Other (visible) movements the movement's active people are also engaged in today."""
-    active = Engagement.objects.filter(movement=movement).filter(_running(today, today))
+    active = Engagement.objects.filter(movement=movement).ongoing_on(today)
     return (
-        Engagement.objects.filter(_running(today, today))
+        Engagement.objects.ongoing_on(today)
         .filter(member__in=active.values("member"), movement__archived_at__isnull=True)
         .exclude(movement=movement)
         .order_by()

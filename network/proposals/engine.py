@@ -44,9 +44,10 @@ from itertools import combinations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
+from core.text import join_names
 from events.models import EventKind, Proposal, ProposalStatus
 from movements.models import (
     Engagement,
@@ -87,12 +88,6 @@ class Candidate:
     @property
     def identity(self) -> str:
         return f"{self.kind}:" + "-".join(str(pk) for pk in sorted(m.pk for m in self.movements))
-
-
-def _names(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _plural(name: str) -> str:
@@ -145,7 +140,7 @@ def _potlucks(overlaps: list[Overlap], cfg: dict) -> list[Candidate]:
         themes = [t.name.lower() for t in overlap.shared_themes]
         who = [a.constituency or a.name, b.constituency or b.name]
         reasons = [
-            f"{a.name} and {b.name} both work on {_names(themes)} in {region.name}.",
+            f"{a.name} and {b.name} both work on {join_names(themes)} in {region.name}.",
             f"They organize different people: {who[0]} and {who[1]}.",
         ]
         if overlap.ties == 0:
@@ -156,7 +151,7 @@ def _potlucks(overlaps: list[Overlap], cfg: dict) -> list[Candidate]:
             Candidate(
                 kind=EventKind.POTLUCK,
                 movements=[a, b],
-                title=f"Potluck in {region.name}: {who[0]} and {who[1]} on {_names(themes)}",
+                title=f"Potluck in {region.name}: {who[0]} and {who[1]} on {join_names(themes)}",
                 score=round(_bridge(overlap, a, b, cfg), 4),
                 reasons=reasons,
                 region=region,
@@ -219,10 +214,11 @@ def _panels(movements: dict, by_pair: dict, cfg: dict) -> list[Candidate]:
         names = [m.name for m in chosen]
         sector_label = chosen[0].get_sector_display().lower()
         reasons = [
-            f"{_names(names)} are all {sector_label} movements using {_names(tactic_names)}.",
+            f"{join_names(names)} are all {sector_label} movements "
+            f"using {join_names(tactic_names)}.",
             "Each works on different themes: "
             + "; ".join(
-                f"{m.name} on {_names([t.name.lower() for t in m.themes.all()]) or 'no theme'}"
+                f"{m.name} on {join_names([t.name.lower() for t in m.themes.all()]) or 'no theme'}"
                 for m in chosen
             )
             + ".",
@@ -233,7 +229,7 @@ def _panels(movements: dict, by_pair: dict, cfg: dict) -> list[Candidate]:
             Candidate(
                 kind=EventKind.PANEL,
                 movements=chosen,
-                title=f"Panel on {_names(tactic_names)}{where}: {_names(names)}",
+                title=f"Panel on {join_names(tactic_names)}{where}: {join_names(names)}",
                 score=_group_score(chosen, by_pair, cfg),
                 reasons=reasons,
                 region=region,
@@ -265,15 +261,18 @@ def _conferences(movements: dict, by_pair: dict, cfg: dict) -> list[Candidate]:
         sectors = sorted({m.get_sector_display().lower() for m in chosen})
         names = [m.name for m in chosen]
         reasons = [
-            f"{_names(names)} all use {_names([t.name.lower() for t in tactics])} "
+            f"{join_names(names)} all use {join_names([t.name.lower() for t in tactics])} "
             f"in {region.name}.",
-            f"They come from different sectors: {_names(sectors)}.",
+            f"They come from different sectors: {join_names(sectors)}.",
         ]
         result.append(
             Candidate(
                 kind=EventKind.CONFERENCE,
                 movements=chosen,
-                title=f"Conference on {_names(tactic_names)} in {region.name}: {_names(names)}",
+                title=(
+                    f"Conference on {join_names(tactic_names)} in {region.name}: "
+                    f"{join_names(names)}"
+                ),
                 score=_group_score(chosen, by_pair, cfg),
                 reasons=reasons,
                 region=region,
@@ -292,15 +291,10 @@ def _attach_hosts(candidates: list[Candidate], today: datetime.date, cfg: dict) 
     engaged = {
         (row["organization"], row["movement"]): row["n"]
         for row in Engagement.objects.filter(movement__in=ids, organization__isnull=False)
-        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .running(today)
         .order_by()
         .values("organization", "movement")
         .annotate(n=Count("member", distinct=True))
-    }
-    role_rank = {
-        ParticipationRole.LEAD: 0,
-        ParticipationRole.PARTNER: 1,
-        ParticipationRole.ALLY: 2,
     }
     by_movement = defaultdict(list)
     for participation in (
@@ -313,7 +307,7 @@ def _attach_hosts(candidates: list[Candidate], today: datetime.date, cfg: dict) 
     for participations in by_movement.values():
         participations.sort(
             key=lambda p: (
-                role_rank.get(p.role, 3),
+                ParticipationRole.rank_of(p.role),
                 -engaged.get((p.organization_id, p.movement_id), 0),
                 p.organization.name,
             )
@@ -337,7 +331,7 @@ def _attach_agenda(candidates: list[Candidate]) -> None:
         notes = []
         for a, b in combinations(candidate.movements, 2):
             notes.extend(tensions.get(frozenset((a.pk, b.pk)), []))
-        names = _names([m.name for m in candidate.movements])
+        names = join_names([m.name for m in candidate.movements])
         lines = [
             f"A {EventKind(candidate.kind).label.lower()} between {names}.",
             "",

@@ -7,12 +7,11 @@ else. Bad values are form errors, which the page and the API answer with 400.
 """
 
 import django_filters
-from django.db.models import Q
 from django.http import QueryDict
 
-from core.filters import FilterForm, unknown
+from core.filters import FilterForm, slug_filter
+from core.roles import is_curator
 from events.models import EventKind, Proposal, ProposalStatus
-from events.permissions import is_curator
 from movements.filters import RegionFilter
 from movements.models import Movement
 
@@ -24,15 +23,6 @@ PROPOSAL_KINDS = [
 ]
 
 
-class ProposalRegionFilter(RegionFilter):
-    """The proposal's region, or a region directly inside the one asked for."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(Q(region=value) | Q(region__parent=value))
-
-
 def statuses_for(user) -> list[tuple[str, str]]:
     """The statuses ``user`` may list: dismissed ones for curators only."""
     if is_curator(user):
@@ -42,15 +32,8 @@ def statuses_for(user) -> list[tuple[str, str]]:
 
 class ProposalFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=PROPOSAL_KINDS, empty_label="Any kind")
-    region = ProposalRegionFilter()
-    movement = django_filters.ModelChoiceFilter(
-        field_name="movements",
-        queryset=Movement.objects.visible(),
-        to_field_name="slug",
-        label="Movement",
-        error_messages=unknown("movement"),
-        empty_label="Any movement",
-    )
+    region = RegionFilter()
+    movement = slug_filter("movement", Movement.objects.visible(), field_name="movements")
     status = django_filters.ChoiceFilter(
         choices=ProposalStatus.choices,
         empty_label=None,

@@ -26,16 +26,16 @@ from django.template.response import TemplateResponse
 from django.views import View
 from django.views.generic import DetailView
 
+from core.roles import is_curator
 from core.views import DirectoryFilterView
 from events.models import Event, EventStatus, Proposal, ProposalStatus
 from events.permissions import (
+    CANNOT_DECIDE_PROPOSAL,
     can_decide_proposal,
     can_manage_event,
-    is_curator,
-    organizations_managed_by,
     proposal_hosts_for,
 )
-from movements.models import Tactic, Tension, Theme
+from movements.models import Organization, Tactic, Tension, Theme
 from network.proposals.filters import ProposalFilter
 from network.proposals.services import ProposalError, proposal_accept, proposal_dismiss
 from network.views import overlap_url
@@ -44,10 +44,6 @@ from network.views import overlap_url
 # with this prefix; the pages show the tensions from the Tension rows instead.
 TENSION_PREFIX = "Tension to discuss: "
 ACCEPTED = "Draft event created from the proposal — set the date and publish."
-NOT_ALLOWED = (
-    "Only organizers of a suggested host organization and curators can accept or dismiss "
-    "this proposal."
-)
 DISMISS_REASON_MAX_LENGTH = 1000
 
 
@@ -85,7 +81,7 @@ def decorate(proposals, user) -> list[Proposal]:
     )
     managed = set()
     if proposals and not curator and user.is_authenticated:
-        managed = set(organizations_managed_by(user).values_list("pk", flat=True))
+        managed = set(Organization.objects.managed_by(user).values_list("pk", flat=True))
 
     for proposal in proposals:
         movements = sorted(proposal.movements.all(), key=lambda m: m.pk)
@@ -222,7 +218,7 @@ class DecideProposalMixin(LoginRequiredMixin):
     def get_proposal(self) -> Proposal:
         proposal = visible_proposal(self.request, self.kwargs["pk"])
         if not can_decide_proposal(self.request.user, proposal):
-            raise PermissionDenied(NOT_ALLOWED)
+            raise PermissionDenied(CANNOT_DECIDE_PROPOSAL)
         return proposal
 
 

@@ -5,7 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.models import Event
-from events.permissions import can_manage_event, is_organizer, organizations_managed_by
+from events.permissions import can_manage_event, is_organizer
+from movements.models import Organization
 from movements.services import member_for_user
 from tests.factories import (
     EventFactory,
@@ -79,7 +80,7 @@ def test_organizers_manage_events_of_their_organizations_only():
         False,
         True,
     ]
-    assert list(organizations_managed_by(organizer)) == [host]
+    assert list(Organization.objects.managed_by(organizer)) == [host]
     assert (is_organizer(organizer), is_organizer(member)) == (True, False)
 
 
