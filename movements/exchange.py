@@ -478,7 +478,7 @@ def _parse(document: Any) -> _Document:
     if document.get("events"):
         raise NetworkImportError(
             "events",
-            "events are not supported until the events app lands; leave the list empty",
+            "importing events is not supported yet; leave the list empty",
         )
     records = {}
     for shape in SHAPES:

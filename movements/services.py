@@ -21,6 +21,7 @@ from movements.models import (
     Participation,
     ParticipationRole,
     RankedChoices,
+    Visibility,
 )
 
 
@@ -242,7 +243,7 @@ def member_for_user(*, user) -> Member:
     return member
 
 
-# --- erasing a person (helper O) -----------------------------------------------------------
+# --- erasing a person ----------------------------------------------------------------------
 
 ERASED_MEMBER_NAME = "Former member"
 
@@ -255,8 +256,6 @@ def member_erase(*, member: Member) -> Member:
     count and insight that included them still adds up without saying who they were.
     RSVPs are the events app's business: cancel them first (``accounts.services``
     does both, in one transaction)."""
-    from movements.models import Visibility  # here, so this section stays append-only
-
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         member.name = ERASED_MEMBER_NAME

@@ -59,6 +59,9 @@ from movements.models import (
 )
 from network.overlaps import Overlap, all_overlaps
 
+# Each curated tension between a proposal's movements is one more reason, with this prefix;
+# the pages show the tensions from the Tension rows instead (``selectors.proposal_cards``).
+TENSION_PREFIX = "Tension to discuss: "
 DEFAULTS = {
     "MAX_POTLUCK_TIES": 0.5,
     "SECTOR_BONUS": 0.15,
@@ -345,7 +348,7 @@ def _attach_agenda(candidates: list[Candidate]) -> None:
         if notes:
             lines.append("- Overlaps and contradictions to talk through honestly:")
             lines.extend(f"  - {note}" for note in notes)
-            candidate.reasons.extend(f"Tension to discuss: {note}" for note in notes)
+            candidate.reasons.extend(f"{TENSION_PREFIX}{note}" for note in notes)
         lines.append("- One thing we can do together next.")
         candidate.agenda = "\n".join(lines)
 

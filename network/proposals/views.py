@@ -8,18 +8,14 @@ is made by ``services.proposal_accept`` and they land on its form) or **dismiss*
 curators). Who may decide is ``events.permissions``' call. Anonymous visitors are sent to
 log in, anyone else signed in without the right gets 403. No person is ever shown here.
 
-Every page runs a fixed number of queries: ``decorate()`` reads the tensions, themes,
+Every page runs a fixed number of queries: ``proposal_cards()`` reads the tensions, themes,
 tactics and the viewer's organizations once for the whole page.
 """
-
-from collections import defaultdict
-from itertools import combinations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,83 +24,20 @@ from django.views.generic import DetailView
 
 from core.roles import is_curator
 from core.views import DirectoryFilterView
-from events.models import Event, EventStatus, Proposal, ProposalStatus
+from events.models import Proposal, ProposalStatus
 from events.permissions import (
     CANNOT_DECIDE_PROPOSAL,
     can_decide_proposal,
     can_manage_event,
     proposal_hosts_for,
 )
-from movements.models import Organization, Tactic, Tension, Theme
 from network.proposals.filters import ProposalFilter
+from network.proposals.selectors import proposal_cards, proposals_for_cards
 from network.proposals.services import ProposalError, proposal_accept, proposal_dismiss
 from network.views import overlap_url
 
-# The engine (network/proposals/engine.py) also writes each curated tension into the reasons
-# with this prefix; the pages show the tensions from the Tension rows instead.
-TENSION_PREFIX = "Tension to discuss: "
 ACCEPTED = "Draft event created from the proposal — set the date and publish."
 DISMISS_REASON_MAX_LENGTH = 1000
-
-
-def proposals_for_cards():
-    """Proposals with everything a card reads, best first."""
-    events = Event.objects.order_by("pk").prefetch_related("hosts")
-    return (
-        Proposal.objects.ranked()
-        .with_relations()
-        .prefetch_related(Prefetch("events", queryset=events, to_attr="linked_events"))
-    )
-
-
-def decorate(proposals, user) -> list[Proposal]:
-    """Attach to each proposal what its card shows, reading what several cards share once:
-
-    ``card_reasons`` (the reasons, tensions left out), ``card_themes`` and ``card_tactics``
-    (Theme and Tactic rows for the shared slugs), ``card_tensions`` (``(a, b, note)`` for
-    each curated tension between two of its movements), ``card_hosts`` (its suggested
-    hosts), ``card_event`` (the event it became, when the viewer may see it) and
-    ``card_can_decide`` (the viewer may accept or dismiss it)."""
-    proposals = list(proposals)
-    curator = is_curator(user)
-    movement_ids = {m.pk for p in proposals for m in p.movements.all()}
-    tensions = defaultdict(list)
-    if movement_ids:
-        rows = Tension.objects.filter(movement_a__in=movement_ids, movement_b__in=movement_ids)
-        for tension in rows.order_by("pk"):
-            tensions[(tension.movement_a_id, tension.movement_b_id)].append(tension.note)
-    theme_slugs = {slug for p in proposals for slug in p.shared_themes}
-    tactic_slugs = {slug for p in proposals for slug in p.shared_tactics}
-    themes = {t.slug: t for t in Theme.objects.filter(slug__in=theme_slugs)} if theme_slugs else {}
-    tactics = (
-        {t.slug: t for t in Tactic.objects.filter(slug__in=tactic_slugs)} if tactic_slugs else {}
-    )
-    managed = set()
-    if proposals and not curator and user.is_authenticated:
-        managed = set(Organization.objects.managed_by(user).values_list("pk", flat=True))
-
-    for proposal in proposals:
-        movements = sorted(proposal.movements.all(), key=lambda m: m.pk)
-        proposal.card_reasons = [r for r in proposal.reasons if not r.startswith(TENSION_PREFIX)]
-        proposal.card_themes = [themes[s] for s in proposal.shared_themes if s in themes]
-        proposal.card_tactics = [tactics[s] for s in proposal.shared_tactics if s in tactics]
-        proposal.card_tensions = [
-            (a, b, note)
-            for a, b in combinations(movements, 2)
-            for note in tensions.get((a.pk, b.pk), [])
-        ]
-        proposal.card_hosts = list(proposal.organizations.all())
-        event = proposal.linked_events[0] if proposal.linked_events else None
-        may_see = event is not None and (
-            event.status != EventStatus.DRAFT
-            or curator
-            or bool(managed & {host.pk for host in event.hosts.all()})
-        )
-        proposal.card_event = event if may_see else None
-        proposal.card_can_decide = proposal.status == ProposalStatus.OPEN and (
-            curator or bool(managed & {host.pk for host in proposal.card_hosts})
-        )
-    return proposals
 
 
 # --- forms ---------------------------------------------------------------------------------
@@ -161,7 +94,7 @@ class ProposalListView(DirectoryFilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cards = decorate(context["proposals"], self.request.user)
+        cards = proposal_cards(context["proposals"], viewer=self.request.user)
         context["proposals"] = context["object_list"] = cards
         cleaned = getattr(self.filterset.form, "cleaned_data", {})
         status = cleaned.get("status") or ProposalStatus.OPEN
@@ -185,7 +118,7 @@ def visible_proposal(request, pk: int) -> Proposal:
 
 def detail_context(request, proposal: Proposal, *, accept_form=None) -> dict:
     """What the proposal page shows: the card, its agenda and the decision controls."""
-    decorate([proposal], request.user)
+    proposal_cards([proposal], viewer=request.user)
     movements = list(proposal.movements.all())
     can_decide = proposal.status == ProposalStatus.OPEN and can_decide_proposal(
         request.user, proposal

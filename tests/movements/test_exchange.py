@@ -747,7 +747,7 @@ BAD_DOCUMENTS = [
         "events",
         lambda d: d["events"].append({"slug": "potluck", "title": "Potluck"}),
         "events",
-        "events are not supported until the events app lands; leave the list empty",
+        "importing events is not supported yet; leave the list empty",
     ),
 ]
 

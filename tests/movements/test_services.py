@@ -21,6 +21,7 @@ from movements.services import (
 )
 from tests.factories import (
     EngagementFactory,
+    EventFactory,
     MemberFactory,
     MembershipFactory,
     MovementFactory,
@@ -257,9 +258,6 @@ def test_organization_archive_and_unarchive():
 
 
 def test_organization_merge_moves_hosted_events_to_the_kept_organization():
-    # Imported here: this file was written before events existed (append-only).
-    from tests.factories import EventFactory
-
     keep, first, second = (OrganizationFactory() for _ in range(3))
     shared = EventFactory(hosts=[keep, first])
     only_first = EventFactory(hosts=[first])
