@@ -1,6 +1,6 @@
-from django.conf import settings
+from core.conf import app_settings
 
 
 def coalition(request):
     """Expose the disclosure threshold to templates (used in help text)."""
-    return {"MIN_DISCLOSED_COUNT": settings.COALITION_MIN_DISCLOSED_COUNT}
+    return {"MIN_DISCLOSED_COUNT": app_settings.MIN_DISCLOSED_COUNT}

@@ -1,7 +1,8 @@
 """List views shared by every app's pages."""
 
-from django.conf import settings
 from django_filters.views import FilterView
+
+from core.conf import app_settings
 
 
 class DirectoryFilterView(FilterView):
@@ -11,7 +12,7 @@ class DirectoryFilterView(FilterView):
     choice in the query string is a client error, so we say so."""
 
     def get_paginate_by(self, queryset):
-        return settings.COALITION_PAGE_SIZE
+        return app_settings.PAGE_SIZE
 
     def filters_invalid(self) -> bool:
         return self.filterset.is_bound and not self.filterset.is_valid()

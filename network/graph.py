@@ -5,20 +5,18 @@ Never a person: a node's people-count is disclosed by the usual rule, and its si
 never tells what a suppressed count hides.
 """
 
-from django.conf import settings
-
+from core.conf import app_settings
 from movements.models import Participation
 from movements.templatetags.people_tags import disclosed_people_count
 from network.overlaps import all_overlaps
 
-DEFAULT_EDGES_PER_NODE = 5
 # Node size classes run from 0 (curators only: fewer people than the threshold) to this.
 LARGEST_SIZE_CLASS = 6
 
 
 def edges_per_node() -> int:
     """How many of its strongest overlaps each movement keeps on the map."""
-    return getattr(settings, "COALITION_MAP_EDGES_PER_NODE", DEFAULT_EDGES_PER_NODE)
+    return app_settings.MAP_EDGES_PER_NODE
 
 
 def size_class(people: int, *, curator: bool) -> int:
@@ -27,7 +25,7 @@ def size_class(people: int, *, curator: bool) -> int:
     One class per doubling from the disclosure threshold up. Non-curators get the size of
     ``max(people, threshold)``, so every suppressed count draws the same node and the size
     never tells what the number hides."""
-    base = max(settings.COALITION_MIN_DISCLOSED_COUNT, 1)
+    base = max(app_settings.MIN_DISCLOSED_COUNT, 1)
     effective = people if curator else max(people, base)
     return min(LARGEST_SIZE_CLASS, (effective // base).bit_length())
 
@@ -41,7 +39,7 @@ def build_graph(movements, *, organizations: bool, curator: bool) -> dict:
     strongest ties. Organization edges join an organization to each movement it takes part
     in now. A fixed number of queries whatever the size; never a person."""
     per_node = edges_per_node()
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
+    threshold = app_settings.MIN_DISCLOSED_COUNT
     rows = list(movements.with_counts().order_by("name", "slug"))
     movement_ids = {m.pk: f"movement:{m.slug}" for m in rows}
     nodes = [

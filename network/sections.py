@@ -5,8 +5,7 @@ signals; each returns its sections with the context its template needs, computed
 
 from __future__ import annotations
 
-from django.conf import settings
-
+from core.conf import app_settings
 from core.sections import Section
 from events.models import Proposal
 from network.insights.chart import figures, quarter_chart
@@ -56,7 +55,7 @@ def engagement(subject, *, user) -> Section:
         "figures": figures(insights),
         "chart": quarter_chart(insights, prefix=prefix),
         "section_id": prefix,
-        "threshold": settings.COALITION_MIN_DISCLOSED_COUNT,
+        "threshold": app_settings.MIN_DISCLOSED_COUNT,
     }
     return Section("end", "network/includes/engagement.html", context, order=10)
 

@@ -4,9 +4,10 @@ People-counts pass through ``DisclosedCountField``, which answers ``null`` to an
 curator when the count is below ``COALITION_MIN_DISCLOSED_COUNT``.
 """
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from core.conf import app_settings
 
 
 def is_curator(request) -> bool:
@@ -30,7 +31,7 @@ class DisclosedCountField(serializers.IntegerField):
 
     def to_representation(self, value):
         count = int(value or 0)
-        if count < settings.COALITION_MIN_DISCLOSED_COUNT and not is_curator(
+        if count < app_settings.MIN_DISCLOSED_COUNT and not is_curator(
             self.context.get("request")
         ):
             return None

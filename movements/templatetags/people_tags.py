@@ -6,16 +6,17 @@ users) see the exact number; everyone else sees "fewer than N people" below
 """
 
 from django import template
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import ngettext
+
+from core.conf import app_settings
 
 register = template.Library()
 
 
 def disclosed_people_count(count: int, *, is_curator: bool) -> str:
     """The people-count as shown to a viewer: exact for curators, suppressed when small."""
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
+    threshold = app_settings.MIN_DISCLOSED_COUNT
     if count < threshold and not is_curator:
         return f"fewer than {threshold} people"
     noun = ngettext("person", "people", count)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from core.conf import app_settings
 from movements.templatetags.people_tags import disclosed_people_count
 from network.insights.measures import Insights, InsightsConfig
 
@@ -77,7 +77,7 @@ class Chart:
 
 def figures(insights: Insights) -> list[Figure]:
     """The figures as shown to the viewer, each with a one-line explanation."""
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
+    threshold = app_settings.MIN_DISCLOSED_COUNT
     organization = insights.kind == "organization"
     rows = "memberships" if organization else "engagements"
 
@@ -159,7 +159,7 @@ def figures(insights: Insights) -> list[Figure]:
 
 def quarter_chart(insights: Insights, *, prefix: str) -> Chart:
     """Bars of active people per quarter, scaled to a round top value."""
-    threshold = settings.COALITION_MIN_DISCLOSED_COUNT
+    threshold = app_settings.MIN_DISCLOSED_COUNT
     quarters = insights.quarters
     shown = [q.active_people for q in quarters if q.active_people is not None]
     any_withheld = len(shown) < len(quarters)
