@@ -104,6 +104,7 @@ WSGI_APPLICATION = "coalition.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.config(
+        env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
@@ -253,28 +254,27 @@ LOGGING = {
 }
 
 # --- Coalition ---------------------------------------------------------------------------
-# People-counts shown to anyone but curators are suppressed below this number and shown as
-# "fewer than N" (PRODUCT.md, Privacy).
-COALITION_MIN_DISCLOSED_COUNT = int(os.environ.get("COALITION_MIN_DISCLOSED_COUNT", "5"))
-# Items per page on directory lists.
-COALITION_PAGE_SIZE = int(os.environ.get("COALITION_PAGE_SIZE", "20"))
-# Absolute links in mail and calendar files.
-COALITION_SITE_URL = os.environ.get("COALITION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Overlaps (network/overlaps.py documents each part): the look-back window for shared
-# members, and the weights of the score's components (normalised to sum to 1).
-COALITION_OVERLAP = {
-    "WINDOW_DAYS": int(os.environ.get("COALITION_OVERLAP_WINDOW_DAYS", str(3 * 365))),
-    "WEIGHTS": {
-        "members": 0.30,
-        "organizations": 0.20,
-        "themes": 0.20,
-        "tactics": 0.15,
-        "regions": 0.10,
-        "sector": 0.05,
-    },
-}
-# The map draws each movement's strongest overlaps only, so 300 movements stay readable.
-COALITION_MAP_EDGES_PER_NODE = int(os.environ.get("COALITION_MAP_EDGES_PER_NODE", "5"))
+# The app's own settings (COALITION_*) are declared with their defaults and checked in
+# core/conf.py. Each is set here only when its environment variable is, and as the
+# variable's text: core/conf.py parses it, and a bad value fails `manage.py check` with a
+# coalition.E00x error naming it. COALITION_OVERLAP's weights, COALITION_INSIGHTS and
+# COALITION_PROPOSALS have no environment variable: set them here as dicts.
+if _value := os.environ.get("COALITION_MIN_DISCLOSED_COUNT"):
+    COALITION_MIN_DISCLOSED_COUNT = _value
+if _value := os.environ.get("COALITION_PAGE_SIZE"):
+    COALITION_PAGE_SIZE = _value
+if _value := os.environ.get("COALITION_SITE_URL"):
+    COALITION_SITE_URL = _value
+if _value := os.environ.get("COALITION_OVERLAP_WINDOW_DAYS"):
+    COALITION_OVERLAP = {"WINDOW_DAYS": _value}
+if _value := os.environ.get("COALITION_MAP_EDGES_PER_NODE"):
+    COALITION_MAP_EDGES_PER_NODE = _value
+if _value := os.environ.get("COALITION_CACHE_SECONDS"):
+    COALITION_CACHE_SECONDS = _value
+if _value := os.environ.get("COALITION_PAGE_CACHE_SECONDS"):
+    COALITION_PAGE_CACHE_SECONDS = _value
+if _value := os.environ.get("COALITION_LOCK_TIMEOUT_SECONDS"):
+    COALITION_LOCK_TIMEOUT_SECONDS = _value
 
 # --- Cache --------------------------------------------------------------------------------
 # Overlaps and the map are cached per "network version", bumped on every write that can
@@ -296,9 +296,3 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000} if "locmem" in CACHE_BACKEND else {},
     },
 }
-# How long a cached overlap result lives, in seconds (it is replaced sooner on any write).
-COALITION_CACHE_SECONDS = int(os.environ.get("COALITION_CACHE_SECONDS", "300"))
-# How long whole public pages (home, movements, organizations, events) are kept for
-# anonymous visitors, in seconds (core/pagecache.py); a write that changes a page
-# makes its copy unreachable at once (in every worker only with a shared cache). 0: off.
-COALITION_PAGE_CACHE_SECONDS = int(os.environ.get("COALITION_PAGE_CACHE_SECONDS", "60"))

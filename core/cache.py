@@ -14,11 +14,11 @@ Results go through Django's cache, which pickles them: a process holds no long-l
 copy. (Keeping tens of thousands of ``Overlap`` objects alive in a worker instead made
 every full garbage collection walk them: ~200 ms pauses on unrelated pages.)
 
-Entries live ``COALITION_CACHE_SECONDS`` (300 by default). With the default per-process
-``LocMemCache`` a write made through one worker reaches the others' entries only when they
-expire; set ``DJANGO_CACHE_BACKEND`` and ``DJANGO_CACHE_LOCATION`` to a shared cache
-(Redis, Memcached) to have every worker see every bump at once. ``COALITION_CACHE_SECONDS``
-of 0 turns the caching off.
+Entries live ``COALITION_CACHE_SECONDS`` (``core/conf.py``: 300 by default). With the
+default per-process ``LocMemCache`` a write made through one worker reaches the others'
+entries only when they expire; set ``DJANGO_CACHE_BACKEND`` and ``DJANGO_CACHE_LOCATION``
+to a shared cache (Redis, Memcached) to have every worker see every bump at once.
+``COALITION_CACHE_SECONDS`` of 0 turns the caching off.
 
 The *events version* (``events_version()``) is the same kind of number for events and
 RSVPs: ``network/receivers.py`` bumps it on saves and deletes of ``events.Event`` and
@@ -35,17 +35,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from core.conf import app_settings
+
 VERSION_KEY = "coalition:network-version"
 EVENTS_VERSION_KEY = "coalition:events-version"
-DEFAULT_TIMEOUT = 300
-
-
-def timeout() -> int:
-    return int(getattr(settings, "COALITION_CACHE_SECONDS", DEFAULT_TIMEOUT))
 
 
 def _version(version_key: str) -> int:
@@ -126,7 +122,7 @@ def key(name: str, *parts: Any) -> str:
 
 def cached(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``'s result from Django's cache, computing and storing it on a miss."""
-    seconds = timeout()
+    seconds = app_settings.CACHE_SECONDS
     if seconds <= 0:  # caching turned off: do not pay for pickling either
         return compute()
     cache_key = key(name, *parts)

@@ -47,7 +47,7 @@ past events, and both depend on the clock. A cached page is at most
 ``COALITION_PAGE_CACHE_SECONDS`` old, so an event that has just ended can be listed as
 upcoming for up to that long. The date part of the key ends every entry at midnight.
 
-Entries live ``COALITION_PAGE_CACHE_SECONDS`` (60 by default; 0 turns page caching off)
+Entries live ``COALITION_PAGE_CACHE_SECONDS`` (``core/conf.py``: 60; 0 turns caching off)
 in Django's ``CACHES["pages"]`` (every filter combination is an entry, so pages keep out
 of ``"default"``, where the network's overlaps are; the versions stay in ``"default"``).
 The default ``LocMemCache`` is per process: with several workers a write made through one
@@ -79,16 +79,12 @@ from django.urls import URLPattern
 from django.utils import timezone, translation
 
 from core.cache import versions as current_versions
+from core.conf import app_settings
 
 HEADER = "X-Coalition-Cache"
-DEFAULT_SECONDS = 60
 # Attributes a response can carry for the CSP and X-Frame-Options middleware; a stored
 # page is rebuilt without them, so responses that carry them are not stored.
 RESPONSE_SETTINGS = ("_csp_config", "_csp_ro_config", "xframe_options_exempt")
-
-
-def page_cache_seconds() -> int:
-    return int(getattr(settings, "COALITION_PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
 def cacheable_request(request: HttpRequest) -> bool:
@@ -115,8 +111,8 @@ def page_key(request: HttpRequest, name: str, versions: tuple[str, ...]) -> str:
         translation.get_language(),
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
-        settings.COALITION_MIN_DISCLOSED_COUNT,
-        settings.COALITION_PAGE_SIZE,
+        app_settings.MIN_DISCLOSED_COUNT,
+        app_settings.PAGE_SIZE,
     )
     digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
     numbers = "-".join(str(number) for number in current_versions(versions))
@@ -152,7 +148,7 @@ def cached_page(
 ) -> HttpResponse:
     """``view()``'s response for ``request``, from the page cache when the request and
     the page qualify (see the module docstring), else straight from ``view()``."""
-    seconds = page_cache_seconds()
+    seconds = app_settings.PAGE_CACHE_SECONDS
     if seconds <= 0 or not cacheable_request(request):
         return view()
     key = page_key(request, name, versions)

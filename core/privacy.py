@@ -7,14 +7,15 @@ serializer, the map, overlaps and insights ask here; none compares with the thre
 itself.
 """
 
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import ngettext
+
+from core.conf import app_settings
 
 
 def threshold() -> int:
     """The smallest people-count shown to everyone."""
-    return settings.COALITION_MIN_DISCLOSED_COUNT
+    return app_settings.MIN_DISCLOSED_COUNT
 
 
 def withheld(count: int | None, *, curator: bool) -> bool:

@@ -2,8 +2,9 @@
 answers 400 Bad Request (a bad slug or choice in the query string, a form sent back with
 errors: a client error that changed nothing)."""
 
-from django.conf import settings
 from django_filters.views import FilterView
+
+from core.conf import app_settings
 
 
 def filter_state(filterset) -> dict[str, bool]:
@@ -43,7 +44,7 @@ class DirectoryFilterView(InvalidFiltersAre400, FilterView):
     choice in the query string is a client error, so we say so."""
 
     def get_paginate_by(self, queryset):
-        return settings.COALITION_PAGE_SIZE
+        return app_settings.PAGE_SIZE
 
     def filters_invalid(self) -> bool:
         return filter_state(self.filterset)["filters_invalid"]

@@ -5,11 +5,11 @@ function returns an ``EmailMessage`` for one RSVP, or ``None`` when the person h
 address. A private event's address is only ever written into mails to people going.
 """
 
-from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.conf import app_settings
 from events.ical import event_calendar, event_location
 from events.models import RSVP, Event, RSVPStatus
 
@@ -23,9 +23,8 @@ FIELD_LABELS = {
 
 
 def site_url(path: str = "") -> str:
-    """Absolute URL for ``path`` on this site (``settings.COALITION_SITE_URL``)."""
-    base = getattr(settings, "COALITION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{path}"
+    """Absolute URL for ``path`` on this site (``COALITION_SITE_URL``)."""
+    return f"{app_settings.SITE_URL}{path}"
 
 
 def event_url(event: Event) -> str:

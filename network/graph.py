@@ -5,20 +5,18 @@ Never a person: a node's people-count is disclosed by the usual rule, and its si
 never tells what a suppressed count hides.
 """
 
-from django.conf import settings
-
 from core import privacy
+from core.conf import app_settings
 from movements.models import Participation, ParticipationRole
 from network.overlaps import all_overlaps
 
-DEFAULT_EDGES_PER_NODE = 5
 # Node size classes run from 0 (curators only: fewer people than the threshold) to this.
 LARGEST_SIZE_CLASS = 6
 
 
 def edges_per_node() -> int:
     """How many of its strongest overlaps each movement keeps on the map."""
-    return getattr(settings, "COALITION_MAP_EDGES_PER_NODE", DEFAULT_EDGES_PER_NODE)
+    return app_settings.MAP_EDGES_PER_NODE
 
 
 def size_class(people: int, *, curator: bool) -> int:

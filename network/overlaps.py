@@ -23,10 +23,11 @@ sector          1 when both movements are in the same sector
 ==============  ==========================================================================
 
 The **score** is the weighted sum of the components with the weights in
-``COALITION_OVERLAP["WEIGHTS"]`` (normalised to sum to 1), so it lies in [0, 1] and is
-symmetric. **Ties** (members, organizations: people and groups already bridging the two)
-and **affinity** (themes, tactics, regions: what the two have in common to talk about) are
-the weighted means of their components; proposals rank by affinity with few ties.
+``COALITION_OVERLAP["WEIGHTS"]`` (normalised to sum to 1; the defaults are in
+``core/conf.py``), so it lies in [0, 1] and is symmetric. **Ties** (members, organizations:
+people and groups already bridging the two) and **affinity** (themes, tactics, regions: what
+the two have in common to talk about) are the weighted means of their components; proposals
+rank by affinity with few ties.
 
 Everything for a whole network comes from eight queries: one aggregate self-join of the
 engagement table for shared people, one aggregate over engagements for people per
@@ -49,13 +50,13 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from operator import attrgetter
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core import privacy
 from core.cache import cached, queryset_key
+from core.conf import DEFAULTS, app_settings
 from core.privacy import disclosed
 from core.text import join_names
 from movements.models import (
@@ -68,38 +69,27 @@ from movements.models import (
     Theme,
 )
 
-DEFAULT_WINDOW_DAYS = 3 * 365
-DEFAULT_WEIGHTS = {
-    "members": 0.30,
-    "organizations": 0.20,
-    "themes": 0.20,
-    "tactics": 0.15,
-    "regions": 0.10,
-    "sector": 0.05,
-}
-COMPONENTS = tuple(DEFAULT_WEIGHTS)
+# The score's components, in the order of their weights in core/conf.py.
+COMPONENTS = tuple(DEFAULTS["OVERLAP"]["WEIGHTS"])
 TIES = ("members", "organizations")
 AFFINITY = ("themes", "tactics", "regions")
 
 
 @dataclass(frozen=True)
 class OverlapConfig:
+    """``COALITION_OVERLAP`` ready to use: the window, and the weights normalised to sum
+    to 1 (its ``repr`` is part of cache keys)."""
+
     window_days: int
     weights: dict[str, float]
 
     @classmethod
     def from_settings(cls) -> OverlapConfig:
-        configured = getattr(settings, "COALITION_OVERLAP", {})
-        weights = {**DEFAULT_WEIGHTS, **configured.get("WEIGHTS", {})}
-        unknown = set(weights) - set(DEFAULT_WEIGHTS)
-        if unknown:
-            raise ValueError(f"Unknown overlap weights: {', '.join(sorted(unknown))}")
-        total = sum(weights.values())
-        if total <= 0 or any(value < 0 for value in weights.values()):
-            raise ValueError("Overlap weights must be non-negative and not all zero.")
+        configured = app_settings.OVERLAP  # checked at startup: weights ≥ 0, not all 0
+        total = sum(configured["WEIGHTS"].values())
         return cls(
-            window_days=int(configured.get("WINDOW_DAYS", DEFAULT_WINDOW_DAYS)),
-            weights={name: value / total for name, value in weights.items()},
+            window_days=configured["WINDOW_DAYS"],
+            weights={name: value / total for name, value in configured["WEIGHTS"].items()},
         )
 
     def window_start(self, today: datetime.date) -> datetime.date:

@@ -9,7 +9,6 @@ as counts, suppressed for non-curators below ``COALITION_MIN_DISCLOSED_COUNT``.
 order answers 301 with the canonical address.
 """
 
-from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
 from core.cache import cached, queryset_key
+from core.conf import app_settings
 from core.roles import is_curator
 from core.views import InvalidFiltersAre400, filter_state
 from events.models import RSVP, Event, Proposal
@@ -95,7 +95,7 @@ class GraphView(MovementFilterMixin, View):
             organizations,
             curator,
             timezone.localdate(),
-            settings.COALITION_MIN_DISCLOSED_COUNT,
+            app_settings.MIN_DISCLOSED_COUNT,
             edges_per_node(),
         )
         graph = cached(
@@ -134,7 +134,7 @@ class OverlapTableView(MovementFilterMixin, InvalidFiltersAre400, ListView):
     context_object_name = "overlaps"
 
     def get_paginate_by(self, queryset):
-        return settings.COALITION_PAGE_SIZE
+        return app_settings.PAGE_SIZE
 
     def get_queryset(self) -> list[Overlap]:
         if self.filters_invalid():

@@ -51,7 +51,7 @@ Notes are plain sentences: a capacity warning when an organization's stretch is 
 median tenure above ``STEADY_TENURE_DAYS`` (two years) and early drop-off at most
 ``STEADY_DROPOFF_MAX`` (a quarter) — for an organization also neither over-stretched nor
 with poor retention, so the two kinds of note never contradict each other. Thresholds can
-be changed in ``settings.COALITION_INSIGHTS`` (keys as in ``DEFAULTS``).
+be changed in ``settings.COALITION_INSIGHTS`` (these keys; defaults in ``core/conf.py``).
 
 **Privacy.** Everyone but curators sees people-counts below
 ``COALITION_MIN_DISCLOSED_COUNT`` (5) suppressed: ``active_people`` and each quarter's count
@@ -77,7 +77,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Literal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
@@ -94,6 +93,7 @@ from django.utils import timezone
 
 from core import privacy
 from core.cache import cached
+from core.conf import app_settings
 from core.text import percent
 from movements.models import (
     Engagement,
@@ -106,26 +106,14 @@ from movements.models import (
 )
 
 QUARTERS = 12
-DEFAULTS = {
-    "EARLY_DROPOFF_DAYS": 182,
-    "RETENTION_AFTER_DAYS": 182,
-    "STRETCH_HIGH": 2.0,
-    "LOW_RETENTION": 0.5,
-    "STEADY_TENURE_DAYS": 730,
-    "STEADY_DROPOFF_MAX": 0.25,
-}
-EARLY_DROPOFF_DAYS = DEFAULTS["EARLY_DROPOFF_DAYS"]
-RETENTION_AFTER_DAYS = DEFAULTS["RETENTION_AFTER_DAYS"]
-STRETCH_HIGH = DEFAULTS["STRETCH_HIGH"]
-LOW_RETENTION = DEFAULTS["LOW_RETENTION"]
-STEADY_TENURE_DAYS = DEFAULTS["STEADY_TENURE_DAYS"]
-STEADY_DROPOFF_MAX = DEFAULTS["STEADY_DROPOFF_MAX"]
 
 Subject = Movement | Organization
 
 
 @dataclass(frozen=True)
 class InsightsConfig:
+    """``COALITION_INSIGHTS`` as typed attributes (its ``repr`` is part of cache keys)."""
+
     early_dropoff_days: int
     retention_after_days: int
     stretch_high: float
@@ -135,12 +123,7 @@ class InsightsConfig:
 
     @classmethod
     def from_settings(cls) -> InsightsConfig:
-        configured = getattr(settings, "COALITION_INSIGHTS", {})
-        unknown = set(configured) - set(DEFAULTS)
-        if unknown:
-            raise ValueError(f"Unknown insight settings: {', '.join(sorted(unknown))}")
-        values = {**DEFAULTS, **configured}
-        return cls(**{name.lower(): value for name, value in values.items()})
+        return cls(**{name.lower(): value for name, value in app_settings.INSIGHTS.items()})
 
 
 @dataclass(frozen=True)

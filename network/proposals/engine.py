@@ -29,8 +29,8 @@ existing ties ranks first.
 **Hosts**: per movement, one or two organizations with a current participation (active,
 not archived), lead role first, then the most people engaged through them now.
 
-All of it is configurable through ``settings.COALITION_PROPOSALS`` (keys as in
-``DEFAULTS``). ``proposals_refresh()`` writes the Proposal rows: open ones are updated,
+All of it is configurable through ``settings.COALITION_PROPOSALS`` (keys and defaults in
+``core/conf.py``). ``proposals_refresh()`` writes the Proposal rows: open ones are updated,
 dismissed ones stay dismissed, accepted ones keep their event; open proposals that no
 longer follow from the data are removed.
 """
@@ -39,14 +39,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
+from core.conf import app_settings
 from core.text import join_names
 from events.models import EventKind, Proposal, ProposalStatus
 from movements.models import (
@@ -62,17 +64,14 @@ from network.overlaps import Overlap, all_overlaps
 # Each curated tension between a proposal's movements is one more reason, with this prefix;
 # the pages show the tensions from the Tension rows instead (``selectors.proposal_cards``).
 TENSION_PREFIX = "Tension to discuss: "
-DEFAULTS = {
-    "MAX_POTLUCK_TIES": 0.5,
-    "SECTOR_BONUS": 0.15,
-    "PANEL_SIZE": (3, 5),
-    "CONFERENCE_MAX_SIZE": 5,
-    "HOSTS_PER_MOVEMENT": 2,
-}
+
+#: The engine's rules, ``COALITION_PROPOSALS`` by key (read-only).
+Rules = Mapping[str, Any]
 
 
-def config() -> dict:
-    return {**DEFAULTS, **getattr(settings, "COALITION_PROPOSALS", {})}
+def config() -> Rules:
+    """The engine's rules: ``COALITION_PROPOSALS`` merged over its defaults."""
+    return app_settings.PROPOSALS
 
 
 @dataclass
@@ -99,7 +98,7 @@ def _plural(name: str) -> str:
     return name if name.endswith(uncountable) else name + "s"
 
 
-def _bridge(overlap: Overlap | None, a: Movement, b: Movement, cfg: dict) -> float:
+def _bridge(overlap: Overlap | None, a: Movement, b: Movement, cfg: Rules) -> float:
     if overlap is None:
         return 0.0
     bonus = cfg["SECTOR_BONUS"] if a.sector != b.sector else 0.0
@@ -129,7 +128,7 @@ def compute_proposals(today: datetime.date | None = None) -> list[Candidate]:
     return sorted(candidates, key=lambda c: (-c.score, c.kind, c.title))
 
 
-def _potlucks(overlaps: list[Overlap], cfg: dict) -> list[Candidate]:
+def _potlucks(overlaps: list[Overlap], cfg: Rules) -> list[Candidate]:
     result = []
     for overlap in overlaps:
         a, b = overlap.a, overlap.b
@@ -165,7 +164,7 @@ def _potlucks(overlaps: list[Overlap], cfg: dict) -> list[Candidate]:
     return result
 
 
-def _group_score(group: list[Movement], by_pair: dict, cfg: dict) -> float:
+def _group_score(group: list[Movement], by_pair: dict, cfg: Rules) -> float:
     pairs = list(combinations(group, 2))
     total = sum(_bridge(by_pair.get(frozenset((a.pk, b.pk))), a, b, cfg) for a, b in pairs)
     return round(total / len(pairs), 4) if pairs else 0.0
@@ -192,7 +191,7 @@ def _common_region(group: list[Movement]):
     return regions[sorted(narrow, key=lambda pk: regions[pk].name)[0]]
 
 
-def _panels(movements: dict, by_pair: dict, cfg: dict) -> list[Candidate]:
+def _panels(movements: dict, by_pair: dict, cfg: Rules) -> list[Candidate]:
     low, high = cfg["PANEL_SIZE"]
     holders = defaultdict(list)
     for movement in movements.values():
@@ -242,7 +241,7 @@ def _panels(movements: dict, by_pair: dict, cfg: dict) -> list[Candidate]:
     return result
 
 
-def _conferences(movements: dict, by_pair: dict, cfg: dict) -> list[Candidate]:
+def _conferences(movements: dict, by_pair: dict, cfg: Rules) -> list[Candidate]:
     holders = defaultdict(list)
     for movement in movements.values():
         for tactic in movement.tactics.all():
@@ -285,7 +284,7 @@ def _conferences(movements: dict, by_pair: dict, cfg: dict) -> list[Candidate]:
     return result
 
 
-def _attach_hosts(candidates: list[Candidate], today: datetime.date, cfg: dict) -> None:
+def _attach_hosts(candidates: list[Candidate], today: datetime.date, cfg: Rules) -> None:
     """One or two host organizations per movement: lead role first, then the most people
     engaged through them now. Two queries for all candidates."""
     ids = {m.pk for c in candidates for m in c.movements}

@@ -44,3 +44,42 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_ALLOWED_HOSTS="coalition.example.org")
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_check_fails_on_a_bad_coalition_value_in_the_environment():
+    result = run_manage(
+        "check", DJANGO_DEBUG="1", COALITION_PAGE_SIZE="twenty", COALITION_OVERLAP_WINDOW_DAYS="0"
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "?: (coalition.E001) COALITION_PAGE_SIZE must be a whole number, got 'twenty'."
+        in result.stderr
+    )
+    assert (
+        "?: (coalition.E002) COALITION_OVERLAP['WINDOW_DAYS'] must be at least 1, got '0'."
+        in result.stderr
+    )
+    assert "System check identified 2 issues" in result.stderr
+
+
+def test_coalition_values_in_the_environment_reach_the_app_settings():
+    script = (
+        "from core.conf import app_settings as s; "
+        "print(s.PAGE_SIZE, s.OVERLAP['WINDOW_DAYS'], s.OVERLAP['WEIGHTS']['members'], "
+        "s.SITE_URL, s.LOCK_TIMEOUT_SECONDS, s.CACHE_SECONDS)"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        DJANGO_DEBUG="1",
+        COALITION_PAGE_SIZE="7",
+        COALITION_OVERLAP_WINDOW_DAYS="30",
+        COALITION_SITE_URL="https://coalition.example.org/",
+        COALITION_LOCK_TIMEOUT_SECONDS="2.5",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "7 30 0.3 https://coalition.example.org 2.5 300\n"

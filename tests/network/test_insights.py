@@ -5,15 +5,16 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.conf import DEFAULTS
 from movements import demo
 from movements.models import Movement, Organization
 from network.insights.measures import (
-    LOW_RETENTION,
     InsightsConfig,
     Measures,
     Note,
@@ -449,7 +450,9 @@ def test_thresholds_come_from_settings(settings):
 def test_unknown_threshold_settings_are_refused(settings):
     settings.COALITION_INSIGHTS = {"STRECH_HIGH": 5}
 
-    with pytest.raises(ValueError, match="Unknown insight settings: STRECH_HIGH"):
+    with pytest.raises(
+        ImproperlyConfigured, match="^COALITION_INSIGHTS has an unknown key 'STRECH_HIGH'"
+    ):
         InsightsConfig.from_settings()
 
 
@@ -563,7 +566,7 @@ def test_demo_hopping_organization_is_stretched_and_loses_people_the_steady_ones
     assert (union.concurrent_movements, union.active_people, union.stretch) == (1, 8, 1.25)
     assert hopper.stretch > union.stretch
     assert (hopper.retention_arrivals, hopper.retention_stayed) == (46, 21)
-    assert hopper.retention_after_shift == 0.4565 < LOW_RETENTION
+    assert hopper.retention_after_shift == 0.4565 < DEFAULTS["INSIGHTS"]["LOW_RETENTION"]
     assert union.median_tenure_days == 4203
     assert collective.median_tenure_days == 4264
     assert union.median_tenure_days > 5 * hopper.median_tenure_days
