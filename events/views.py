@@ -20,7 +20,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.template.response import TemplateResponse
@@ -66,26 +66,11 @@ def visible_event(request: HttpRequest, slug: str, queryset=None) -> Event:
     return event
 
 
-def member_of(user) -> Member | None:
-    """The visitor's Member record, without creating one (pages only read)."""
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.member
-    except Member.DoesNotExist:
-        return None
-
-
 def waitlist_position(rsvp: RSVP | None) -> int | None:
     """1 for the first in the queue; None unless ``rsvp`` is waitlisted."""
     if rsvp is None or rsvp.status != RSVPStatus.WAITLISTED:
         return None
-    ahead = (
-        RSVP.objects.waitlisted()
-        .filter(event_id=rsvp.event_id)
-        .filter(Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, pk__lt=rsvp.pk))
-    )
-    return ahead.count() + 1
+    return RSVP.objects.waitlisted().ahead_of(rsvp).count() + 1
 
 
 def annotated_events():
@@ -102,7 +87,7 @@ def rsvp_context(
     notice_level: str = "",
 ) -> dict:
     """What the RSVP block needs: counts, the visitor's own RSVP and the form."""
-    member = member_of(request.user)
+    member = Member.objects.for_user(request.user)
     rsvp = (
         RSVP.objects.filter(event=event, member=member).select_related("movement").first()
         if member is not None
@@ -125,29 +110,21 @@ def rsvp_context(
     }
 
 
-def movement_going_counts(event: Event) -> list[tuple]:
-    """(movement, people going who came through it) for each of the event's movements."""
-    counts = dict(
-        RSVP.objects.going()
-        .filter(event=event, movement__isnull=False)
-        .order_by()
-        .values_list("movement")
-        .annotate(n=Count("pk"))
-    )
-    return [(movement, counts.get(movement.pk, 0)) for movement in event.movements.all()]
-
-
 def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
     """The event page's context (also used to show it again after a refused RSVP)."""
     can_manage = can_manage_event(request.user, event)
     context = rsvp_context(request, event, **rsvp_kwargs)
     rsvp = context["rsvp"]
     going = rsvp is not None and rsvp.status == RSVPStatus.GOING
+    movement_counts = []
+    if event.going_count:
+        came = RSVP.objects.filter(event=event).going_by_movement()
+        movement_counts = [(m, came.get((event.pk, m.pk), 0)) for m in event.movements.all()]
     context.update(
         can_manage=can_manage,
         show_address=not event.is_private or can_manage or going,
         event_over=event.ends_at < timezone.now(),
-        movement_counts=movement_going_counts(event) if event.going_count else [],
+        movement_counts=movement_counts,
     )
     return context
 
@@ -207,7 +184,7 @@ class EventCalendarView(View):
 
     def get(self, request, slug):
         event = visible_event(request, slug, Event.objects.with_relations())
-        member = member_of(request.user)
+        member = Member.objects.for_user(request.user)
         going = (
             member is not None and RSVP.objects.going().filter(event=event, member=member).exists()
         )
@@ -271,7 +248,7 @@ class RSVPActionView(LoginRequiredMixin, View):
 
     def post(self, request, slug):
         event = visible_event(request, slug)
-        member = member_of(request.user)
+        member = Member.objects.for_user(request.user)
         text, level, status, form = self.act(event, member)
         if status < 400 and not is_htmx(request):
             messages.add_message(request, level_number(level), text)
