@@ -7,7 +7,6 @@ the services in ``movements/services.py``.
 
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
-from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
@@ -328,7 +327,6 @@ class OrganizationAdmin(ArchivableAdmin):
                 request, "Select at least two organizations to merge.", messages.WARNING
             )
             return None
-        _annotate_history_totals(organizations)
         if "post" not in request.POST:
             return self._merge_confirmation(request, organizations, keep=organizations[0])
 
@@ -341,31 +339,25 @@ class OrganizationAdmin(ArchivableAdmin):
                 error="Choose which of the selected organizations to keep.",
             )
         duplicates = [o for o in organizations if o is not keep]
-        totals = {
-            Participation: sum(o.participation_total for o in duplicates),
-            Membership: sum(o.membership_total for o in duplicates),
-            Engagement: sum(o.engagement_total for o in duplicates),
-        }
         try:
-            with transaction.atomic():
-                self.log_deletions(request, duplicates)
-                services.organization_merge(keep=keep, duplicates=duplicates)
-                self.log_change(
-                    request, keep, f"Merged {_join([f'“{o}”' for o in duplicates])} into it."
-                )
+            summary = services.organization_merge(keep=keep, duplicates=duplicates)
         except services.MergeError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
+        names = _join([f"“{o}”" for o in summary.merged])
+        self.log_deletions(request, list(summary.merged))
+        self.log_change(request, summary.organization, f"Merged {names} into it.")
 
-        before = sum(totals.values()) + sum(
-            [keep.participation_total, keep.membership_total, keep.engagement_total]
-        )
-        after = sum(model.objects.filter(organization=keep).count() for model in totals)
+        moved = {
+            Participation: summary.participations,
+            Membership: summary.memberships,
+            Engagement: summary.engagements,
+        }
         message = (
-            f"Merged {_join([f'“{o}”' for o in duplicates])} into “{keep}”: moved "
-            f"{_join([_count_phrase(n, model) for model, n in totals.items()])}."
+            f"Merged {names} into “{summary.organization}”: moved "
+            f"{_join([_count_phrase(n, model) for model, n in moved.items()])}."
         )
-        if combined := before - after:
+        if combined := summary.combined:
             rows = "open row was" if combined == 1 else "open rows were"
             message += (
                 f" {combined} {rows} combined with a matching open row "
@@ -375,6 +367,7 @@ class OrganizationAdmin(ArchivableAdmin):
         return None
 
     def _merge_confirmation(self, request, organizations, *, keep, error=""):
+        _annotate_history_totals(organizations)
         context = {
             **self.admin_site.each_context(request),
             "title": "Merge organizations",
