@@ -5,6 +5,8 @@ those objects refuse deletion here with a note on their change page, and bulk ac
 the services in ``movements/services.py``.
 """
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.db.models import Count
@@ -142,10 +144,30 @@ class ArchivableAdmin(KeepsHistoryAdmin):
     def is_archived(self, obj):
         return obj.archived_at is not None
 
-    def _archive_each(self, request, queryset, service, keyword: str, verb: str) -> None:
+    # The services behind the archive and unarchive actions; each takes the object as the
+    # keyword named after the model (``movement=…``, ``organization=…``).
+    archive_service: Callable
+    unarchive_service: Callable
+
+    @admin.action(permissions=["change"], description="Archive", location=EVERYWHERE)
+    def archive(self, request, queryset):
+        self._each(
+            request, queryset.filter(archived_at__isnull=True), self.archive_service, "Archived"
+        )
+
+    @admin.action(permissions=["change"], description="Unarchive", location=EVERYWHERE)
+    def unarchive(self, request, queryset):
+        self._each(
+            request,
+            queryset.filter(archived_at__isnull=False),
+            self.unarchive_service,
+            "Unarchived",
+        )
+
+    def _each(self, request, queryset, service, verb: str) -> None:
         objects = list(queryset)
         for obj in objects:
-            service(**{keyword: obj})
+            service(**{self.opts.model_name: obj})
         self.message_user(
             request,
             f"{verb} {_count_phrase(len(objects), self.model)}.",
@@ -227,6 +249,8 @@ class MovementAdmin(ArchivableAdmin):
     date_hierarchy = "started_on"
     inlines = [ParticipationInline]
     actions = ["archive", "unarchive"]
+    archive_service = staticmethod(services.movement_archive)
+    unarchive_service = staticmethod(services.movement_unarchive)
     history_relations = ("participations", "engagements", "events")
 
     def get_queryset(self, request):
@@ -239,26 +263,6 @@ class MovementAdmin(ArchivableAdmin):
     @admin.display(description="People now", ordering="people_count")
     def people_count(self, obj):
         return obj.people_count
-
-    @admin.action(permissions=["change"], description="Archive", location=EVERYWHERE)
-    def archive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=True),
-            services.movement_archive,
-            "movement",
-            "Archived",
-        )
-
-    @admin.action(permissions=["change"], description="Unarchive", location=EVERYWHERE)
-    def unarchive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=False),
-            services.movement_unarchive,
-            "movement",
-            "Unarchived",
-        )
 
 
 @admin.register(Organization)
@@ -280,6 +284,8 @@ class OrganizationAdmin(ArchivableAdmin):
     ordering = ["name"]
     inlines = [ParticipationInline]
     actions = ["merge", "archive", "unarchive"]
+    archive_service = staticmethod(services.organization_archive)
+    unarchive_service = staticmethod(services.organization_unarchive)
     history_relations = ("participations", "memberships", "engagements", "hosted_events")
 
     def get_queryset(self, request):
@@ -292,26 +298,6 @@ class OrganizationAdmin(ArchivableAdmin):
     @admin.display(description="Members now", ordering="people_count")
     def people_count(self, obj):
         return obj.people_count
-
-    @admin.action(permissions=["change"], description="Archive", location=EVERYWHERE)
-    def archive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=True),
-            services.organization_archive,
-            "organization",
-            "Archived",
-        )
-
-    @admin.action(permissions=["change"], description="Unarchive", location=EVERYWHERE)
-    def unarchive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=False),
-            services.organization_unarchive,
-            "organization",
-            "Unarchived",
-        )
 
     def has_merge_permission(self, request):
         # A merge changes one organization and deletes the others.

@@ -343,6 +343,32 @@ def test_archive_and_unarchive_actions_for_organizations(curator_client):
     assert organization.active is True
 
 
+@pytest.mark.parametrize(
+    ("model", "factory", "plural"),
+    [
+        (Movement, MovementFactory, "movements"),
+        (Organization, OrganizationFactory, "organizations"),
+    ],
+)
+def test_archive_and_unarchive_actions_skip_objects_already_in_that_state(
+    curator_client, model, factory, plural
+):
+    archived = factory(archived_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    first, second = factory(), factory()
+    url = admin_url(model, "changelist")
+    selected = [archived.pk, first.pk, second.pk]
+
+    archiving = curator_client.post(url, {"action": "archive", "_selected_action": selected})
+    assert messages_of(archiving) == [f"Archived 2 {plural}."]
+    assert model.objects.filter(archived_at__isnull=False).count() == 3
+    assert model.objects.get(pk=archived.pk).archived_at == archived.archived_at
+
+    curator_client.get(url)  # shows (and so clears) the message
+    unarchiving = curator_client.post(url, {"action": "unarchive", "_selected_action": selected})
+    assert messages_of(unarchiving) == [f"Unarchived 3 {plural}."]
+    assert model.objects.filter(archived_at__isnull=False).count() == 0
+
+
 def test_archive_action_works_from_the_change_page(curator_client):
     organization = OrganizationFactory()
     url = admin_url(Organization, "change", organization.pk)
