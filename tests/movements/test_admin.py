@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -233,6 +234,12 @@ def test_merge_action_moves_history_into_the_chosen_organization(curator_client)
     assert Engagement.objects.get(pk=engagement.pk).organization == keep
     assert messages_of(response) == [
         "Merged “FNB” into “Food Not Bombs”: moved 1 participation, 1 membership and 1 engagement."
+    ]
+    assert sorted(
+        LogEntry.objects.values_list("action_flag", "object_id", "object_repr", "change_message")
+    ) == [
+        (CHANGE, str(keep.pk), "Food Not Bombs", "Merged “FNB” into it."),
+        (DELETION, str(duplicate.pk), "FNB", ""),
     ]
 
 
