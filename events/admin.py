@@ -102,11 +102,12 @@ class EventAdmin(admin.ModelAdmin):
         return obj.waitlist_count
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
         if change:
-            services.event_update_notify(event=obj, changed_fields=form.changed_data)
+            # Saves and tells the people going, inside the change form's transaction.
+            services._event_update(form=form)
+            return
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if not isinstance(formset, RSVPAddFormSet):

@@ -13,7 +13,8 @@ rolled back.
 import datetime
 import logging
 
-from django.db import transaction
+from django import forms
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.text import slugify
@@ -59,6 +60,15 @@ class RSVPNotAllowed(RSVPError):
 
 class EventError(Exception):
     """The event cannot change as asked; nothing was changed."""
+
+
+class EventSlugUnavailable(EventError):
+    """A new event found no free slug: others took each one tried first. Nothing was saved;
+    trying again usually works."""
+
+
+# How many slugs a new event tries: another event may take one between choosing and saving.
+SLUG_ATTEMPTS = 3
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -336,34 +346,76 @@ def event_cancel(*, event: Event, reason: str = "") -> Event:
     return event
 
 
-def event_update_notify(*, event: Event, changed_fields: list[str]) -> Event:
-    """After an organizer saved ``event``: tell the people going what changed.
+def event_create(*, user, form: forms.ModelForm) -> Event:
+    """Save the new event in ``form`` as a draft created by ``user``, under a fresh slug
+    made from its title, and return it.
 
-    Mails go out only for a published event whose time or place changed
-    (``NOTIFY_FIELDS``); a changed start time also clears ``reminded_at`` so the reminder
-    is sent again for the new time. A changed capacity fills new places from the
-    waitlist (each promoted person is mailed)."""
-    changed = [field for field in NOTIFY_FIELDS if field in changed_fields]
-    with transaction.atomic():
-        locked = _lock_event(event)
-        if locked.status != EventStatus.PUBLISHED:
-            return event
-        if "starts_at" in changed:
-            RSVP.objects.filter(event=locked, reminded_at__isnull=False).update(reminded_at=None)
-            events_bulk_changed.send(sender=RSVP)
-        if changed and locked.ends_at > timezone.now():
-            going = (
-                RSVP.objects.filter(event=locked)
-                .going()
-                .select_related("member", "event")
-                .in_queue_order()
-            )
-            _mail_on_commit(
-                [mail.event_updated_message(rsvp, changed_fields=changed) for rsvp in going]
-            )
-        if "capacity" in changed_fields:
-            _promote_waitlisted(locked)
+    ``form`` is a valid, bound ModelForm for a new Event (``EventForm``). The service takes
+    the form rather than the instance and its many-to-many data because the form knows how
+    to save what it shows: the movements and hosts, and ``EventForm``'s rule that hosts
+    the organizer cannot choose stay on the event; the service adds the rules of a new
+    event (draft, creator, slug) and the transaction. Another event may take the chosen
+    slug between choosing it and saving: that attempt is rolled back and the next free
+    slug tried, ``SLUG_ATTEMPTS`` times in all, after which ``EventSlugUnavailable`` is
+    raised and nothing is saved."""
+    event = form.instance
+    event.status = EventStatus.DRAFT
+    event.created_by = user
+    for _attempt in range(SLUG_ATTEMPTS):
+        event.slug = unique_event_slug(event.title)
+        try:
+            with transaction.atomic(durable=True):
+                return form.save()
+        except IntegrityError:
+            event.pk = None
+    raise EventSlugUnavailable("Could not save the event just now; please try again.")
+
+
+def event_update(*, form: forms.ModelForm) -> Event:
+    """Save an organizer's changes to an event and tell the people going, in one
+    transaction; return the event.
+
+    ``form`` is a valid, bound ModelForm for an existing Event (``EventForm``, or the
+    admin's), for the reasons given at ``event_create``; ``form.changed_data`` says what
+    changed. The event row is locked first, so the change and its consequences never
+    interleave with an RSVP. For a published event whose time or place changed
+    (``NOTIFY_FIELDS``) the people going are mailed after commit, and a new start time
+    clears ``reminded_at`` so that the reminder goes again; a changed capacity fills new
+    places from the waitlist (each promoted person is mailed). A rollback sends nothing."""
+    with transaction.atomic(durable=True):
+        return _event_update(form=form)
+
+
+def _event_update(*, form: forms.ModelForm) -> Event:
+    """``event_update`` inside the caller's transaction (the admin's change form)."""
+    _lock_event(form.instance)
+    changed = list(form.changed_data)
+    event = form.save()
+    if changed:
+        _notify_event_changed(event, changed_fields=changed)
     return event
+
+
+def _notify_event_changed(event: Event, *, changed_fields: list[str]) -> None:
+    """What follows an organizer's change to ``event`` (saved, its row locked)."""
+    if event.status != EventStatus.PUBLISHED:
+        return
+    changed = [field for field in NOTIFY_FIELDS if field in changed_fields]
+    if "starts_at" in changed:
+        RSVP.objects.filter(event=event, reminded_at__isnull=False).update(reminded_at=None)
+        events_bulk_changed.send(sender=RSVP)
+    if changed and event.ends_at > timezone.now():
+        going = (
+            RSVP.objects.filter(event=event)
+            .going()
+            .select_related("member", "event")
+            .in_queue_order()
+        )
+        _mail_on_commit(
+            [mail.event_updated_message(rsvp, changed_fields=changed) for rsvp in going]
+        )
+    if "capacity" in changed_fields:
+        _promote_waitlisted(event)
 
 
 # --- reminders -----------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
@@ -36,7 +35,6 @@ from events.filters import EventFilter
 from events.forms import CancelEventForm, EventForm, RSVPForm
 from events.models import RSVP, Event, EventStatus, RSVPStatus
 from events.permissions import can_manage_event, is_organizer
-from events.services import unique_event_slug
 from events.signals import event_page
 from movements.models import Member
 from movements.services import member_for_user
@@ -354,20 +352,10 @@ class EventCreateView(OrganizerRequiredMixin, InvalidFormIs400, CreateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        event = form.instance
-        event.status = EventStatus.DRAFT
-        event.created_by = self.request.user
-        for _attempt in range(3):
-            event.slug = unique_event_slug(event.title)
-            try:
-                with transaction.atomic():
-                    self.object = form.save()
-                break
-            except IntegrityError:
-                # Someone took the slug in the meantime; pick the next one.
-                event.pk = None
-        else:
-            form.add_error("title", "Could not save the event just now; please try again.")
+        try:
+            self.object = services.event_create(user=self.request.user, form=form)
+        except services.EventSlugUnavailable as error:
+            form.add_error("title", str(error))
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -391,11 +379,8 @@ class EventUpdateView(ManageEventMixin, InvalidFormIs400, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        changed = list(form.changed_data)
-        with transaction.atomic():
-            self.object = form.save()
-        if changed:
-            services.event_update_notify(event=self.object, changed_fields=changed)
+        changed = form.changed_data
+        self.object = services.event_update(form=form)
         notified = self.object.status == EventStatus.PUBLISHED and any(
             field in services.NOTIFY_FIELDS for field in changed
         )

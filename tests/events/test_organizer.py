@@ -258,6 +258,32 @@ def test_create_makes_unique_slugs_and_avoids_reserved_words(world, host_client)
     ]
 
 
+def test_create_takes_the_next_slug_when_one_was_taken_meanwhile(world, host_client, monkeypatch):
+    # Another event takes each slug between choosing it and saving, twice.
+    chosen = iter(["wages-potluck", "wages-potluck", "strikes-and-blockades"])
+    monkeypatch.setattr("events.services.unique_event_slug", lambda title: next(chosen))
+
+    response = host_client.post("/events/new/", event_data(world))
+
+    assert (response.status_code, response.url) == (302, "/events/strikes-and-blockades/")
+    assert Event.objects.get(slug="strikes-and-blockades").status == EventStatus.DRAFT
+    assert Event.objects.count() == 2
+
+
+def test_create_gives_up_after_three_taken_slugs_and_saves_nothing(
+    world, host_client, monkeypatch
+):
+    monkeypatch.setattr("events.services.unique_event_slug", lambda title: "wages-potluck")
+
+    response = host_client.post("/events/new/", event_data(world))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "title": ["Could not save the event just now; please try again."]
+    }
+    assert list(Event.objects.values_list("slug", flat=True)) == ["wages-potluck"]
+
+
 def test_create_with_no_capacity_means_no_limit(world, host_client):
     host_client.post("/events/new/", event_data(world, capacity=""))
 
