@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.forms.models import BaseInlineFormSet
 
+from core.admin import ServiceActionsAdmin
 from events import services
 from events.models import RSVP, Event
 
@@ -62,7 +63,7 @@ class RSVPAddInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ServiceActionsAdmin):
     list_display = [
         "title",
         "kind",
@@ -115,7 +116,8 @@ class EventAdmin(admin.ModelAdmin):
             return
         for new in formset.save(commit=False):
             try:
-                rsvp = services.rsvp_create(
+                # Inside the change form's transaction, so the in-transaction form.
+                rsvp = services._rsvp_create(
                     event=form.instance, member=new.member, guests=new.guests
                 )
             except services.RSVPError as error:
@@ -164,7 +166,7 @@ class RSVPAdminForm(forms.ModelForm):
 
 
 @admin.register(RSVP)
-class RSVPAdmin(admin.ModelAdmin):
+class RSVPAdmin(ServiceActionsAdmin):
     """Status, guests and people are read-only: changing them by hand would bypass the
     capacity rule. Use the actions; only the movement someone came through is editable."""
 

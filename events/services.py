@@ -2,6 +2,11 @@
 
 Every function takes keyword-only arguments, owns its ``transaction.atomic`` and returns the
 object it changed. Views, API views, admin actions and management commands all call these.
+Their transactions are durable: a service is the outermost block, so when it returns its
+work is committed and its mail on the way. Where a caller must hold the transaction itself
+(``accounts.services.account_delete``; Django admin's change form, which saves inside its
+own), it calls the in-transaction form, ``_rsvp_create``, ``_rsvp_cancel`` or
+``_event_update``, which starts no transaction and refuses to run outside one.
 
 Capacity is guarded the pretix way: each RSVP write first locks the event row
 (``select_for_update``), and only then counts the places taken, so on PostgreSQL two
@@ -76,6 +81,8 @@ SLUG_ATTEMPTS = 3
 
 def _lock_event(event: Event) -> Event:
     """Lock the event row for the rest of the transaction and return it fresh."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("The event row can only be locked inside a transaction.")
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
@@ -180,50 +187,57 @@ def rsvp_create(
     ``RSVPNotAllowed`` and changing nothing when they are not), and places it frees go
     to the waitlist. A cancelled RSVP is made again from scratch, at the back of the queue.
     """
-    _check_guests(guests)
-    with transaction.atomic():
-        event = _lock_event(event)
-        _check_open(event)
-        rsvp = RSVP.objects.filter(event=event, member=member).first()
-        if rsvp is not None and rsvp.status != RSVPStatus.CANCELLED:
-            if rsvp.guests != guests:
-                _change_guests(event=event, rsvp=rsvp, guests=guests)
-            return rsvp
+    with transaction.atomic(durable=True):
+        return _rsvp_create(event=event, member=member, guests=guests, movement=movement)
 
-        movement = _movement_for(event=event, member=member, movement=movement)
-        places = 1 + guests
-        status = (
-            RSVPStatus.GOING
-            if _fits(event, taken=_places_taken(event), places=places)
-            else RSVPStatus.WAITLISTED
-        )
-        if rsvp is None:
-            return RSVP.objects.create(
-                event=event,
-                member=member,
-                status=status,
-                guests=guests,
-                movement=movement,
-                created_at=timezone.now(),
-            )
-        rsvp.status = status
-        rsvp.guests = guests
-        rsvp.movement = movement
-        rsvp.created_at = timezone.now()
-        rsvp.checked_in_at = None
-        rsvp.reminded_at = None
-        rsvp.save(
-            update_fields=[
-                "status",
-                "guests",
-                "movement",
-                "created_at",
-                "checked_in_at",
-                "reminded_at",
-                "updated_at",
-            ]
-        )
+
+def _rsvp_create(
+    *, event: Event, member: Member, guests: int = 0, movement: Movement | None = None
+) -> RSVP:
+    """``rsvp_create`` inside the caller's transaction (the admin's change form)."""
+    _check_guests(guests)
+    event = _lock_event(event)
+    _check_open(event)
+    rsvp = RSVP.objects.filter(event=event, member=member).first()
+    if rsvp is not None and rsvp.status != RSVPStatus.CANCELLED:
+        if rsvp.guests != guests:
+            _change_guests(event=event, rsvp=rsvp, guests=guests)
         return rsvp
+
+    movement = _movement_for(event=event, member=member, movement=movement)
+    places = 1 + guests
+    status = (
+        RSVPStatus.GOING
+        if _fits(event, taken=_places_taken(event), places=places)
+        else RSVPStatus.WAITLISTED
+    )
+    if rsvp is None:
+        return RSVP.objects.create(
+            event=event,
+            member=member,
+            status=status,
+            guests=guests,
+            movement=movement,
+            created_at=timezone.now(),
+        )
+    rsvp.status = status
+    rsvp.guests = guests
+    rsvp.movement = movement
+    rsvp.created_at = timezone.now()
+    rsvp.checked_in_at = None
+    rsvp.reminded_at = None
+    rsvp.save(
+        update_fields=[
+            "status",
+            "guests",
+            "movement",
+            "created_at",
+            "checked_in_at",
+            "reminded_at",
+            "updated_at",
+        ]
+    )
+    return rsvp
 
 
 def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
@@ -249,18 +263,24 @@ def rsvp_cancel(*, rsvp: RSVP) -> RSVP:
     When it was going, the places it frees go to the earliest waitlisted RSVPs that fit,
     and each of them is mailed. Cancelling twice is harmless. Raises ``RSVPClosed`` once
     the event has started: the attendance record is then fixed."""
-    with transaction.atomic():
-        event = _lock_event(rsvp.event)
-        rsvp = RSVP.objects.select_for_update().get(pk=rsvp.pk)
-        if rsvp.status == RSVPStatus.CANCELLED:
-            return rsvp
-        if event.starts_at <= timezone.now():
-            raise RSVPClosed(f"“{event.title}” has already started; RSVPs can no longer change.")
-        was_going = rsvp.status == RSVPStatus.GOING
-        rsvp.status = RSVPStatus.CANCELLED
-        rsvp.save(update_fields=["status", "updated_at"])
-        if was_going:
-            _promote_waitlisted(event)
+    with transaction.atomic(durable=True):
+        return _rsvp_cancel(rsvp=rsvp)
+
+
+def _rsvp_cancel(*, rsvp: RSVP) -> RSVP:
+    """``rsvp_cancel`` inside the caller's transaction (``accounts.services.account_delete``).
+    A refusal is raised before anything is written, so the caller may go on."""
+    event = _lock_event(rsvp.event)
+    rsvp = RSVP.objects.select_for_update().get(pk=rsvp.pk)
+    if rsvp.status == RSVPStatus.CANCELLED:
+        return rsvp
+    if event.starts_at <= timezone.now():
+        raise RSVPClosed(f"“{event.title}” has already started; RSVPs can no longer change.")
+    was_going = rsvp.status == RSVPStatus.GOING
+    rsvp.status = RSVPStatus.CANCELLED
+    rsvp.save(update_fields=["status", "updated_at"])
+    if was_going:
+        _promote_waitlisted(event)
     return rsvp
 
 
@@ -270,7 +290,7 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
     that they have no such engagement in yet. Checking in twice changes nothing. Raises
     ``RSVPNotAllowed`` for an RSVP that is not going and ``RSVPClosed`` for a cancelled
     event. ``by`` (the user checking people in) is logged."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         event = _lock_event(rsvp.event)
         rsvp = RSVP.objects.select_for_update().select_related("member").get(pk=rsvp.pk)
         if rsvp.checked_in_at is not None:
@@ -314,7 +334,7 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
 def event_publish(*, event: Event) -> Event:
     """Open a draft event for RSVPs. Publishing twice is harmless; a cancelled event
     cannot be published again (raises ``EventError``)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_event(event)
         if locked.status == EventStatus.CANCELLED:
             raise EventError(f"“{locked.title}” was cancelled and cannot be published again.")
@@ -328,7 +348,7 @@ def event_publish(*, event: Event) -> Event:
 def event_cancel(*, event: Event, reason: str = "") -> Event:
     """Cancel ``event`` and mail everyone going or waitlisted (with ``reason``, if
     given). Their RSVPs stay as they were, as a record. Cancelling twice sends no mail."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_event(event)
         if locked.status != EventStatus.CANCELLED:
             locked.status = EventStatus.CANCELLED
@@ -431,7 +451,7 @@ def send_due_reminders(
     transaction, so two runs at the same moment (cron every few minutes) never pick the
     same RSVP; the mails leave after commit. Safe to run as often as you like."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         due = list(
             RSVP.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
+from core.admin import ServiceActionsAdmin
 from movements import services
 from movements.models import (
     Engagement,
@@ -132,7 +133,7 @@ class KeepsHistoryAdmin(admin.ModelAdmin):
         return "Nothing refers to it: it can be deleted."
 
 
-class ArchivableAdmin(KeepsHistoryAdmin):
+class ArchivableAdmin(ServiceActionsAdmin, KeepsHistoryAdmin):
     """Movements and organizations: archived rather than deleted, never in bulk."""
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):

@@ -82,7 +82,7 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
     if keep.pk in duplicate_ids:
         raise MergeError(f"“{keep}” cannot be merged into itself.")
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Lock every organization involved, in a fixed order, so that two curators merging
         # overlapping sets at once do not interleave.
         locked = {
@@ -294,7 +294,8 @@ def member_erase(*, member: Member) -> Member:
     Their memberships and engagements stay attached to the anonymised record, so every
     count and insight that included them still adds up without saying who they were.
     RSVPs are the events app's business: cancel them first (``accounts.services``
-    does both, in one transaction)."""
+    does both, in one transaction). Only ever called inside that transaction, so its own
+    block is a plain (nested) one."""
     from movements.models import Visibility  # here, so this section stays append-only
 
     with transaction.atomic():

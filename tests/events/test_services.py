@@ -3,6 +3,7 @@ import zoneinfo
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.forms import modelform_factory
 from django.utils import timezone
 
@@ -59,6 +60,15 @@ def test_rsvp_create_is_going_when_it_fits():
 
     assert rsvp.status == GOING
     assert statuses(event) == [("m-a", GOING, 0)]
+
+
+def test_rsvp_create_owns_its_transaction_and_refuses_to_nest():
+    event = EventFactory()
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        rsvp_create(event=event, member=MemberFactory())
+
+    assert RSVP.objects.count() == 0
 
 
 def test_rsvp_create_is_waitlisted_when_full():
