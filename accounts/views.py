@@ -23,6 +23,7 @@ from accounts.selectors import member_data, member_timeline, timeline_by_year
 from accounts.services import account_create, account_delete
 from events.models import RSVP
 from events.permissions import is_curator, is_organizer
+from events.services import EventBusy
 from movements.models import MembershipRole, Visibility
 from movements.services import member_for_user
 
@@ -163,7 +164,11 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
-        account_delete(user=self.request.user)
+        try:
+            account_delete(user=self.request.user)
+        except EventBusy as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         logout(self.request)
         messages.success(
             self.request,

@@ -275,6 +275,11 @@ COALITION_OVERLAP = {
 }
 # The map draws each movement's strongest overlaps only, so 300 movements stay readable.
 COALITION_MAP_EDGES_PER_NODE = int(os.environ.get("COALITION_MAP_EDGES_PER_NODE", "5"))
+# How long an RSVP or event change waits for the event's row lock (PostgreSQL) before it
+# gives up and asks the person to try again, in seconds (fractions allowed; 0: no limit).
+COALITION_LOCK_TIMEOUT_SECONDS = float(os.environ.get("COALITION_LOCK_TIMEOUT_SECONDS", "5"))
+if not COALITION_LOCK_TIMEOUT_SECONDS >= 0:  # also refuses nan
+    raise ImproperlyConfigured("COALITION_LOCK_TIMEOUT_SECONDS must be 0 or more seconds.")
 
 # --- Cache --------------------------------------------------------------------------------
 # Overlaps and the map are cached per "network version", bumped on every write that can

@@ -19,7 +19,8 @@ import datetime
 import logging
 
 from django import forms
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.text import slugify
@@ -67,6 +68,17 @@ class EventError(Exception):
     """The event cannot change as asked; nothing was changed."""
 
 
+class EventBusy(RSVPError, EventError):
+    """The event's row lock was not free within ``COALITION_LOCK_TIMEOUT_SECONDS``: many
+    changes are queued on it. Nothing was changed; trying again a moment later works. Both
+    an RSVPError and an EventError, so every caller that shows those shows this too."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message or "Many people are changing RSVPs for this event right now; please try again."
+        )
+
+
 class EventSlugUnavailable(EventError):
     """A new event found no free slug: others took each one tried first. Nothing was saved;
     trying again usually works."""
@@ -79,11 +91,31 @@ SLUG_ATTEMPTS = 3
 # --- helpers -------------------------------------------------------------------------------
 
 
+# PostgreSQL's SQLSTATE for a lock not granted within lock_timeout.
+LOCK_NOT_AVAILABLE = "55P03"
+
+
 def _lock_event(event: Event) -> Event:
-    """Lock the event row for the rest of the transaction and return it fresh."""
-    if not transaction.get_connection().in_atomic_block:
+    """Lock the event row for the rest of the transaction and return it fresh.
+
+    On PostgreSQL the wait is bounded (pretix does the same): ``SET LOCAL lock_timeout``
+    to ``COALITION_LOCK_TIMEOUT_SECONDS`` for the rest of the transaction, and a lock not
+    granted in time raises ``EventBusy``; the transaction is then rolled back by the
+    service's ``atomic`` block, with nothing changed."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("The event row can only be locked inside a transaction.")
-    return Event.objects.select_for_update().get(pk=event.pk)
+    if connection.vendor == "postgresql":
+        milliseconds = round(settings.COALITION_LOCK_TIMEOUT_SECONDS * 1000)
+        with connection.cursor() as cursor:
+            # An int, so formatting it in is safe; SET takes no query parameters.
+            cursor.execute(f"SET LOCAL lock_timeout = '{milliseconds:d}ms'")
+    try:
+        return Event.objects.select_for_update().get(pk=event.pk)
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:
+            raise EventBusy() from error
+        raise
 
 
 def _places_taken(event: Event) -> int:

@@ -280,6 +280,8 @@ class RSVPCreateView(RSVPActionView):
             )
         except services.RSVPClosed as error:
             return str(error), "error", 409, None
+        except services.EventBusy as error:
+            return str(error), "error", 409, form
         except services.RSVPError as error:
             return str(error), "error", 400, form
         if rsvp.status == RSVPStatus.WAITLISTED:
@@ -380,7 +382,11 @@ class EventUpdateView(ManageEventMixin, InvalidFormIs400, UpdateView):
 
     def form_valid(self, form):
         changed = form.changed_data
-        self.object = services.event_update(form=form)
+        try:
+            self.object = services.event_update(form=form)
+        except services.EventBusy as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         notified = self.object.status == EventStatus.PUBLISHED and any(
             field in services.NOTIFY_FIELDS for field in changed
         )
@@ -422,7 +428,11 @@ class EventCancelView(ManageEventMixin, InvalidFormIs400, FormView):
 
     def form_valid(self, form):
         event = self.get_event()
-        services.event_cancel(event=event, reason=form.cleaned_data["reason"])
+        try:
+            services.event_cancel(event=event, reason=form.cleaned_data["reason"])
+        except services.EventBusy as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         messages.success(
             self.request, f"“{event.title}” is cancelled. Everyone who RSVP'd is told by mail."
         )

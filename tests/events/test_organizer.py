@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.services import EventBusy
 from movements.models import Engagement, EngagementSource, MembershipRole
 from tests.factories import (
     EventFactory,
@@ -366,6 +367,37 @@ def test_edit_saves_and_mails_people_going_about_a_new_time(
     )
     assert [message.to for message in mail.outbox] == [["ada@people.example.org"]]
     assert mail.outbox[0].subject == "Changed: Wages Potluck"
+
+
+BUSY = "Many people are changing RSVPs for this event right now; please try again."
+
+
+def busy(**kwargs):
+    raise EventBusy()
+
+
+def test_edit_while_the_event_is_busy_says_so_and_saves_nothing(world, host_client, monkeypatch):
+    monkeypatch.setattr("events.services.event_update", busy)
+    day = local_day(12).isoformat()
+
+    response = host_client.post(
+        "/events/wages-potluck/edit/",
+        event_data(world, title="Renamed", starts_at=f"{day}T17:00", ends_at=f"{day}T20:00"),
+    )
+
+    assert response.status_code == 400
+    assert f"<li>{BUSY}</li>" in response.text
+    assert Event.objects.get(pk=world["event"].pk).title == "Wages Potluck"
+
+
+def test_cancel_while_the_event_is_busy_says_so(world, host_client, monkeypatch):
+    monkeypatch.setattr("events.services.event_cancel", busy)
+
+    response = host_client.post("/events/wages-potluck/cancel/", {"reason": ""})
+
+    assert response.status_code == 400
+    assert f"<li>{BUSY}</li>" in response.text
+    assert Event.objects.get(pk=world["event"].pk).status == EventStatus.PUBLISHED
 
 
 def test_edit_form_shows_local_times(world, host_client):

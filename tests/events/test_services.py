@@ -13,6 +13,7 @@ from events.services import (
     EventSlugUnavailable,
     RSVPClosed,
     RSVPNotAllowed,
+    _lock_event,
     event_cancel,
     event_create,
     event_publish,
@@ -69,6 +70,14 @@ def test_rsvp_create_owns_its_transaction_and_refuses_to_nest():
         rsvp_create(event=event, member=MemberFactory())
 
     assert RSVP.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_event_row_is_only_locked_inside_a_transaction():
+    event = EventFactory()
+
+    with pytest.raises(RuntimeError, match="only be locked inside a transaction"):
+        _lock_event(event)
 
 
 def test_rsvp_create_is_waitlisted_when_full():
