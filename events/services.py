@@ -20,6 +20,7 @@ import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -398,7 +399,7 @@ def event_cancel(*, event: Event, reason: str = "") -> Event:
     return event
 
 
-def event_create(*, user, form: forms.ModelForm) -> Event:
+def event_create(*, user: AbstractBaseUser, form: forms.ModelForm) -> Event:
     """Save the new event in ``form`` as a draft created by ``user``, under a fresh slug
     made from its title, and return it.
 
