@@ -25,6 +25,7 @@ from core.roles import is_curator
 from core.views import InvalidFormIs400
 from events.models import RSVP
 from events.permissions import is_organizer
+from events.services import EventBusy
 from movements.models import MembershipRole, Visibility
 from movements.services import member_for_user
 
@@ -162,7 +163,11 @@ class AccountDeleteView(LoginRequiredMixin, InvalidFormIs400, FormView):
         )
 
     def form_valid(self, form):
-        account_delete(user=self.request.user)
+        try:
+            account_delete(user=self.request.user)
+        except EventBusy as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         logout(self.request)
         messages.success(
             self.request,

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.forms.models import BaseInlineFormSet
 
+from core.admin import ServiceActionsAdmin
 from events import services
 from events.models import RSVP, Event
 
@@ -62,7 +63,7 @@ class RSVPAddInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ServiceActionsAdmin):
     list_display = [
         "title",
         "kind",
@@ -102,11 +103,12 @@ class EventAdmin(admin.ModelAdmin):
         return obj.waitlist_count
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
         if change:
-            services.event_update_notify(event=obj, changed_fields=form.changed_data)
+            # Saves and tells the people going, inside the change form's transaction.
+            services._event_update(form=form)
+            return
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if not isinstance(formset, RSVPAddFormSet):
@@ -114,7 +116,8 @@ class EventAdmin(admin.ModelAdmin):
             return
         for new in formset.save(commit=False):
             try:
-                rsvp = services.rsvp_create(
+                # Inside the change form's transaction, so the in-transaction form.
+                rsvp = services._rsvp_create(
                     event=form.instance, member=new.member, guests=new.guests
                 )
             except services.RSVPError as error:
@@ -163,7 +166,7 @@ class RSVPAdminForm(forms.ModelForm):
 
 
 @admin.register(RSVP)
-class RSVPAdmin(admin.ModelAdmin):
+class RSVPAdmin(ServiceActionsAdmin):
     """Status, guests and people are read-only: changing them by hand would bypass the
     capacity rule. Use the actions; only the movement someone came through is editable."""
 

@@ -189,6 +189,26 @@ class RSVPQuerySet(models.QuerySet):
     def in_queue_order(self):
         return self.order_by("created_at", "pk")
 
+    def ahead_of(self, rsvp: "RSVP"):
+        """RSVPs to the same event that come before ``rsvp`` in the queue (``created_at``,
+        then ``pk``): ``waitlisted().ahead_of(rsvp).count() + 1`` is its waitlist place."""
+        return self.filter(event_id=rsvp.event_id).filter(
+            Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, pk__lt=rsvp.pk)
+        )
+
+    def going_by_movement(self) -> dict[tuple[int, int], int]:
+        """``{(event id, movement id): people going who came through that movement}`` over
+        these RSVPs, in one query; RSVPs without a movement are left out, and so are pairs
+        with nobody going. Filter first: ``RSVP.objects.filter(event=event)``."""
+        rows = (
+            self.going()
+            .filter(movement__isnull=False)
+            .order_by()
+            .values_list("event", "movement")
+            .annotate(n=Count("pk"))
+        )
+        return {(event_id, movement_id): n for event_id, movement_id, n in rows}
+
 
 class RSVP(models.Model):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="rsvps")

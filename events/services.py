@@ -2,6 +2,11 @@
 
 Every function takes keyword-only arguments, owns its ``transaction.atomic`` and returns the
 object it changed. Views, API views, admin actions and management commands all call these.
+Their transactions are durable: a service is the outermost block, so when it returns its
+work is committed and its mail on the way. Where a caller must hold the transaction itself
+(``accounts.services.account_delete``; Django admin's change form, which saves inside its
+own), it calls the in-transaction form, ``_rsvp_create``, ``_rsvp_cancel`` or
+``_event_update``, which starts no transaction and refuses to run outside one.
 
 Capacity is guarded the pretix way: each RSVP write first locks the event row
 (``select_for_update``), and only then counts the places taken, so on PostgreSQL two
@@ -13,11 +18,14 @@ rolled back.
 import datetime
 import logging
 
-from django.db import transaction
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.conf import app_settings
 from events import mail
 from events.models import RSVP, Event, EventStatus, RSVPStatus
 from events.signals import events_bulk_changed
@@ -60,12 +68,54 @@ class EventError(Exception):
     """The event cannot change as asked; nothing was changed."""
 
 
+class EventBusy(RSVPError, EventError):
+    """The event's row lock was not free within ``COALITION_LOCK_TIMEOUT_SECONDS``: many
+    changes are queued on it. Nothing was changed; trying again a moment later works. Both
+    an RSVPError and an EventError, so every caller that shows those shows this too."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message or "Many people are changing RSVPs for this event right now; please try again."
+        )
+
+
+class EventSlugUnavailable(EventError):
+    """A new event found no free slug: others took each one tried first. Nothing was saved;
+    trying again usually works."""
+
+
+# How many slugs a new event tries: another event may take one between choosing and saving.
+SLUG_ATTEMPTS = 3
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
+# PostgreSQL's SQLSTATE for a lock not granted within lock_timeout.
+LOCK_NOT_AVAILABLE = "55P03"
+
+
 def _lock_event(event: Event) -> Event:
-    """Lock the event row for the rest of the transaction and return it fresh."""
-    return Event.objects.select_for_update().get(pk=event.pk)
+    """Lock the event row for the rest of the transaction and return it fresh.
+
+    On PostgreSQL the wait is bounded (pretix does the same): ``SET LOCAL lock_timeout``
+    to ``COALITION_LOCK_TIMEOUT_SECONDS`` for the rest of the transaction, and a lock not
+    granted in time raises ``EventBusy``; the transaction is then rolled back by the
+    service's ``atomic`` block, with nothing changed."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("The event row can only be locked inside a transaction.")
+    if connection.vendor == "postgresql":
+        milliseconds = max(1, round(app_settings.LOCK_TIMEOUT_SECONDS * 1000))
+        with connection.cursor() as cursor:
+            # An int, so formatting it in is safe; SET takes no query parameters.
+            cursor.execute(f"SET LOCAL lock_timeout = '{milliseconds:d}ms'")
+    try:
+        return Event.objects.select_for_update().get(pk=event.pk)
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:
+            raise EventBusy() from error
+        raise
 
 
 def _places_taken(event: Event) -> int:
@@ -169,50 +219,57 @@ def rsvp_create(
     ``RSVPNotAllowed`` and changing nothing when they are not), and places it frees go
     to the waitlist. A cancelled RSVP is made again from scratch, at the back of the queue.
     """
-    _check_guests(guests)
-    with transaction.atomic():
-        event = _lock_event(event)
-        _check_open(event)
-        rsvp = RSVP.objects.filter(event=event, member=member).first()
-        if rsvp is not None and rsvp.status != RSVPStatus.CANCELLED:
-            if rsvp.guests != guests:
-                _change_guests(event=event, rsvp=rsvp, guests=guests)
-            return rsvp
+    with transaction.atomic(durable=True):
+        return _rsvp_create(event=event, member=member, guests=guests, movement=movement)
 
-        movement = _movement_for(event=event, member=member, movement=movement)
-        places = 1 + guests
-        status = (
-            RSVPStatus.GOING
-            if _fits(event, taken=_places_taken(event), places=places)
-            else RSVPStatus.WAITLISTED
-        )
-        if rsvp is None:
-            return RSVP.objects.create(
-                event=event,
-                member=member,
-                status=status,
-                guests=guests,
-                movement=movement,
-                created_at=timezone.now(),
-            )
-        rsvp.status = status
-        rsvp.guests = guests
-        rsvp.movement = movement
-        rsvp.created_at = timezone.now()
-        rsvp.checked_in_at = None
-        rsvp.reminded_at = None
-        rsvp.save(
-            update_fields=[
-                "status",
-                "guests",
-                "movement",
-                "created_at",
-                "checked_in_at",
-                "reminded_at",
-                "updated_at",
-            ]
-        )
+
+def _rsvp_create(
+    *, event: Event, member: Member, guests: int = 0, movement: Movement | None = None
+) -> RSVP:
+    """``rsvp_create`` inside the caller's transaction (the admin's change form)."""
+    _check_guests(guests)
+    event = _lock_event(event)
+    _check_open(event)
+    rsvp = RSVP.objects.filter(event=event, member=member).first()
+    if rsvp is not None and rsvp.status != RSVPStatus.CANCELLED:
+        if rsvp.guests != guests:
+            _change_guests(event=event, rsvp=rsvp, guests=guests)
         return rsvp
+
+    movement = _movement_for(event=event, member=member, movement=movement)
+    places = 1 + guests
+    status = (
+        RSVPStatus.GOING
+        if _fits(event, taken=_places_taken(event), places=places)
+        else RSVPStatus.WAITLISTED
+    )
+    if rsvp is None:
+        return RSVP.objects.create(
+            event=event,
+            member=member,
+            status=status,
+            guests=guests,
+            movement=movement,
+            created_at=timezone.now(),
+        )
+    rsvp.status = status
+    rsvp.guests = guests
+    rsvp.movement = movement
+    rsvp.created_at = timezone.now()
+    rsvp.checked_in_at = None
+    rsvp.reminded_at = None
+    rsvp.save(
+        update_fields=[
+            "status",
+            "guests",
+            "movement",
+            "created_at",
+            "checked_in_at",
+            "reminded_at",
+            "updated_at",
+        ]
+    )
+    return rsvp
 
 
 def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
@@ -238,18 +295,24 @@ def rsvp_cancel(*, rsvp: RSVP) -> RSVP:
     When it was going, the places it frees go to the earliest waitlisted RSVPs that fit,
     and each of them is mailed. Cancelling twice is harmless. Raises ``RSVPClosed`` once
     the event has started: the attendance record is then fixed."""
-    with transaction.atomic():
-        event = _lock_event(rsvp.event)
-        rsvp = RSVP.objects.select_for_update().get(pk=rsvp.pk)
-        if rsvp.status == RSVPStatus.CANCELLED:
-            return rsvp
-        if event.starts_at <= timezone.now():
-            raise RSVPClosed(f"“{event.title}” has already started; RSVPs can no longer change.")
-        was_going = rsvp.status == RSVPStatus.GOING
-        rsvp.status = RSVPStatus.CANCELLED
-        rsvp.save(update_fields=["status", "updated_at"])
-        if was_going:
-            _promote_waitlisted(event)
+    with transaction.atomic(durable=True):
+        return _rsvp_cancel(rsvp=rsvp)
+
+
+def _rsvp_cancel(*, rsvp: RSVP) -> RSVP:
+    """``rsvp_cancel`` inside the caller's transaction (``accounts.services.account_delete``).
+    A refusal is raised before anything is written, so the caller may go on."""
+    event = _lock_event(rsvp.event)
+    rsvp = RSVP.objects.select_for_update().get(pk=rsvp.pk)
+    if rsvp.status == RSVPStatus.CANCELLED:
+        return rsvp
+    if event.starts_at <= timezone.now():
+        raise RSVPClosed(f"“{event.title}” has already started; RSVPs can no longer change.")
+    was_going = rsvp.status == RSVPStatus.GOING
+    rsvp.status = RSVPStatus.CANCELLED
+    rsvp.save(update_fields=["status", "updated_at"])
+    if was_going:
+        _promote_waitlisted(event)
     return rsvp
 
 
@@ -259,7 +322,7 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
     that they have no such engagement in yet. Checking in twice changes nothing. Raises
     ``RSVPNotAllowed`` for an RSVP that is not going and ``RSVPClosed`` for a cancelled
     event. ``by`` (the user checking people in) is logged."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         event = _lock_event(rsvp.event)
         rsvp = RSVP.objects.select_for_update().select_related("member").get(pk=rsvp.pk)
         if rsvp.checked_in_at is not None:
@@ -303,7 +366,7 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
 def event_publish(*, event: Event) -> Event:
     """Open a draft event for RSVPs. Publishing twice is harmless; a cancelled event
     cannot be published again (raises ``EventError``)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_event(event)
         if locked.status == EventStatus.CANCELLED:
             raise EventError(f"“{locked.title}” was cancelled and cannot be published again.")
@@ -317,7 +380,7 @@ def event_publish(*, event: Event) -> Event:
 def event_cancel(*, event: Event, reason: str = "") -> Event:
     """Cancel ``event`` and mail everyone going or waitlisted (with ``reason``, if
     given). Their RSVPs stay as they were, as a record. Cancelling twice sends no mail."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_event(event)
         if locked.status != EventStatus.CANCELLED:
             locked.status = EventStatus.CANCELLED
@@ -335,34 +398,76 @@ def event_cancel(*, event: Event, reason: str = "") -> Event:
     return event
 
 
-def event_update_notify(*, event: Event, changed_fields: list[str]) -> Event:
-    """After an organizer saved ``event``: tell the people going what changed.
+def event_create(*, user: AbstractBaseUser, form: forms.ModelForm) -> Event:
+    """Save the new event in ``form`` as a draft created by ``user``, under a fresh slug
+    made from its title, and return it.
 
-    Mails go out only for a published event whose time or place changed
-    (``NOTIFY_FIELDS``); a changed start time also clears ``reminded_at`` so the reminder
-    is sent again for the new time. A changed capacity fills new places from the
-    waitlist (each promoted person is mailed)."""
-    changed = [field for field in NOTIFY_FIELDS if field in changed_fields]
-    with transaction.atomic():
-        locked = _lock_event(event)
-        if locked.status != EventStatus.PUBLISHED:
-            return event
-        if "starts_at" in changed:
-            RSVP.objects.filter(event=locked, reminded_at__isnull=False).update(reminded_at=None)
-            events_bulk_changed.send(sender=RSVP)
-        if changed and locked.ends_at > timezone.now():
-            going = (
-                RSVP.objects.filter(event=locked)
-                .going()
-                .select_related("member", "event")
-                .in_queue_order()
-            )
-            _mail_on_commit(
-                [mail.event_updated_message(rsvp, changed_fields=changed) for rsvp in going]
-            )
-        if "capacity" in changed_fields:
-            _promote_waitlisted(locked)
+    ``form`` is a valid, bound ModelForm for a new Event (``EventForm``). The service takes
+    the form rather than the instance and its many-to-many data because the form knows how
+    to save what it shows: the movements and hosts, and ``EventForm``'s rule that hosts
+    the organizer cannot choose stay on the event; the service adds the rules of a new
+    event (draft, creator, slug) and the transaction. Another event may take the chosen
+    slug between choosing it and saving: that attempt is rolled back and the next free
+    slug tried, ``SLUG_ATTEMPTS`` times in all, after which ``EventSlugUnavailable`` is
+    raised and nothing is saved."""
+    event = form.instance
+    event.status = EventStatus.DRAFT
+    event.created_by = user
+    for _attempt in range(SLUG_ATTEMPTS):
+        event.slug = unique_event_slug(event.title)
+        try:
+            with transaction.atomic(durable=True):
+                return form.save()
+        except IntegrityError:
+            event.pk = None
+    raise EventSlugUnavailable("Could not save the event just now; please try again.")
+
+
+def event_update(*, form: forms.ModelForm) -> Event:
+    """Save an organizer's changes to an event and tell the people going, in one
+    transaction; return the event.
+
+    ``form`` is a valid, bound ModelForm for an existing Event (``EventForm``, or the
+    admin's), for the reasons given at ``event_create``; ``form.changed_data`` says what
+    changed. The event row is locked first, so the change and its consequences never
+    interleave with an RSVP. For a published event whose time or place changed
+    (``NOTIFY_FIELDS``) the people going are mailed after commit, and a new start time
+    clears ``reminded_at`` so that the reminder goes again; a changed capacity fills new
+    places from the waitlist (each promoted person is mailed). A rollback sends nothing."""
+    with transaction.atomic(durable=True):
+        return _event_update(form=form)
+
+
+def _event_update(*, form: forms.ModelForm) -> Event:
+    """``event_update`` inside the caller's transaction (the admin's change form)."""
+    _lock_event(form.instance)
+    changed = list(form.changed_data)
+    event = form.save()
+    if changed:
+        _notify_event_changed(event, changed_fields=changed)
     return event
+
+
+def _notify_event_changed(event: Event, *, changed_fields: list[str]) -> None:
+    """What follows an organizer's change to ``event`` (saved, its row locked)."""
+    if event.status != EventStatus.PUBLISHED:
+        return
+    changed = [field for field in NOTIFY_FIELDS if field in changed_fields]
+    if "starts_at" in changed:
+        RSVP.objects.filter(event=event, reminded_at__isnull=False).update(reminded_at=None)
+        events_bulk_changed.send(sender=RSVP)
+    if changed and event.ends_at > timezone.now():
+        going = (
+            RSVP.objects.filter(event=event)
+            .going()
+            .select_related("member", "event")
+            .in_queue_order()
+        )
+        _mail_on_commit(
+            [mail.event_updated_message(rsvp, changed_fields=changed) for rsvp in going]
+        )
+    if "capacity" in changed_fields:
+        _promote_waitlisted(event)
 
 
 # --- reminders -----------------------------------------------------------------------------
@@ -378,7 +483,7 @@ def send_due_reminders(
     transaction, so two runs at the same moment (cron every few minutes) never pick the
     same RSVP; the mails leave after commit. Safe to run as often as you like."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         due = list(
             RSVP.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(

@@ -19,8 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.template.response import TemplateResponse
@@ -36,7 +35,6 @@ from events.filters import EventFilter
 from events.forms import CancelEventForm, EventForm, RSVPForm
 from events.models import RSVP, Event, EventStatus, RSVPStatus
 from events.permissions import can_manage_event, can_see_address, is_organizer
-from events.services import unique_event_slug
 from events.signals import event_page
 from movements.models import Member
 from movements.services import member_for_user
@@ -66,26 +64,11 @@ def visible_event(request: HttpRequest, slug: str, queryset=None) -> Event:
     return event
 
 
-def member_of(user) -> Member | None:
-    """The visitor's Member record, without creating one (pages only read)."""
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.member
-    except Member.DoesNotExist:
-        return None
-
-
 def waitlist_position(rsvp: RSVP | None) -> int | None:
     """1 for the first in the queue; None unless ``rsvp`` is waitlisted."""
     if rsvp is None or rsvp.status != RSVPStatus.WAITLISTED:
         return None
-    ahead = (
-        RSVP.objects.waitlisted()
-        .filter(event_id=rsvp.event_id)
-        .filter(Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, pk__lt=rsvp.pk))
-    )
-    return ahead.count() + 1
+    return RSVP.objects.waitlisted().ahead_of(rsvp).count() + 1
 
 
 def annotated_events():
@@ -102,7 +85,7 @@ def rsvp_context(
     notice_level: str = "",
 ) -> dict:
     """What the RSVP block needs: counts, the visitor's own RSVP and the form."""
-    member = member_of(request.user)
+    member = Member.objects.for_user(request.user)
     rsvp = (
         RSVP.objects.filter(event=event, member=member).select_related("movement").first()
         if member is not None
@@ -125,29 +108,21 @@ def rsvp_context(
     }
 
 
-def movement_going_counts(event: Event) -> list[tuple]:
-    """(movement, people going who came through it) for each of the event's movements."""
-    counts = dict(
-        RSVP.objects.going()
-        .filter(event=event, movement__isnull=False)
-        .order_by()
-        .values_list("movement")
-        .annotate(n=Count("pk"))
-    )
-    return [(movement, counts.get(movement.pk, 0)) for movement in event.movements.all()]
-
-
 def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
     """The event page's context (also used to show it again after a refused RSVP)."""
     can_manage = can_manage_event(request.user, event)
     context = rsvp_context(request, event, **rsvp_kwargs)
     rsvp = context["rsvp"]
     going = rsvp is not None and rsvp.status == RSVPStatus.GOING
+    movement_counts = []
+    if event.going_count:
+        came = RSVP.objects.filter(event=event).going_by_movement()
+        movement_counts = [(m, came.get((event.pk, m.pk), 0)) for m in event.movements.all()]
     context.update(
         can_manage=can_manage,
         show_address=can_manage or can_see_address(request.user, event, going=going),
         event_over=event.ends_at < timezone.now(),
-        movement_counts=movement_going_counts(event) if event.going_count else [],
+        movement_counts=movement_counts,
     )
     return context
 
@@ -267,7 +242,7 @@ class RSVPActionView(LoginRequiredMixin, View):
 
     def post(self, request, slug):
         event = visible_event(request, slug)
-        member = member_of(request.user)
+        member = Member.objects.for_user(request.user)
         text, level, status, form = self.act(event, member)
         if status < 400 and not is_htmx(request):
             messages.add_message(request, level_number(level), text)
@@ -301,6 +276,8 @@ class RSVPCreateView(RSVPActionView):
             )
         except services.RSVPClosed as error:
             return str(error), "error", 409, None
+        except services.EventBusy as error:
+            return str(error), "error", 409, form
         except services.RSVPError as error:
             return str(error), "error", 400, form
         if rsvp.status == RSVPStatus.WAITLISTED:
@@ -364,20 +341,10 @@ class EventCreateView(OrganizerRequiredMixin, InvalidFormIs400, CreateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        event = form.instance
-        event.status = EventStatus.DRAFT
-        event.created_by = self.request.user
-        for _attempt in range(3):
-            event.slug = unique_event_slug(event.title)
-            try:
-                with transaction.atomic():
-                    self.object = form.save()
-                break
-            except IntegrityError:
-                # Someone took the slug in the meantime; pick the next one.
-                event.pk = None
-        else:
-            form.add_error("title", "Could not save the event just now; please try again.")
+        try:
+            self.object = services.event_create(user=self.request.user, form=form)
+        except services.EventSlugUnavailable as error:
+            form.add_error("title", str(error))
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -401,11 +368,12 @@ class EventUpdateView(ManageEventMixin, InvalidFormIs400, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        changed = list(form.changed_data)
-        with transaction.atomic():
-            self.object = form.save()
-        if changed:
-            services.event_update_notify(event=self.object, changed_fields=changed)
+        changed = form.changed_data
+        try:
+            self.object = services.event_update(form=form)
+        except services.EventBusy as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         notified = self.object.status == EventStatus.PUBLISHED and any(
             field in services.NOTIFY_FIELDS for field in changed
         )
@@ -447,7 +415,11 @@ class EventCancelView(ManageEventMixin, InvalidFormIs400, FormView):
 
     def form_valid(self, form):
         event = self.get_event()
-        services.event_cancel(event=event, reason=form.cleaned_data["reason"])
+        try:
+            services.event_cancel(event=event, reason=form.cleaned_data["reason"])
+        except services.EventBusy as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         messages.success(
             self.request, f"“{event.title}” is cancelled. Everyone who RSVP'd is told by mail."
         )

@@ -5,13 +5,15 @@ those objects refuse deletion here with a note on their change page, and bulk ac
 the services in ``movements/services.py``.
 """
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
-from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
+from core.admin import ServiceActionsAdmin
 from core.text import join_names
 from movements import services
 from movements.models import (
@@ -126,7 +128,7 @@ class KeepsHistoryAdmin(admin.ModelAdmin):
         return "Nothing refers to it: it can be deleted."
 
 
-class ArchivableAdmin(KeepsHistoryAdmin):
+class ArchivableAdmin(ServiceActionsAdmin, KeepsHistoryAdmin):
     """Movements and organizations: archived rather than deleted, never in bulk."""
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
@@ -138,10 +140,30 @@ class ArchivableAdmin(KeepsHistoryAdmin):
     def is_archived(self, obj):
         return obj.archived_at is not None
 
-    def _archive_each(self, request, queryset, service, keyword: str, verb: str) -> None:
+    # The services behind the archive and unarchive actions; each takes the object as the
+    # keyword named after the model (``movement=…``, ``organization=…``).
+    archive_service: Callable
+    unarchive_service: Callable
+
+    @admin.action(permissions=["change"], description="Archive", location=EVERYWHERE)
+    def archive(self, request, queryset):
+        self._each(
+            request, queryset.filter(archived_at__isnull=True), self.archive_service, "Archived"
+        )
+
+    @admin.action(permissions=["change"], description="Unarchive", location=EVERYWHERE)
+    def unarchive(self, request, queryset):
+        self._each(
+            request,
+            queryset.filter(archived_at__isnull=False),
+            self.unarchive_service,
+            "Unarchived",
+        )
+
+    def _each(self, request, queryset, service, verb: str) -> None:
         objects = list(queryset)
         for obj in objects:
-            service(**{keyword: obj})
+            service(**{self.opts.model_name: obj})
         self.message_user(
             request,
             f"{verb} {_count_phrase(len(objects), self.model)}.",
@@ -223,6 +245,8 @@ class MovementAdmin(ArchivableAdmin):
     date_hierarchy = "started_on"
     inlines = [ParticipationInline]
     actions = ["archive", "unarchive"]
+    archive_service = staticmethod(services.movement_archive)
+    unarchive_service = staticmethod(services.movement_unarchive)
     history_relations = ("participations", "engagements", "events")
 
     def get_queryset(self, request):
@@ -235,26 +259,6 @@ class MovementAdmin(ArchivableAdmin):
     @admin.display(description="People now", ordering="people_count")
     def people_count(self, obj):
         return obj.people_count
-
-    @admin.action(permissions=["change"], description="Archive", location=EVERYWHERE)
-    def archive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=True),
-            services.movement_archive,
-            "movement",
-            "Archived",
-        )
-
-    @admin.action(permissions=["change"], description="Unarchive", location=EVERYWHERE)
-    def unarchive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=False),
-            services.movement_unarchive,
-            "movement",
-            "Unarchived",
-        )
 
 
 @admin.register(Organization)
@@ -276,6 +280,8 @@ class OrganizationAdmin(ArchivableAdmin):
     ordering = ["name"]
     inlines = [ParticipationInline]
     actions = ["merge", "archive", "unarchive"]
+    archive_service = staticmethod(services.organization_archive)
+    unarchive_service = staticmethod(services.organization_unarchive)
     history_relations = ("participations", "memberships", "engagements", "hosted_events")
 
     def get_queryset(self, request):
@@ -288,26 +294,6 @@ class OrganizationAdmin(ArchivableAdmin):
     @admin.display(description="Members now", ordering="people_count")
     def people_count(self, obj):
         return obj.people_count
-
-    @admin.action(permissions=["change"], description="Archive", location=EVERYWHERE)
-    def archive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=True),
-            services.organization_archive,
-            "organization",
-            "Archived",
-        )
-
-    @admin.action(permissions=["change"], description="Unarchive", location=EVERYWHERE)
-    def unarchive(self, request, queryset):
-        self._archive_each(
-            request,
-            queryset.filter(archived_at__isnull=False),
-            services.organization_unarchive,
-            "organization",
-            "Unarchived",
-        )
 
     def has_merge_permission(self, request):
         # A merge changes one organization and deletes the others.
@@ -323,7 +309,6 @@ class OrganizationAdmin(ArchivableAdmin):
                 request, "Select at least two organizations to merge.", messages.WARNING
             )
             return None
-        _annotate_history_totals(organizations)
         if "post" not in request.POST:
             return self._merge_confirmation(request, organizations, keep=organizations[0])
 
@@ -336,31 +321,25 @@ class OrganizationAdmin(ArchivableAdmin):
                 error="Choose which of the selected organizations to keep.",
             )
         duplicates = [o for o in organizations if o is not keep]
-        totals = {
-            Participation: sum(o.participation_total for o in duplicates),
-            Membership: sum(o.membership_total for o in duplicates),
-            Engagement: sum(o.engagement_total for o in duplicates),
-        }
         try:
-            with transaction.atomic():
-                self.log_deletions(request, duplicates)
-                services.organization_merge(keep=keep, duplicates=duplicates)
-                self.log_change(
-                    request, keep, f"Merged {join_names([f'“{o}”' for o in duplicates])} into it."
-                )
+            summary = services.organization_merge(keep=keep, duplicates=duplicates)
         except services.MergeError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
+        names = join_names([f"“{o}”" for o in summary.merged])
+        self.log_deletions(request, list(summary.merged))
+        self.log_change(request, summary.organization, f"Merged {names} into it.")
 
-        before = sum(totals.values()) + sum(
-            [keep.participation_total, keep.membership_total, keep.engagement_total]
-        )
-        after = sum(model.objects.filter(organization=keep).count() for model in totals)
+        moved = {
+            Participation: summary.participations,
+            Membership: summary.memberships,
+            Engagement: summary.engagements,
+        }
         message = (
-            f"Merged {join_names([f'“{o}”' for o in duplicates])} into “{keep}”: moved "
-            f"{join_names([_count_phrase(n, model) for model, n in totals.items()])}."
+            f"Merged {names} into “{summary.organization}”: moved "
+            f"{join_names([_count_phrase(n, model) for model, n in moved.items()])}."
         )
-        if combined := before - after:
+        if combined := summary.combined:
             rows = "open row was" if combined == 1 else "open rows were"
             message += (
                 f" {combined} {rows} combined with a matching open row "
@@ -370,6 +349,7 @@ class OrganizationAdmin(ArchivableAdmin):
         return None
 
     def _merge_confirmation(self, request, organizations, *, keep, error=""):
+        _annotate_history_totals(organizations)
         context = {
             **self.admin_site.each_context(request),
             "title": "Merge organizations",

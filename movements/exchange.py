@@ -661,7 +661,7 @@ def network_import(*, document: dict) -> ImportSummary:
 
     Raises NetworkImportError, naming the bad record, before anything is written."""
     parsed = _parse(document)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         stored = {shape.section: _stored(shape) for shape in SHAPES}
         _check_references(parsed, stored)
         summary = _write(parsed, stored)

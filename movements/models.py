@@ -488,6 +488,19 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
+class MemberManager(models.Manager.from_queryset(MemberQuerySet)):
+    def for_user(self, user) -> "Member | None":
+        """``user``'s Member record, or None for an anonymous visitor or a user without
+        one; never creates one (``services.member_for_user`` does). Goes through the
+        reverse one-to-one, so the answer (a missing record too) is cached on ``user``."""
+        if not user.is_authenticated:
+            return None
+        try:
+            return user.member
+        except self.model.DoesNotExist:
+            return None
+
+
 class Member(models.Model):
     """A person. Rosters are imported before people sign up, so the login is optional."""
 
@@ -511,7 +524,7 @@ class Member(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MemberQuerySet.as_manager()
+    objects = MemberManager()
 
     class Meta:
         ordering = ["name", "key"]

@@ -7,6 +7,7 @@ changed. Admin actions, views and management commands all call these.
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -29,11 +30,31 @@ class MergeError(Exception):
     """The organizations cannot be merged as asked; nothing was changed."""
 
 
+@dataclass(frozen=True)
+class MergeSummary:
+    """What ``organization_merge`` did. The three counts are the rows the duplicates had,
+    all of them now the kept organization's (or folded into one of its rows); the
+    ``combined_*`` counts are the open rows that were folded into a matching open row and
+    deleted."""
+
+    organization: Organization  # the one kept
+    merged: tuple[Organization, ...]  # the duplicates, now deleted, in the order given
+    participations: int
+    memberships: int
+    engagements: int
+    combined_participations: int
+    combined_memberships: int
+
+    @property
+    def combined(self) -> int:
+        return self.combined_participations + self.combined_memberships
+
+
 # Fields of the kept organization that a duplicate may fill in when they are empty.
 MERGE_FILL_FIELDS = ("description", "website", "contact_email", "founded_on", "region")
 
 
-def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]) -> Organization:
+def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]) -> MergeSummary:
     """Fold ``duplicates`` into ``keep`` and delete them.
 
     Participations, memberships and engagements of the duplicates move to ``keep``, and so
@@ -43,7 +64,7 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
     movement, or an open membership of the same person, the rows are combined into one:
     the earliest start date and the strongest role win (an unknown start date counts as
     later than any known one). Raises ``MergeError`` and changes nothing when the request
-    makes no sense.
+    makes no sense. Returns a ``MergeSummary`` of what moved and what was combined.
     """
     duplicate_ids = list(dict.fromkeys(organization.pk for organization in duplicates))
     if not duplicate_ids:
@@ -51,7 +72,7 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
     if keep.pk in duplicate_ids:
         raise MergeError(f"“{keep}” cannot be merged into itself.")
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Lock every organization involved, in a fixed order, so that two curators merging
         # overlapping sets at once do not interleave.
         locked = {
@@ -68,8 +89,12 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
             )
         keep.refresh_from_db()
         originals = [locked[pk] for pk in duplicate_ids]
+        moved = {
+            model: model.objects.filter(organization__in=duplicate_ids).count()
+            for model in (Participation, Membership, Engagement)
+        }
 
-        _combine_open_rows(
+        combined_participations = _combine_open_rows(
             Participation.objects.filter(
                 movement__in=Participation.objects.filter(
                     organization__in=duplicate_ids, until__isnull=True
@@ -80,7 +105,7 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
             pair_field="movement_id",
             roles=ParticipationRole,
         )
-        _combine_open_rows(
+        combined_memberships = _combine_open_rows(
             Membership.objects.filter(
                 member__in=Membership.objects.filter(
                     organization__in=duplicate_ids, until__isnull=True
@@ -102,7 +127,15 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
         Organization.objects.filter(pk__in=duplicate_ids).delete()
         if filled:
             keep.save(update_fields=filled)
-    return keep
+    return MergeSummary(
+        organization=keep,
+        merged=tuple(originals),
+        participations=moved[Participation],
+        memberships=moved[Membership],
+        engagements=moved[Engagement],
+        combined_participations=combined_participations,
+        combined_memberships=combined_memberships,
+    )
 
 
 def _combine_open_rows(
@@ -112,12 +145,12 @@ def _combine_open_rows(
     duplicate_ids: list[int],
     pair_field: str,
     roles: type[RankedChoices],
-) -> None:
+) -> int:
     """Where several open rows of the merged organizations share a pair, keep one.
 
     The survivor is ``keep``'s own row when it has one; it takes the earliest ``since``
     and the strongest role of the group, the others are deleted. Moving the survivor to
-    ``keep`` is left to the caller's bulk update."""
+    ``keep`` is left to the caller's bulk update. Returns how many rows were deleted."""
     groups = defaultdict(list)
     open_rows = rows.filter(organization__in=[keep.pk, *duplicate_ids], until__isnull=True)
     for row in open_rows.order_by("pk"):
@@ -136,6 +169,7 @@ def _combine_open_rows(
         survivor.save(update_fields=["since", "role"])
     if losers:
         rows.model.objects.filter(pk__in=losers).delete()
+    return len(losers)
 
 
 def _plain_m2m_tables() -> list[tuple[type, str, str]]:
@@ -255,7 +289,8 @@ def member_erase(*, member: Member) -> Member:
     Their memberships and engagements stay attached to the anonymised record, so every
     count and insight that included them still adds up without saying who they were.
     RSVPs are the events app's business: cancel them first (``accounts.services``
-    does both, in one transaction)."""
+    does both, in one transaction). Only ever called inside that transaction, so its own
+    block is a plain (nested) one."""
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         member.name = ERASED_MEMBER_NAME

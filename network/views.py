@@ -9,7 +9,6 @@ as counts, suppressed for non-curators below ``COALITION_MIN_DISCLOSED_COUNT``.
 order answers 301 with the canonical address.
 """
 
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -219,14 +218,9 @@ class OverlapDetailView(TemplateView):
             .filter(movements=self.second)
             .with_going_count()[:JOINT_EVENTS_SHOWN]
         )
-        came = {
-            (row["event"], row["movement"]): row["n"]
-            for row in RSVP.objects.going()
-            .filter(event__in=events, movement__in=[self.first, self.second])
-            .order_by()
-            .values("event", "movement")
-            .annotate(n=Count("pk"))
-        }
+        came = RSVP.objects.filter(
+            event__in=events, movement__in=[self.first, self.second]
+        ).going_by_movement()
         return [
             (event, [(m, came.get((event.pk, m.pk), 0)) for m in (self.first, self.second)])
             for event in events

@@ -10,7 +10,8 @@ online link are null unless the caller is going or manages it. Attendees are nev
 (``Authorization: Token …``, no CSRF token needed) or the site's session (writes then need
 the CSRF token, as everywhere on the site). Anonymous callers get 401 with
 ``WWW-Authenticate: Token``. Writes go through ``events.services``: a refusal from there
-(event closed, cancelled or started; guests that do not fit) answers 409 with
+(event closed, cancelled or started; guests that do not fit; the event too busy to take
+the change within ``COALITION_LOCK_TIMEOUT_SECONDS``) answers 409 with
 ``{"detail": message}`` and changes nothing.
 """
 
@@ -48,8 +49,9 @@ EVENT_NOT_FOUND = OpenApiResponse(DETAIL, description="No such event (or a draft
 REFUSED = OpenApiResponse(
     DETAIL,
     description=(
-        "The event takes no RSVP changes (not published, cancelled, already started), or "
-        "the guests do not fit; nothing was changed."
+        "The event takes no RSVP changes (not published, cancelled, already started), "
+        "the guests do not fit, or too many changes are queued on the event right now "
+        "(try again); nothing was changed."
     ),
 )
 

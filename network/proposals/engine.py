@@ -358,7 +358,7 @@ def proposals_refresh(*, today: datetime.date | None = None) -> dict[str, int]:
     candidates = compute_proposals(today)
     now = timezone.now()
     by_identity = {c.identity: c for c in candidates}
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         existing = {p.identity: p for p in Proposal.objects.select_for_update()}
         to_create, to_update = [], []
         for identity, candidate in by_identity.items():

@@ -34,7 +34,7 @@ def proposal_accept(*, proposal: Proposal, user, hosts: list[Organization]) -> E
     cannot be accepted."""
     if not hosts:
         raise ProposalError("Choose at least one organization to host the event.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status == ProposalStatus.ACCEPTED:
             existing = proposal.events.order_by("pk").first()
@@ -67,7 +67,7 @@ def proposal_accept(*, proposal: Proposal, user, hosts: list[Organization]) -> E
 
 def proposal_dismiss(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """Dismiss a proposal for good: refreshes leave it dismissed."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status == ProposalStatus.ACCEPTED:
             raise ProposalError("This proposal was accepted; cancel its event instead.")

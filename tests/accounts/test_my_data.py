@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.services import account_delete
 from events.models import RSVP, Event, Proposal
+from events.services import EventBusy
 from movements import exchange
 from movements.models import Engagement, Member, Membership
 from movements.services import member_erase
@@ -467,6 +468,22 @@ def test_account_delete_with_a_wrong_password_changes_nothing(
     assert exchange.dumps(exchange.network_export()) == before
     assert mail.outbox == []
     assert client_for(ada).get("/me/").status_code == 200
+
+
+def test_account_delete_while_an_event_is_busy_says_so_and_changes_nothing(ada, bea, monkeypatch):
+    def busy(**kwargs):
+        raise EventBusy()
+
+    monkeypatch.setattr("accounts.views.account_delete", busy)
+
+    response = client_for(ada).post("/me/delete/", {"password": PASSWORD})
+
+    assert response.status_code == 400
+    assert (
+        "<li>Many people are changing RSVPs for this event right now; please try again.</li>"
+        in main_of(response)
+    )
+    assert User.objects.filter(username="ada").exists()
 
 
 def full_potluck(ada):

@@ -415,6 +415,43 @@ def test_rsvp_check_in_action_from_the_change_page(curator_client):
     assert rsvp.checked_in_at is not None
 
 
+@pytest.mark.parametrize(
+    ("action", "expected"), [("publish", "published"), ("cancel", "cancelled")]
+)
+def test_event_actions_from_the_change_page_run_in_the_services_own_transaction(
+    curator_client, django_capture_on_commit_callbacks, action, expected
+):
+    # The services' transactions are durable: nested in the change page's, they would fail.
+    event = EventFactory(status="draft" if action == "publish" else "published")
+    if action == "cancel":
+        rsvp_create(event=event, member=MemberFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = curator_client.post(
+            admin_url(Event, "change", event.pk),
+            {"CHANGE_FORM-action": action, "_selected_action": [event.pk]},
+        )
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).status == expected
+    assert len(mail.outbox) == (1 if action == "cancel" else 0)
+
+
+def test_rsvp_cancel_action_from_the_change_page(curator_client):
+    event = EventFactory(capacity=1)
+    going = rsvp_create(event=event, member=MemberFactory())
+    waiting = rsvp_create(event=event, member=MemberFactory())
+
+    response = curator_client.post(
+        admin_url(RSVP, "change", going.pk),
+        {"CHANGE_FORM-action": "cancel_selected", "_selected_action": [going.pk]},
+    )
+
+    assert response.status_code == 302
+    assert RSVP.objects.get(pk=going.pk).status == CANCELLED
+    assert RSVP.objects.get(pk=waiting.pk).status == GOING
+
+
 def test_event_change_page_query_count_does_not_grow_with_rsvps(curator_client):
     event = hosted_event(capacity=None)
 

@@ -9,12 +9,14 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.test import Client, override_settings
 from django.utils import timezone
+from rest_framework.test import APIClient
 
-from events.models import RSVP, RSVPStatus
-from events.services import rsvp_cancel, rsvp_create, send_due_reminders
-from tests.factories import EventFactory, MemberFactory, RSVPFactory
+from events.models import RSVP, Event, RSVPStatus
+from events.services import EventBusy, rsvp_cancel, rsvp_create, send_due_reminders
+from tests.factories import EventFactory, MemberFactory, RSVPFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -110,3 +112,54 @@ def test_simultaneous_reminder_runs_remind_each_person_once():
     assert len(mail.outbox) == 20
     assert len({message.to[0] for message in mail.outbox}) == 20
     assert RSVP.objects.filter(reminded_at__isnull=True).count() == 0
+
+
+def hold_event_lock(event: Event, *, locked: threading.Event, release: threading.Event):
+    """Start a thread that locks ``event``'s row in a transaction, sets ``locked`` and keeps
+    the lock until ``release`` is set (or 60 seconds pass)."""
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=event.pk)
+                locked.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    return thread
+
+
+@override_settings(COALITION_LOCK_TIMEOUT_SECONDS=0.2)
+def test_rsvp_waiting_too_long_for_the_event_lock_is_refused_as_busy_and_writes_nothing():
+    event = EventFactory(capacity=10, slug="busy-potluck")
+    member = MemberFactory()
+    user = UserFactory()
+    MemberFactory(user=user)
+    page, api = Client(), APIClient()
+    page.force_login(user)
+    api.force_authenticate(user)
+    locked, release = threading.Event(), threading.Event()
+    holder = hold_event_lock(event, locked=locked, release=release)
+    try:
+        assert locked.wait(timeout=30), "the lock holder never got the lock"
+
+        with pytest.raises(EventBusy) as refused:
+            rsvp_create(event=event, member=member)
+        api_response = api.post("/api/events/busy-potluck/rsvp/", {}, format="json")
+        page_response = page.post("/events/busy-potluck/rsvp/", {"guests": "0"})
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert not holder.is_alive(), "the lock holder hung"
+
+    busy = "Many people are changing RSVPs for this event right now; please try again."
+    assert str(refused.value) == busy
+    assert (api_response.status_code, api_response.json()) == (409, {"detail": busy})
+    assert page_response.status_code == 409
+    assert busy in page_response.text
+    assert RSVP.objects.count() == 0
+    # Once the lock is free, the same RSVP goes through.
+    assert rsvp_create(event=event, member=member).status == RSVPStatus.GOING

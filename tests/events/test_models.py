@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events.models import Event
+from events.models import RSVP, Event
 from events.permissions import can_manage_event, is_organizer
 from movements.models import Organization
 from movements.services import member_for_user
@@ -12,12 +12,15 @@ from tests.factories import (
     EventFactory,
     MemberFactory,
     MembershipFactory,
+    MovementFactory,
     OrganizationFactory,
     RSVPFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
+
+_MINUTE = datetime.timedelta(minutes=1)
 
 
 def test_event_must_end_after_it_starts():
@@ -111,3 +114,57 @@ def test_member_for_user_creates_a_private_member_once():
         "private",
         f"user-{user.pk}",
     )
+
+
+# --- RSVPQuerySet reads --------------------------------------------------------------------
+
+
+def test_rsvp_ahead_of_is_the_queue_before_it_by_time_then_pk():
+    event = EventFactory(capacity=1)
+    moment = timezone.now()
+    earlier = RSVPFactory(event=event, status="waitlisted", created_at=moment - _MINUTE)
+    tie_first = RSVPFactory(event=event, status="waitlisted", created_at=moment)
+    tie_second = RSVPFactory(event=event, status="waitlisted", created_at=moment)
+    later = RSVPFactory(event=event, status="waitlisted", created_at=moment + _MINUTE)
+    RSVPFactory(status="waitlisted", created_at=moment - _MINUTE)  # another event
+
+    ahead = {rsvp.pk: set(RSVP.objects.ahead_of(rsvp)) for rsvp in (earlier, tie_second, later)}
+
+    assert ahead == {
+        earlier.pk: set(),
+        tie_second.pk: {earlier, tie_first},
+        later.pk: {earlier, tie_first, tie_second},
+    }
+
+
+def test_rsvp_ahead_of_chains_with_status():
+    event = EventFactory(capacity=1)
+    moment = timezone.now()
+    RSVPFactory(event=event, status="going", created_at=moment - 2 * _MINUTE)
+    first = RSVPFactory(event=event, status="waitlisted", created_at=moment - _MINUTE)
+    RSVPFactory(event=event, status="cancelled", created_at=moment - _MINUTE)
+    second = RSVPFactory(event=event, status="waitlisted", created_at=moment)
+
+    assert list(RSVP.objects.waitlisted().ahead_of(second)) == [first]
+    assert RSVP.objects.waitlisted().ahead_of(first).count() == 0
+
+
+def test_rsvp_going_by_movement_counts_people_going_per_event_and_movement():
+    first, second = MovementFactory(), MovementFactory()
+    event = EventFactory(movements=[first, second])
+    other = EventFactory(movements=[first])
+    RSVPFactory.create_batch(2, event=event, movement=first, guests=3)
+    RSVPFactory(event=event, movement=second)
+    RSVPFactory(event=event, movement=second, status="waitlisted")
+    RSVPFactory(event=event, movement=second, status="cancelled")
+    RSVPFactory(event=event, movement=None)
+    RSVPFactory(event=other, movement=first)
+
+    counts = RSVP.objects.filter(event=event).going_by_movement()
+
+    assert counts == {(event.pk, first.pk): 2, (event.pk, second.pk): 1}
+    assert RSVP.objects.going_by_movement() == {
+        (event.pk, first.pk): 2,
+        (event.pk, second.pk): 1,
+        (other.pk, first.pk): 1,
+    }

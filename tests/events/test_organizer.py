@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.services import EventBusy
 from movements.models import Engagement, EngagementSource, MembershipRole
 from tests.factories import (
     EventFactory,
@@ -258,6 +259,32 @@ def test_create_makes_unique_slugs_and_avoids_reserved_words(world, host_client)
     ]
 
 
+def test_create_takes_the_next_slug_when_one_was_taken_meanwhile(world, host_client, monkeypatch):
+    # Another event takes each slug between choosing it and saving, twice.
+    chosen = iter(["wages-potluck", "wages-potluck", "strikes-and-blockades"])
+    monkeypatch.setattr("events.services.unique_event_slug", lambda title: next(chosen))
+
+    response = host_client.post("/events/new/", event_data(world))
+
+    assert (response.status_code, response.url) == (302, "/events/strikes-and-blockades/")
+    assert Event.objects.get(slug="strikes-and-blockades").status == EventStatus.DRAFT
+    assert Event.objects.count() == 2
+
+
+def test_create_gives_up_after_three_taken_slugs_and_saves_nothing(
+    world, host_client, monkeypatch
+):
+    monkeypatch.setattr("events.services.unique_event_slug", lambda title: "wages-potluck")
+
+    response = host_client.post("/events/new/", event_data(world))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "title": ["Could not save the event just now; please try again."]
+    }
+    assert list(Event.objects.values_list("slug", flat=True)) == ["wages-potluck"]
+
+
 def test_create_with_no_capacity_means_no_limit(world, host_client):
     host_client.post("/events/new/", event_data(world, capacity=""))
 
@@ -340,6 +367,37 @@ def test_edit_saves_and_mails_people_going_about_a_new_time(
     )
     assert [message.to for message in mail.outbox] == [["ada@people.example.org"]]
     assert mail.outbox[0].subject == "Changed: Wages Potluck"
+
+
+BUSY = "Many people are changing RSVPs for this event right now; please try again."
+
+
+def busy(**kwargs):
+    raise EventBusy()
+
+
+def test_edit_while_the_event_is_busy_says_so_and_saves_nothing(world, host_client, monkeypatch):
+    monkeypatch.setattr("events.services.event_update", busy)
+    day = local_day(12).isoformat()
+
+    response = host_client.post(
+        "/events/wages-potluck/edit/",
+        event_data(world, title="Renamed", starts_at=f"{day}T17:00", ends_at=f"{day}T20:00"),
+    )
+
+    assert response.status_code == 400
+    assert f"<li>{BUSY}</li>" in response.text
+    assert Event.objects.get(pk=world["event"].pk).title == "Wages Potluck"
+
+
+def test_cancel_while_the_event_is_busy_says_so(world, host_client, monkeypatch):
+    monkeypatch.setattr("events.services.event_cancel", busy)
+
+    response = host_client.post("/events/wages-potluck/cancel/", {"reason": ""})
+
+    assert response.status_code == 400
+    assert f"<li>{BUSY}</li>" in response.text
+    assert Event.objects.get(pk=world["event"].pk).status == EventStatus.PUBLISHED
 
 
 def test_edit_form_shows_local_times(world, host_client):

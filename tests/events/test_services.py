@@ -3,16 +3,21 @@ import zoneinfo
 
 import pytest
 from django.core import mail
+from django.db import transaction
+from django.forms import modelform_factory
 from django.utils import timezone
 
-from events.models import RSVP, Event, RSVPStatus
+from events.models import RSVP, Event, EventStatus, RSVPStatus
 from events.services import (
     EventError,
+    EventSlugUnavailable,
     RSVPClosed,
     RSVPNotAllowed,
+    _lock_event,
     event_cancel,
+    event_create,
     event_publish,
-    event_update_notify,
+    event_update,
     rsvp_cancel,
     rsvp_check_in,
     rsvp_create,
@@ -24,6 +29,7 @@ from tests.factories import (
     MemberFactory,
     MovementFactory,
     RSVPFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +61,23 @@ def test_rsvp_create_is_going_when_it_fits():
 
     assert rsvp.status == GOING
     assert statuses(event) == [("m-a", GOING, 0)]
+
+
+def test_rsvp_create_owns_its_transaction_and_refuses_to_nest():
+    event = EventFactory()
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        rsvp_create(event=event, member=MemberFactory())
+
+    assert RSVP.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_event_row_is_only_locked_inside_a_transaction():
+    event = EventFactory()
+
+    with pytest.raises(RuntimeError, match="only be locked inside a transaction"):
+        _lock_event(event)
 
 
 def test_rsvp_create_is_waitlisted_when_full():
@@ -513,61 +536,165 @@ def test_event_cancel_twice_sends_no_more_mail(django_capture_on_commit_callback
     assert mail.outbox == []
 
 
-def test_event_update_notify_mails_only_people_going(django_capture_on_commit_callbacks):
-    event = EventFactory(capacity=1, title="Potluck", venue="New hall")
+def test_event_create_saves_a_draft_by_the_user_under_a_fresh_slug():
+    movement = MovementFactory()
+    user = UserFactory()
+    EventFactory(slug="harvest-supper")
+    form = modelform_factory(Event, fields=["title", "starts_at", "ends_at", "movements"])(
+        data={
+            "title": "Harvest Supper",
+            "starts_at": timezone.now() + datetime.timedelta(days=3),
+            "ends_at": timezone.now() + datetime.timedelta(days=3, hours=2),
+            "movements": [movement.pk],
+        }
+    )
+    assert form.is_valid(), form.errors
+
+    event = event_create(user=user, form=form)
+
+    assert Event.objects.filter(pk=event.pk).values_list("slug", "status", "created_by").get() == (
+        "harvest-supper-2",
+        EventStatus.DRAFT,
+        user.pk,
+    )
+    assert list(event.movements.all()) == [movement]
+
+
+def test_event_create_raises_when_every_slug_tried_is_taken(monkeypatch):
+    EventFactory(slug="taken")
+    monkeypatch.setattr("events.services.unique_event_slug", lambda title: "taken")
+    form = modelform_factory(Event, fields=["title", "starts_at", "ends_at"])(
+        data={
+            "title": "Taken",
+            "starts_at": timezone.now() + datetime.timedelta(days=3),
+            "ends_at": timezone.now() + datetime.timedelta(days=3, hours=2),
+        }
+    )
+    assert form.is_valid(), form.errors
+
+    with pytest.raises(EventSlugUnavailable, match="please try again"):
+        event_create(user=UserFactory(), form=form)
+
+    assert Event.objects.count() == 1
+
+
+def edit(event: Event, **values) -> Event:
+    """Change ``event`` as an organizer would: through a ModelForm of just those fields."""
+    form = modelform_factory(Event, fields=list(values))(data=values, instance=event)
+    assert form.is_valid(), form.errors
+    return event_update(form=form)
+
+
+def later(event: Event, hours: int = 1) -> dict:
+    return {
+        "starts_at": event.starts_at + datetime.timedelta(hours=hours),
+        "ends_at": event.ends_at + datetime.timedelta(hours=hours),
+    }
+
+
+def test_event_update_saves_and_mails_only_people_going(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1, title="Potluck")
     rsvp_create(event=event, member=MemberFactory(key="m-going"))
     rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+    new_time = later(event)
 
     with django_capture_on_commit_callbacks(execute=True):
-        event_update_notify(event=event, changed_fields=["venue", "starts_at", "description"])
+        updated = edit(
+            event, venue="New hall", starts_at=new_time["starts_at"], description="More food."
+        )
 
+    assert updated == event
+    assert Event.objects.filter(pk=event.pk).values_list("venue", "starts_at").get() == (
+        "New hall",
+        new_time["starts_at"],
+    )
     assert [message.to for message in mail.outbox] == [["m-going@people.example.org"]]
     assert mail.outbox[0].subject == "Changed: Potluck"
     assert "changed the start time, venue." in mail.outbox[0].body
     assert "Where: New hall, 1 Main Street, Oakland" in mail.outbox[0].body
 
 
-def test_event_update_notify_ignores_changes_that_are_not_time_or_place(
+def test_event_update_of_the_time_sends_one_mail_only_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    rsvp_create(event=event, member=MemberFactory())
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        edit(event, **later(event))
+
+    assert mail.outbox == []  # nothing before the commit
+    for callback in callbacks:  # the commit
+        callback()
+    assert len(mail.outbox) == 1
+
+
+def test_event_update_rolled_back_saves_nothing_and_mails_nobody(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    event = EventFactory(capacity=1, venue="Old hall")
+    rsvp_create(event=event, member=MemberFactory())
+    rsvp_create(event=event, member=MemberFactory())
+
+    def fail(event):
+        raise RuntimeError("the database went away")
+
+    # The waitlist is filled after the mails are queued, inside the same transaction.
+    monkeypatch.setattr("events.services._promote_waitlisted", fail)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+    ):
+        edit(event, venue="New hall", capacity=2)
+
+    assert callbacks == []
+    assert mail.outbox == []
+    assert Event.objects.filter(pk=event.pk).values_list("venue", "capacity").get() == (
+        "Old hall",
+        1,
+    )
+
+
+def test_event_update_ignores_changes_that_are_not_time_or_place(
     django_capture_on_commit_callbacks,
 ):
     event = EventFactory()
     rsvp_create(event=event, member=MemberFactory())
 
     with django_capture_on_commit_callbacks(execute=True):
-        event_update_notify(event=event, changed_fields=["title", "description"])
+        edit(event, title="A new title", description="A new description.")
 
     assert mail.outbox == []
+    assert Event.objects.get(pk=event.pk).title == "A new title"
 
 
-def test_event_update_notify_sends_nothing_for_a_draft(django_capture_on_commit_callbacks):
-    event = EventFactory()
+def test_event_update_sends_nothing_for_a_draft(django_capture_on_commit_callbacks):
+    event = EventFactory(status="draft")
     RSVPFactory(event=event)
-    Event.objects.filter(pk=event.pk).update(status="draft")
 
     with django_capture_on_commit_callbacks(execute=True):
-        event_update_notify(event=event, changed_fields=["starts_at"])
+        edit(event, **later(event))
 
     assert mail.outbox == []
 
 
-def test_event_update_notify_of_a_new_start_lets_the_reminder_go_again():
+def test_event_update_of_a_new_start_lets_the_reminder_go_again():
     event = EventFactory()
     rsvp = rsvp_create(event=event, member=MemberFactory())
     RSVP.objects.filter(pk=rsvp.pk).update(reminded_at=timezone.now())
 
-    event_update_notify(event=event, changed_fields=["starts_at"])
+    edit(event, **later(event))
 
     rsvp.refresh_from_db()
     assert rsvp.reminded_at is None
 
 
-def test_event_update_notify_of_a_larger_capacity_promotes_the_waitlist():
+def test_event_update_of_a_larger_capacity_promotes_the_waitlist():
     event = EventFactory(capacity=1)
     fill(event, 1)
     waiting = fill(event, 2)
-    Event.objects.filter(pk=event.pk).update(capacity=2)
 
-    event_update_notify(event=event, changed_fields=["capacity"])
+    edit(event, capacity=2)
 
     assert [RSVP.objects.get(pk=rsvp.pk).status for rsvp in waiting] == [GOING, WAITLISTED]
 
@@ -578,11 +705,11 @@ def test_private_address_is_only_in_mail_to_people_going(django_capture_on_commi
     rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        event_update_notify(event=event, changed_fields=["address"])
+        edit(event, address="8 Secret Lane")
         event_cancel(event=event)
 
     bodies = {message.to[0].split("@")[0]: [] for message in mail.outbox}
     for message in mail.outbox:
         bodies[message.to[0].split("@")[0]].append(message.body)
-    assert "7 Secret Lane" in bodies["m-going"][0]
-    assert all("7 Secret Lane" not in body for body in bodies["m-waiting"])
+    assert "8 Secret Lane" in bodies["m-going"][0]
+    assert all("Secret Lane" not in body for body in bodies["m-waiting"])

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -234,6 +235,12 @@ def test_merge_action_moves_history_into_the_chosen_organization(curator_client)
     assert messages_of(response) == [
         "Merged “FNB” into “Food Not Bombs”: moved 1 participation, 1 membership and 1 engagement."
     ]
+    assert sorted(
+        LogEntry.objects.values_list("action_flag", "object_id", "object_repr", "change_message")
+    ) == [
+        (CHANGE, str(keep.pk), "Food Not Bombs", "Merged “FNB” into it."),
+        (DELETION, str(duplicate.pk), "FNB", ""),
+    ]
 
 
 def test_merge_action_combines_open_rows_for_the_same_pair(curator_client):
@@ -341,6 +348,32 @@ def test_archive_and_unarchive_actions_for_organizations(curator_client):
     organization.refresh_from_db()
     assert organization.archived_at is None
     assert organization.active is True
+
+
+@pytest.mark.parametrize(
+    ("model", "factory", "plural"),
+    [
+        (Movement, MovementFactory, "movements"),
+        (Organization, OrganizationFactory, "organizations"),
+    ],
+)
+def test_archive_and_unarchive_actions_skip_objects_already_in_that_state(
+    curator_client, model, factory, plural
+):
+    archived = factory(archived_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    first, second = factory(), factory()
+    url = admin_url(model, "changelist")
+    selected = [archived.pk, first.pk, second.pk]
+
+    archiving = curator_client.post(url, {"action": "archive", "_selected_action": selected})
+    assert messages_of(archiving) == [f"Archived 2 {plural}."]
+    assert model.objects.filter(archived_at__isnull=False).count() == 3
+    assert model.objects.get(pk=archived.pk).archived_at == archived.archived_at
+
+    curator_client.get(url)  # shows (and so clears) the message
+    unarchiving = curator_client.post(url, {"action": "unarchive", "_selected_action": selected})
+    assert messages_of(unarchiving) == [f"Unarchived 3 {plural}."]
+    assert model.objects.filter(archived_at__isnull=False).count() == 0
 
 
 def test_archive_action_works_from_the_change_page(curator_client):

@@ -1,9 +1,10 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 
-from movements.models import Movement, Organization, Tension
+from movements.models import Member, Movement, Organization, Tension
 from tests.factories import (
     EngagementFactory,
     MemberFactory,
@@ -12,6 +13,7 @@ from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
     RegionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,17 @@ def test_archived_organizations_leave_the_visible_directory():
     kept = OrganizationFactory()
     OrganizationFactory(archived_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
     assert list(Organization.objects.visible()) == [kept]
+
+
+def test_member_for_user_is_the_users_member_record():
+    member = MemberFactory(user=UserFactory())
+
+    assert Member.objects.for_user(member.user) == member
+
+
+def test_member_for_user_is_none_without_one_and_creates_none():
+    user = UserFactory()
+
+    assert Member.objects.for_user(user) is None
+    assert Member.objects.for_user(AnonymousUser()) is None
+    assert Member.objects.count() == 0

@@ -13,6 +13,7 @@ from movements.models import (
 )
 from movements.services import (
     MergeError,
+    MergeSummary,
     movement_archive,
     movement_unarchive,
     organization_archive,
@@ -39,9 +40,17 @@ def test_organization_merge_moves_all_history_and_deletes_the_duplicate():
     membership = MembershipFactory(organization=duplicate)
     engagement = EngagementFactory(organization=duplicate)
 
-    result = organization_merge(keep=keep, duplicates=[duplicate])
+    summary = organization_merge(keep=keep, duplicates=[duplicate])
 
-    assert result == keep
+    assert summary == MergeSummary(
+        organization=keep,
+        merged=(duplicate,),
+        participations=1,
+        memberships=1,
+        engagements=1,
+        combined_participations=0,
+        combined_memberships=0,
+    )
     assert list(Participation.objects.values_list("pk", "organization")) == [
         (participation.pk, keep.pk)
     ]
@@ -62,6 +71,29 @@ def test_organization_merge_folds_several_duplicates():
     assert Participation.objects.filter(organization=keep).count() == 2
     assert Membership.objects.filter(organization=keep).count() == 1
     assert list(Organization.objects.all()) == [keep]
+
+
+def test_organization_merge_summary_counts_what_moved_and_what_was_combined():
+    movement, member = MovementFactory(), MemberFactory()
+    keep = OrganizationFactory()
+    first, second = OrganizationFactory(), OrganizationFactory()
+    ParticipationFactory(organization=keep, movement=movement)
+    ParticipationFactory(organization=first, movement=movement)
+    ParticipationFactory(organization=second, movement=movement)
+    ParticipationFactory(organization=second)
+    MembershipFactory(organization=keep, member=member)
+    MembershipFactory(organization=second, member=member)
+    EngagementFactory.create_batch(3, organization=first)
+
+    summary = organization_merge(keep=keep, duplicates=[second, first])
+
+    assert summary.organization == keep
+    assert summary.merged == (second, first)
+    assert (summary.participations, summary.memberships, summary.engagements) == (3, 1, 3)
+    assert (summary.combined_participations, summary.combined_memberships) == (2, 1)
+    assert summary.combined == 3
+    assert Participation.objects.filter(organization=keep).count() == 2
+    assert Membership.objects.filter(organization=keep).count() == 1
 
 
 def test_organization_merge_fills_only_empty_fields_from_the_first_duplicate_that_has_them():
@@ -157,8 +189,9 @@ def test_organization_merge_combines_open_rows_shared_by_two_duplicates_only():
         since=datetime.date(2022, 3, 1),
     )
 
-    organization_merge(keep=keep, duplicates=[first, second])
+    summary = organization_merge(keep=keep, duplicates=[first, second])
 
+    assert (summary.memberships, summary.combined_memberships, summary.combined) == (2, 1, 1)
     # An unknown start date counts as later than a known one.
     assert list(Membership.objects.values_list("pk", "organization", "role", "since")) == [
         (survivor.pk, keep.pk, MembershipRole.LEADER, datetime.date(2022, 3, 1))
