@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: install
 
 test: lint
 	$(PY) -m pytest
+
+# The edit-test loop: no browser, no fuzzing (make test runs everything).
+test-fast: lint
+	$(PY) -m pytest -m "not browser and not fuzz"
 
 bench: install
 	$(PY) -m pip install --quiet -e '.[dev,bench]'

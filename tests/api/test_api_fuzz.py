@@ -29,7 +29,7 @@ from events.models import Event, EventStatus, Proposal
 from movements.models import Movement, Organization
 from tests.factories import EventFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.fuzz]
 
 CHECKS = [
     not_a_server_error,
