@@ -12,7 +12,7 @@ from coalition.proposals import proposals_refresh
 from events.models import Proposal
 from movements.models import Movement, Organization, Region, Theme
 from tests.coalition.test_proposal_pages import build_network
-from tests.factories import EventFactory
+from tests.factories import PINNED_TODAY, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def hostile():
     Organization.objects.filter(slug="fast-food-union").update(name=ORGANIZATION)
     Theme.objects.filter(slug="food").update(name=THEME)
     Region.objects.filter(slug="oakland").update(name=REGION)
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
     Proposal.objects.filter(kind="panel").update(title=PROPOSAL)
     event = EventFactory(
         slug="potluck",

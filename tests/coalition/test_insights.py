@@ -26,6 +26,7 @@ from coalition.insights import (
 from movements import demo
 from movements.models import Movement, Organization
 from tests.factories import (
+    PINNED_TODAY,
     EngagementFactory,
     EventFactory,
     MemberFactory,
@@ -38,7 +39,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 11, 1)
+TODAY = PINNED_TODAY  # the quarters below are the twelve ending on it
 D = datetime.date
 LABELS = [f"{year}Q{q}" for year in (2024, 2025, 2026) for q in (1, 2, 3, 4)]
 
@@ -646,12 +647,11 @@ def test_member_timeline_is_empty_for_a_new_member():
     assert member_timeline(MemberFactory()) == []
 
 
-def test_cached_insights_follow_new_engagements():
+def test_cached_insights_follow_new_engagements(today):
     from coalition.insights import engagement_insights
     from tests.factories import EngagementFactory, MovementFactory
 
     movement = MovementFactory()
-    today = datetime.date(2026, 6, 1)
     before = engagement_insights(movement, today=today, curator=True)
 
     EngagementFactory(movement=movement, since=datetime.date(2025, 1, 1))

@@ -12,6 +12,7 @@ from events.services import proposal_accept, proposal_dismiss
 from movements.models import MembershipRole, ParticipationRole, Sector
 from tests.coalition.test_proposal_pages import PANEL, POTLUCK, TENSION, build_network
 from tests.factories import (
+    PINNED_TODAY,
     MemberFactory,
     MembershipFactory,
     MovementFactory,
@@ -184,7 +185,7 @@ def test_list_runs_a_fixed_number_of_queries_as_proposals_grow(client, network):
                                        sector=sector, themes=[theme], tactics=[tactic],
                                        regions=[region])  # fmt: skip
             ParticipationFactory(movement=movement, role=ParticipationRole.LEAD)
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
     large = count()
 
     assert Proposal.objects.open().count() == 12
@@ -341,7 +342,7 @@ def test_dismiss_for_good(clients, network, role):
     response = clients[role].post(
         f"/api/proposals/{potluck.pk}/dismiss/", {"reason": " Did one. "}, format="json"
     )
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
 
     assert response.status_code == 200
     assert response.json()["status"] == "dismissed"

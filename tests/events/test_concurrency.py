@@ -4,13 +4,13 @@ Real threads, each with its own database connection, released together by a barr
 On SQLite these tests are skipped (it has no row locks to test)."""
 
 import datetime
+import functools
 import threading
 from collections import Counter
 
 import pytest
 from django.core import mail
 from django.db import connection, connections
-from django.utils import timezone
 
 from events.models import RSVP, RSVPStatus
 from events.services import rsvp_cancel, rsvp_create, send_due_reminders
@@ -97,13 +97,13 @@ def test_simultaneous_double_submissions_make_one_rsvp():
     assert RSVP.objects.get(event=event).status == RSVPStatus.GOING
 
 
-def test_simultaneous_reminder_runs_remind_each_person_once():
-    starts = timezone.now() + datetime.timedelta(hours=3)
+def test_simultaneous_reminder_runs_remind_each_person_once(now):
+    starts = now + datetime.timedelta(hours=3)
     event = EventFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
     RSVPFactory.create_batch(20, event=event, status=RSVPStatus.GOING)
     mail.outbox = []
 
-    results, errors = run_at_once([send_due_reminders] * 4)
+    results, errors = run_at_once([functools.partial(send_due_reminders, now=now)] * 4)
 
     assert errors == []
     assert sum(results) == 20

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from events.models import Event
 from events.permissions import can_manage_event, is_organizer, organizations_managed_by
@@ -50,8 +49,7 @@ def test_going_count_includes_guests_and_skips_other_statuses():
     assert (annotated.going_count, annotated.waitlist_count) == (4, 1)
 
 
-def test_listed_and_upcoming_events():
-    now = timezone.now()
+def test_listed_and_upcoming_events(now):
     EventFactory(slug="later", starts_at=now + datetime.timedelta(days=9))
     EventFactory(slug="sooner", starts_at=now + datetime.timedelta(days=2))
     EventFactory(slug="draft", status="draft")
