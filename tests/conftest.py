@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import PINNED_TODAY, UserFactory, local_time
 
 
 @pytest.fixture
@@ -40,3 +40,16 @@ def _fresh_cache():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def today():
+    """The pinned day for code that takes ``today=`` (tests/factories.PINNED_TODAY): results
+    never depend on the date or the time of day the suite runs at."""
+    return PINNED_TODAY
+
+
+@pytest.fixture
+def now(today):
+    """Noon (local time) of the pinned day, for code that takes ``now=``."""
+    return local_time(today, 12)

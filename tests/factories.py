@@ -8,6 +8,33 @@ from django.utils import timezone
 
 from movements import models
 
+# The one pinned "today" of the test suite (see the ``today`` fixture in tests/conftest.py):
+# the day the demo network is designed around, so its proposals, insights and overlaps
+# never drift with the calendar. Code that takes ``today=`` gets this day.
+PINNED_TODAY = datetime.date(2026, 11, 1)
+
+# Events start at this local hour and last three hours, so they never cross midnight.
+EVENT_HOUR = 18
+
+
+def local_time(day: datetime.date, hour: int = EVENT_HOUR, minute: int = 0) -> datetime.datetime:
+    """``hour:minute`` local time (America/Los_Angeles in the tests) on ``day``, aware."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def days_from_now(days: int, hour: int = EVENT_HOUR, minute: int = 0) -> datetime.datetime:
+    """``hour:minute`` local time, ``days`` days after the real local date.
+
+    For code that reads the real clock inside (upcoming events, open RSVPs, forms refusing
+    past starts). With ``days`` other than 0, which side of now the moment falls on does
+    not depend on the time of day, and its local day is known: no midnight in between."""
+    return local_time(timezone.localdate() + datetime.timedelta(days=days), hour, minute)
+
+
+def next_year() -> int:
+    """The local year after this one: any day in it is months ahead, whenever the suite runs."""
+    return timezone.localdate().year + 1
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -143,7 +170,8 @@ class TensionFactory(factory.django.DjangoModelFactory):
 
 
 class EventFactory(factory.django.DjangoModelFactory):
-    """A published public potluck a week from now, three hours long, for 20 people."""
+    """A published public potluck a week from today at 18:00 local time, three hours long
+    (never across midnight), for 20 people."""
 
     class Meta:
         model = "events.Event"
@@ -154,9 +182,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"event-{n}")
     kind = "potluck"
     description = "An event used in tests."
-    starts_at = factory.LazyFunction(
-        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
-    )
+    starts_at = factory.LazyFunction(lambda: days_from_now(7))
     ends_at = factory.LazyAttribute(lambda e: e.starts_at + datetime.timedelta(hours=3))
     venue = "Community hall"
     address = "1 Main Street, Oakland"

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from movements.models import (
     EngagementRole,
@@ -24,13 +23,23 @@ from tests.factories import (
     OrganizationFactory,
     RSVPFactory,
     UserFactory,
+    days_from_now,
+    next_year,
 )
 
 pytestmark = pytest.mark.django_db
 
 UTC = datetime.UTC
-POTLUCK_STARTS = datetime.datetime(2030, 5, 1, 1, 0, tzinfo=UTC)  # 30 April, 6 PM in Oakland
-PANEL_STARTS = datetime.datetime(2030, 6, 2, 16, 30, tzinfo=UTC)  # 2 June, 9:30 AM
+# Next year, so the RSVPs stay upcoming whatever day the suite runs; both in summer time.
+NEXT = next_year()
+POTLUCK_STARTS = datetime.datetime(NEXT, 5, 1, 1, 0, tzinfo=UTC)  # 30 April, 6 PM in Oakland
+PANEL_STARTS = datetime.datetime(NEXT, 6, 2, 16, 30, tzinfo=UTC)  # 2 June, 9:30 AM
+
+
+def weekday(year: int, month: int, day: int) -> str:
+    return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[
+        datetime.date(year, month, day).weekday()
+    ]
 
 
 def client_for(user):
@@ -115,12 +124,11 @@ def ada():
     RSVPFactory(
         event=EventFactory(title="Gave Up", slug="gave-up"), member=member, status="cancelled"
     )
-    now = timezone.now()
     over = EventFactory(
         title="Last Year's Rally",
         slug="last-rally",
-        starts_at=now - datetime.timedelta(days=2),
-        ends_at=now - datetime.timedelta(days=2) + datetime.timedelta(hours=1),
+        starts_at=days_from_now(-2),
+        ends_at=days_from_now(-2) + datetime.timedelta(hours=1),
     )
     RSVPFactory(event=over, member=member, status="going")
     return user
@@ -193,16 +201,16 @@ def test_me_lists_my_upcoming_rsvps_soonest_first(ada):
     assert (
         '<h3 class="card__title"><a href="/events/wages-gardens-potluck/">'
         "Wages and Gardens Potluck</a></h3>\n"
-        '      <p class="card__meta"><time datetime="2030-04-30T18:00:00-07:00">'
-        "Tuesday 30 April 2030, 6:00 PM</time> · Community hall</p>"
+        f'      <p class="card__meta"><time datetime="{NEXT}-04-30T18:00:00-07:00">'
+        f"{weekday(NEXT, 4, 30)} 30 April {NEXT}, 6:00 PM</time> · Community hall</p>"
     ) in content
     assert (
         '<span class="status status--going">You are going</span> '
         '<span class="muted">with 2 guests</span>'
     ) in content
     assert (
-        '<p class="card__meta"><time datetime="2030-06-02T09:30:00-07:00">'
-        "Sunday 2 June 2030, 9:30 AM</time></p>"
+        f'<p class="card__meta"><time datetime="{NEXT}-06-02T09:30:00-07:00">'
+        f"{weekday(NEXT, 6, 2)} 2 June {NEXT}, 9:30 AM</time></p>"
     ) in content
     assert '<span class="status status--waitlisted">You are on the waitlist</span>' in content
     assert '<form method="post" action="/events/wages-gardens-potluck/rsvp/cancel/"' in content

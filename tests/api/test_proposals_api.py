@@ -11,6 +11,7 @@ from movements.models import MembershipRole, ParticipationRole, Sector
 from network.proposals.engine import proposals_refresh
 from network.proposals.services import proposal_accept, proposal_dismiss
 from tests.factories import (
+    PINNED_TODAY,
     MemberFactory,
     MembershipFactory,
     MovementFactory,
@@ -184,7 +185,7 @@ def test_list_runs_a_fixed_number_of_queries_as_proposals_grow(client, network):
                                        sector=sector, themes=[theme], tactics=[tactic],
                                        regions=[region])  # fmt: skip
             ParticipationFactory(movement=movement, role=ParticipationRole.LEAD)
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
     large = count()
 
     assert Proposal.objects.open().count() == 12
@@ -341,7 +342,7 @@ def test_dismiss_for_good(clients, network, role):
     response = clients[role].post(
         f"/api/proposals/{potluck.pk}/dismiss/", {"reason": " Did one. "}, format="json"
     )
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
 
     assert response.status_code == 200
     assert response.json()["status"] == "dismissed"

@@ -30,6 +30,7 @@ from tests.factories import (
     TacticFactory,
     ThemeFactory,
     UserFactory,
+    days_from_now,
 )
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +191,7 @@ def test_unknown_slug_or_id_in_a_path_answers_404(world, path):
 
 def event_form(**changes) -> dict:
     """A valid event form for the world's host, a week ahead; ``changes`` make it bad."""
-    starts = timezone.localtime() + datetime.timedelta(days=8)
+    starts = timezone.localtime(days_from_now(8))
     data = {
         "title": "Seed swap",
         "kind": "potluck",

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from events.models import Proposal
 from movements.models import Movement, Organization, Region, Theme
 from network.proposals.engine import proposals_refresh
-from tests.factories import EventFactory
+from tests.factories import PINNED_TODAY, EventFactory
 from tests.network.test_proposal_pages import build_network
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def hostile():
     Organization.objects.filter(slug="fast-food-union").update(name=ORGANIZATION)
     Theme.objects.filter(slug="food").update(name=THEME)
     Region.objects.filter(slug="oakland").update(name=REGION)
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
     Proposal.objects.filter(kind="panel").update(title=PROPOSAL)
     event = EventFactory(
         slug="potluck",

@@ -14,7 +14,6 @@ from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
-from django.utils import timezone
 from django.utils.csp import LazyNonce
 
 from core.cache import events_version, network_version
@@ -39,6 +38,7 @@ from tests.factories import (
     ParticipationFactory,
     RSVPFactory,
     UserFactory,
+    days_from_now,
 )
 
 pytestmark = pytest.mark.django_db
@@ -437,7 +437,7 @@ def test_publish_cancel_and_edit_through_the_organizer_pages_show_on_the_list(
     assert "Rail Strikes" in stored(anonymous, "/events/")
 
     event = network["event"]
-    day = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    day = days_from_now(10).date().isoformat()
     curator_client.post(
         f"/events/{event.slug}/edit/",
         {
@@ -517,15 +517,15 @@ def test_a_merged_host_shows_on_the_events_list(anonymous, network):
     )
 
 
-def test_bulk_rsvp_writes_move_the_events_version(network):
+def test_bulk_rsvp_writes_move_the_events_version(network, now):
     event = network["event"]
-    event.starts_at = timezone.now() + datetime.timedelta(hours=2)
+    event.starts_at = now + datetime.timedelta(hours=2)
     event.ends_at = event.starts_at + datetime.timedelta(hours=2)
     event.save(update_fields=["starts_at", "ends_at"])
     RSVPFactory(event=event)
     before = events_version()
 
-    assert send_due_reminders() == 1
+    assert send_due_reminders(now=now) == 1
 
     assert events_version() > before
 

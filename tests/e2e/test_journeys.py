@@ -17,13 +17,16 @@ from django.utils import timezone
 from events.models import RSVP, Event, Proposal
 from movements import demo
 from movements.models import Member, MembershipRole, Movement, Organization, Participation
+from network.proposals.engine import proposals_refresh
 from tests.factories import (
+    PINNED_TODAY,
     EventFactory,
     MemberFactory,
     MembershipFactory,
     OrganizationFactory,
     ParticipationFactory,
     UserFactory,
+    days_from_now,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,9 +41,10 @@ CROSS_MOVEMENT_EVENT = "Strikes and blockades: a Richmond conference"
 
 
 def seed_network() -> None:
-    """The demo Bay Area network and the proposals the engine draws from it."""
+    """The demo Bay Area network and the proposals the engine draws from it on the pinned
+    day (not the calendar's: they would drift as the demo's dates age)."""
     call_command("seed_demo", verbosity=0)
-    call_command("refresh_proposals", verbosity=0)
+    proposals_refresh(today=PINNED_TODAY)
 
 
 def oakland_potluck() -> Proposal:
@@ -68,9 +72,7 @@ def make_organizer(username: str = "organizer"):
 def make_cross_movement_event() -> Event:
     """A published conference a month from now between a labor and an environmental
     movement, hosted by the railroad workers' union."""
-    starts_at = (timezone.now() + datetime.timedelta(days=30)).replace(
-        minute=0, second=0, microsecond=0
-    )
+    starts_at = days_from_now(30)
     return EventFactory(
         slug="strikes-and-blockades",
         title=CROSS_MOVEMENT_EVENT,

@@ -17,6 +17,7 @@ from tests.factories import (
     MovementFactory,
     OrganizationFactory,
     RSVPFactory,
+    days_from_now,
 )
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +164,7 @@ def test_event_add_and_change_pages_render(curator_client):
 
 def test_event_added_in_the_admin_is_a_draft_by_its_creator(curator_client, curator):
     movement = MovementFactory()
-    starts = timezone.now() + datetime.timedelta(days=3)
+    starts = days_from_now(3)
     data = event_form_data(
         Event(title="New potluck", slug="new-potluck", kind="potluck", visibility="public"),
         starts_at=starts,

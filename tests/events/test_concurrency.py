@@ -4,6 +4,7 @@ Real threads, each with its own database connection, released together by a barr
 On SQLite these tests are skipped (it has no row locks to test)."""
 
 import datetime
+import functools
 import threading
 from collections import Counter
 
@@ -11,7 +12,6 @@ import pytest
 from django.core import mail
 from django.db import connection, connections, transaction
 from django.test import Client, override_settings
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from events.models import RSVP, Event, RSVPStatus
@@ -99,13 +99,13 @@ def test_simultaneous_double_submissions_make_one_rsvp():
     assert RSVP.objects.get(event=event).status == RSVPStatus.GOING
 
 
-def test_simultaneous_reminder_runs_remind_each_person_once():
-    starts = timezone.now() + datetime.timedelta(hours=3)
+def test_simultaneous_reminder_runs_remind_each_person_once(now):
+    starts = now + datetime.timedelta(hours=3)
     event = EventFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
     RSVPFactory.create_batch(20, event=event, status=RSVPStatus.GOING)
     mail.outbox = []
 
-    results, errors = run_at_once([send_due_reminders] * 4)
+    results, errors = run_at_once([functools.partial(send_due_reminders, now=now)] * 4)
 
     assert errors == []
     assert sum(results) == 20

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from events.models import RSVP, Event
 from events.permissions import can_manage_event, is_organizer
@@ -54,8 +53,7 @@ def test_going_count_includes_guests_and_skips_other_statuses():
     assert (annotated.going_count, annotated.waitlist_count) == (4, 1)
 
 
-def test_listed_and_upcoming_events():
-    now = timezone.now()
+def test_listed_and_upcoming_events(now):
     EventFactory(slug="later", starts_at=now + datetime.timedelta(days=9))
     EventFactory(slug="sooner", starts_at=now + datetime.timedelta(days=2))
     EventFactory(slug="draft", status="draft")
@@ -119,9 +117,9 @@ def test_member_for_user_creates_a_private_member_once():
 # --- RSVPQuerySet reads --------------------------------------------------------------------
 
 
-def test_rsvp_ahead_of_is_the_queue_before_it_by_time_then_pk():
+def test_rsvp_ahead_of_is_the_queue_before_it_by_time_then_pk(now):
     event = EventFactory(capacity=1)
-    moment = timezone.now()
+    moment = now
     earlier = RSVPFactory(event=event, status="waitlisted", created_at=moment - _MINUTE)
     tie_first = RSVPFactory(event=event, status="waitlisted", created_at=moment)
     tie_second = RSVPFactory(event=event, status="waitlisted", created_at=moment)
@@ -137,9 +135,9 @@ def test_rsvp_ahead_of_is_the_queue_before_it_by_time_then_pk():
     }
 
 
-def test_rsvp_ahead_of_chains_with_status():
+def test_rsvp_ahead_of_chains_with_status(now):
     event = EventFactory(capacity=1)
-    moment = timezone.now()
+    moment = now
     RSVPFactory(event=event, status="going", created_at=moment - 2 * _MINUTE)
     first = RSVPFactory(event=event, status="waitlisted", created_at=moment - _MINUTE)
     RSVPFactory(event=event, status="cancelled", created_at=moment - _MINUTE)

@@ -25,6 +25,7 @@ from tests.factories import (
     RegionFactory,
     RSVPFactory,
     UserFactory,
+    days_from_now,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def local_day(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
+    return days_from_now(days).date()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from tests.factories import (
     MovementFactory,
     RSVPFactory,
     UserFactory,
+    next_year,
 )
 
 pytestmark = pytest.mark.django_db
@@ -401,7 +402,10 @@ def test_promoted_member_without_an_email_gets_no_mail(django_capture_on_commit_
 
 def test_rsvp_check_in_records_attendance_and_an_engagement_per_movement():
     first, second = MovementFactory(), MovementFactory()
-    starts = datetime.datetime(2030, 5, 1, 18, 0, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"))
+    day = datetime.date(next_year(), 5, 1)  # ahead, so RSVPs are open, whenever this runs
+    starts = datetime.datetime.combine(
+        day, datetime.time(18), tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles")
+    )
     event = EventFactory(
         movements=[first, second], starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
     )
@@ -410,7 +414,6 @@ def test_rsvp_check_in_records_attendance_and_an_engagement_per_movement():
     checked = rsvp_check_in(rsvp=rsvp)
 
     assert checked.checked_in_at is not None
-    day = datetime.date(2030, 5, 1)
     assert list(
         Engagement.objects.filter(member=rsvp.member)
         .order_by("movement")

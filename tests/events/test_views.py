@@ -22,6 +22,7 @@ from tests.factories import (
     RegionFactory,
     RSVPFactory,
     UserFactory,
+    days_from_now,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +30,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def in_days(days: float, hour: int = 18) -> datetime.datetime:
+def in_days(days: int, hour: int = 18) -> datetime.datetime:
     """``hour`` o'clock local time, ``days`` days from today (aware)."""
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    return days_from_now(days, hour)
 
 
 def titles(response) -> list[str]:
@@ -147,7 +147,7 @@ def test_list_filters_by_dates_and_shows_past_events_when_asked(client):
     EventFactory(title="Last week", starts_at=in_days(-7), ends_at=in_days(-7, 21))
     EventFactory(title="Next week", starts_at=in_days(7), ends_at=in_days(7, 21))
     EventFactory(title="Next month", starts_at=in_days(30), ends_at=in_days(30, 21))
-    day = lambda n: (timezone.localdate() + datetime.timedelta(days=n)).isoformat()  # noqa: E731
+    day = lambda n: in_days(n).date().isoformat()  # noqa: E731
 
     assert titles(client.get(f"/events/?from={day(-10)}")) == [
         "Next week",

@@ -1,4 +1,3 @@
-import datetime
 import io
 import statistics
 
@@ -18,7 +17,7 @@ from movements.models import (
     Participation,
     Tension,
 )
-from tests.factories import MovementFactory, UserFactory
+from tests.factories import PINNED_TODAY, MovementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,7 @@ def organizations_in(movement: str) -> set[str]:
     )
 
 
-def days(engagement: Engagement, today=datetime.date(2026, 11, 1)) -> int:
+def days(engagement: Engagement, today=PINNED_TODAY) -> int:
     return ((engagement.until or today) - engagement.since).days
 
 

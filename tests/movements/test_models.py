@@ -63,7 +63,7 @@ def test_tension_pair_is_stored_in_one_order():
     assert list(Tension.objects.between(second, first)) == [tension]
 
 
-def test_with_counts_counts_distinct_people_engaged_today():
+def test_with_counts_counts_distinct_people_engaged_today(today):
     movement = MovementFactory()
     twice = MemberFactory()
     EngagementFactory(movement=movement, member=twice)
@@ -73,7 +73,7 @@ def test_with_counts_counts_distinct_people_engaged_today():
     ParticipationFactory(movement=movement)
     ParticipationFactory(movement=movement, until=datetime.date(2021, 1, 1))  # ended
 
-    annotated = Movement.objects.with_counts().get(pk=movement.pk)
+    annotated = Movement.objects.with_counts(on=today).get(pk=movement.pk)
 
     assert (annotated.people_count, annotated.organization_count) == (2, 1)
 

@@ -182,8 +182,8 @@ def test_figure_formatting():
     assert _tenure(1.0) == ("1 day", "")
 
 
-def test_chart_scale_rounds_up_to_a_step_of_one_two_or_five():
-    insights = engagement_insights(MovementFactory(), curator=True)
+def test_chart_scale_rounds_up_to_a_step_of_one_two_or_five(today):
+    insights = engagement_insights(MovementFactory(), today=today, curator=True)
     insights = dataclasses.replace(
         insights,
         quarters=tuple(

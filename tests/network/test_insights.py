@@ -24,6 +24,7 @@ from network.insights.measures import (
     quarter_bounds,
 )
 from tests.factories import (
+    PINNED_TODAY,
     EngagementFactory,
     MemberFactory,
     MembershipFactory,
@@ -34,7 +35,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 11, 1)
+TODAY = PINNED_TODAY  # the quarters below are the twelve ending on it
 D = datetime.date
 LABELS = [f"{year}Q{q}" for year in (2024, 2025, 2026) for q in (1, 2, 3, 4)]
 
@@ -589,12 +590,11 @@ def test_demo_notes_warn_the_hopping_organization_and_encourage_the_steady_union
     assert [note.kind for note in railroad.notes] == ["steady"]
 
 
-def test_cached_insights_follow_new_engagements():
+def test_cached_insights_follow_new_engagements(today):
     from network.insights.measures import engagement_insights
     from tests.factories import EngagementFactory, MovementFactory
 
     movement = MovementFactory()
-    today = datetime.date(2026, 6, 1)
     before = engagement_insights(movement, today=today, curator=True)
 
     EngagementFactory(movement=movement, since=datetime.date(2025, 1, 1))

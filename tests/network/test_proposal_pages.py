@@ -13,6 +13,7 @@ from movements.models import MembershipRole, ParticipationRole, Sector
 from network.proposals.engine import proposals_refresh
 from network.proposals.services import proposal_accept, proposal_dismiss
 from tests.factories import (
+    PINNED_TODAY,
     MemberFactory,
     MembershipFactory,
     MovementFactory,
@@ -79,7 +80,7 @@ def build_network() -> dict:
     ParticipationFactory(organization=gardens, movement=food_justice, role=ParticipationRole.LEAD)
     ParticipationFactory(organization=campus, movement=students["fossil-free"])
     TensionFactory(movement_a=fast_food, movement_b=food_justice, note=TENSION)
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
     return {
         "oakland": oakland,
         "fast_food": fast_food,
@@ -281,7 +282,7 @@ def test_list_runs_a_fixed_number_of_queries_as_proposals_grow(client, host_clie
             for movement in (a, b):
                 ParticipationFactory(movement=movement, role=ParticipationRole.LEAD)
             TensionFactory(movement_a=a, movement_b=b, note=f"Tension {i}.")
-        proposals_refresh()
+        proposals_refresh(today=PINNED_TODAY)
         # One of them accepted, its event published: the event link is read too.
         accepted = Proposal.objects.open().filter(kind="conference").first()
         if accepted is not None:
@@ -544,7 +545,7 @@ def test_dismiss_confirms_then_dismisses_for_good(host_client, curator_client, n
 
     page = c.get(url)
     response = c.post(url, {"reason": "  We ran one last month.  "}, follow=True)
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
 
     assert page.status_code == 200
     assertContains(page, "<h1>Dismiss this proposal?</h1>", html=True)
@@ -618,7 +619,7 @@ def test_refresh_keeps_dismissed_dismissed_and_accepted_linked(curator, network)
     event = proposal_accept(proposal=potluck, user=curator, hosts=[network["union"]])
     proposal_dismiss(proposal=panel, user=curator, reason="No.")
 
-    proposals_refresh()
+    proposals_refresh(today=PINNED_TODAY)
 
     potluck.refresh_from_db()
     panel.refresh_from_db()

@@ -314,13 +314,13 @@ def test_refresh_proposals_command_reports_counts(places):
     assert out.getvalue() == "Proposals refreshed: 1 new, 0 updated, 0 removed.\n"
 
 
-def test_demo_network_proposes_the_three_bridges():
+def test_demo_network_proposes_the_three_bridges(today):
     from django.core.management import call_command
 
     from movements import demo
 
     call_command("seed_demo", stdout=None)
-    candidates = compute_proposals(datetime.date(2026, 11, 1))
+    candidates = compute_proposals(today)
     top = [(c.kind, sorted(m.slug for m in c.movements)) for c in candidates[:5]]
 
     assert ("potluck", sorted([demo.FIGHT_FOR_15, demo.FOOD_JUSTICE])) in top
