@@ -48,8 +48,8 @@ def at(year, month, day, hour):
 
 @pytest.fixture
 def network():
-    """Two movements, a host organization and its organizer, another organization's
-    organizer, and six events: two upcoming public ones, a private one, a draft, a past
+    """Two movements, a host organization, another organization's leader (``outsider``),
+    and six events: two upcoming public ones, a private one, a draft, a past
     and a cancelled one. Three people are going to the potluck (one brought a guest), one
     is waitlisted."""
     bay_area = RegionFactory(slug="bay-area", name="Bay Area")
@@ -59,12 +59,6 @@ def network():
     alliance = OrganizationFactory(slug="east-bay-alliance", name="East Bay Alliance")
     other = OrganizationFactory(slug="other-org", name="Other Org")
 
-    host = UserFactory(username="host")
-    MembershipFactory(
-        member=MemberFactory(key="m-host", user=host),
-        organization=alliance,
-        role=MembershipRole.ORGANIZER,
-    )
     outsider = UserFactory(username="outsider")
     MembershipFactory(
         member=MemberFactory(key="m-outsider", user=outsider),
@@ -113,13 +107,25 @@ def network():
     RSVPFactory(event=potluck, member=MemberFactory(key="m-going"))
     RSVPFactory(event=potluck, member=MemberFactory(key="m-waiting"), status="waitlisted")
     RSVPFactory(event=potluck, member=MemberFactory(key="m-gone"), status="cancelled")
-    return {"potluck": potluck, "fast_food": fast_food, "food_justice": food_justice}
+    return {
+        "potluck": potluck,
+        "fast_food": fast_food,
+        "food_justice": food_justice,
+        "alliance": alliance,
+    }
 
 
 @pytest.fixture
-def host_client(network):
+def organization(network):
+    """The organizer of tests/conftest.py organizes the East Bay Alliance, the host."""
+    return network["alliance"]
+
+
+@pytest.fixture
+def host_client(organizer):
+    """The API client (session auth) of an organizer of the host."""
     client = APIClient()
-    client.force_login(Member.objects.get(key="m-host").user)
+    client.force_login(organizer)
     return client
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
     days_from_now,
 )
+from tests.helpers import logged_in, make_organizer
 
 pytestmark = pytest.mark.django_db
 
@@ -82,13 +83,17 @@ def potluck(network):
 
 
 @pytest.fixture
+def organization(network):
+    """The organizer of tests/conftest.py organizes Local 1021, a host of the potluck."""
+    return network["union"]
+
+
+@pytest.fixture
 def signed_in():
     """A signed-in member (no organizer role) with a Member record, and their client."""
     user = UserFactory(username="sam", first_name="Sam", last_name="Rivera")
     member = MemberFactory(user=user, name="Sam Rivera", key="m-sam")
-    client = Client()
-    client.force_login(user)
-    return client, member
+    return logged_in(user), member
 
 
 # --- /events/ ------------------------------------------------------------------------------
@@ -298,24 +303,12 @@ def test_event_page_shows_cancelled_and_draft_banners(client, curator_client, ne
     assert "<strong>Draft.</strong>" in draft
 
 
-def test_draft_is_visible_to_host_organizers_only(potluck, network):
-    from tests.factories import MembershipFactory
-
+def test_draft_is_visible_to_host_organizers_only(potluck, organizer_client):
     potluck.status = EventStatus.DRAFT
     potluck.save()
-    host = UserFactory(username="host")
-    MembershipFactory(
-        member=MemberFactory(user=host), organization=network["union"], role="organizer"
-    )
-    other = UserFactory(username="other")
-    MembershipFactory(
-        member=MemberFactory(user=other), organization=OrganizationFactory(), role="organizer"
-    )
-    host_client, other_client = Client(), Client()
-    host_client.force_login(host)
-    other_client.force_login(other)
+    other_client = logged_in(make_organizer(OrganizationFactory(), "other"))
 
-    assert host_client.get("/events/wages-gardens-potluck/").status_code == 200
+    assert organizer_client.get("/events/wages-gardens-potluck/").status_code == 200
     assert other_client.get("/events/wages-gardens-potluck/").status_code == 404
     assert other_client.get("/events/wages-gardens-potluck.ics").status_code == 404
 
