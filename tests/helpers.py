@@ -147,3 +147,19 @@ def log_in(page, base_url: str, username: str, next_path: str = "") -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+class Code(str):
+    """An expected error given by its code (in a table that otherwise lists our messages):
+    the wording is Django's or DRF's, not ours."""
+
+
+def error_codes(errors) -> dict[str, list[str]]:
+    """``{field: [code, …]}`` of a form's ``errors`` (Django's ErrorDict) or of a DRF
+    response's ``data`` (ErrorDetail lists): which fields failed and why, without pinning
+    Django's or DRF's English wording (our own messages are pinned where they are shown)."""
+    if hasattr(errors, "as_data"):
+        errors = errors.as_data()
+    return {
+        field: [error.code for error in field_errors] for field, field_errors in errors.items()
+    }

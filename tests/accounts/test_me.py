@@ -25,7 +25,7 @@ from tests.factories import (
     days_from_now,
     next_year,
 )
-from tests.helpers import logged_in
+from tests.helpers import error_codes, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -341,8 +341,13 @@ def test_me_refuses_a_bad_visibility_and_changes_nothing(ada, data):
     ada.member.refresh_from_db()
     assert ada.member.visibility == Visibility.PRIVATE
     content = main_of(response)
-    expected = "Choose private or public." if data else "This field is required."
-    assert f'<ul class="errorlist" id="id_visibility_error"><li>{expected}</li></ul>' in content
+    code = "invalid_choice" if data else "required"
+    assert error_codes(response.context["form"].errors) == {"visibility": [code]}
+    if data:  # our message; the missing value's is Django's own wording
+        error = "<li>Choose private or public.</li></ul>"
+        assert f'<ul class="errorlist" id="id_visibility_error">{error}' in content
+    else:
+        assert '<ul class="errorlist" id="id_visibility_error"><li>' in content
     assert "<p>Your profile is <strong>private — only me and curators</strong>.</p>" in content
 
 

@@ -16,7 +16,7 @@ from tests.factories import (
     EventFactory,
     UserFactory,
 )
-from tests.helpers import role_client, run_manage
+from tests.helpers import error_codes, role_client, run_manage
 from tests.scenarios import hosted_event
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,8 @@ def test_four_failed_logins_still_show_the_form(axes, client):
     response = fail(client, times=4)
 
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert error_codes(response.context["form"].errors) == {"__all__": ["invalid_login"]}
+    assert '<div class="form-errors" id="form-errors" role="alert">' in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])

@@ -183,14 +183,12 @@ def test_graph_bad_filters_answer_400_with_the_errors(client, map_network):
     response = client.get(f"{GRAPH}?theme=nope&sector=navy&organizations=maybe&q={'x' * 201}")
 
     assert response.status_code == 400
-    assert response.json() == {
-        "errors": {
-            "q": ["Ensure this value has at most 200 characters (it has 201)."],
-            "theme": ["There is no theme “nope”."],
-            "sector": ["Select a valid choice. navy is not one of the available choices."],
-            "organizations": ["Use 1 to turn this on or 0 to turn it off."],
-        }
-    }
+    errors = response.json()["errors"]
+    assert sorted(errors) == ["organizations", "q", "sector", "theme"]
+    # Our own messages; q's and sector's are Django's wording: one message each.
+    assert errors["theme"] == ["There is no theme “nope”."]
+    assert errors["organizations"] == ["Use 1 to turn this on or 0 to turn it off."]
+    assert [len(errors["q"]), len(errors["sector"])] == [1, 1]
 
 
 def test_graph_suppresses_small_people_counts_for_anonymous_visitors(client, map_network):
