@@ -1,10 +1,18 @@
 """Hand-built networks that several test modules share.
 
 Each scenario is a plain function that creates its rows and returns the ones tests refer
-to, by name, in a dict. The fixtures of the same names in tests/conftest.py call them; call
-them directly where a fixture does not fit (browser tests, a scenario changed before use).
-Factories (tests/factories.py) make single rows; a scenario is a small, fixed world whose
-numbers the tests pin (scores, counts, reasons), so change one only together with them.
+to, by name, in a dict. tests/conftest.py exposes ``proposal_network`` and ``map_network``
+as fixtures of the same names; call the functions directly where a fixture does not fit
+(browser tests, which build their data inside the test). Factories (tests/factories.py)
+make single rows; a scenario is a small, fixed world whose numbers the tests pin (scores,
+counts, reasons), so change one only together with them.
+
+- proposal_network: the proposals pages, the proposals API, the authorization table, the
+  escaping checks and the CSP browser test.
+- map_network (+ grow_map_network, ZELDA): the map and its data, the overlap pages, the
+  map browser test.
+- hosted_event: the organizers' pages and the CSRF checks of test_security.
+- demo_network, cross_movement_event: the browser journeys and the accessibility checks.
 """
 
 import datetime
@@ -40,12 +48,12 @@ TENSION = "Higher wages raise food prices."
 
 
 def proposal_network() -> dict:
-    """The proposals engine's two kinds of bridge, drawn on the pinned day: a potluck (Fight
-    for $15 and Food Justice in Oakland, a tension between them) and a panel (three student
-    divestment campaigns in Berkeley). The Fast Food Union leads
-    Fight for $15 and the Garden Collective leads Food Justice: the potluck's suggested
-    hosts. Campus Climate takes part in Fossil Free only: a host of the panel, not of the
-    potluck."""
+    """Two open proposals, drawn on the pinned day: a potluck (Fight for $15 and Food
+    Justice in Oakland, a tension between them) and a panel (three student divestment
+    campaigns in Berkeley). The Fast Food Union leads Fight for $15 and the Garden
+    Collective leads Food Justice: the potluck's suggested hosts. Campus Climate takes part
+    in Fossil Free only: a host of the panel, not of the potluck — so an organizer of it is
+    the organizer who may not decide the potluck."""
     bay_area = RegionFactory(slug="bay-area", name="Bay Area")
     oakland = RegionFactory(slug="oakland", name="Oakland", parent=bay_area)
     berkeley = RegionFactory(slug="berkeley", name="Berkeley", parent=bay_area)
@@ -110,7 +118,9 @@ def map_network() -> dict:
     """Fight for $15 (labor, 6 people now) and Food justice (community, 2 people now) in
     Oakland share Zelda, the Alliance and the food theme; the two student campaigns in
     Berkeley share the Divest Coalition and divestment. Left out everywhere: an archived
-    movement, an archived organization and a participation that ended."""
+    movement, an archived organization and a participation that ended. So the map draws
+    exactly two overlaps (0.55 and 0.5), has a people-count below the disclosure threshold
+    to suppress, a person (Zelda) who must never appear, and three rows to leave out."""
     bay_area = RegionFactory(slug="bay-area", name="Bay Area")
     oakland = RegionFactory(slug="oakland", name="Oakland", parent=bay_area)
     berkeley = RegionFactory(slug="berkeley", name="Berkeley", parent=bay_area)
