@@ -1,7 +1,8 @@
 import pytest
-from django.test import Client
 
-from tests.factories import PINNED_TODAY, UserFactory, local_time
+from tests import scenarios
+from tests.factories import PINNED_TODAY, OrganizationFactory, UserFactory, local_time
+from tests.helpers import logged_in, make_organizer
 
 
 @pytest.fixture
@@ -12,9 +13,7 @@ def curator():
 
 @pytest.fixture
 def curator_client(curator):
-    client = Client()
-    client.force_login(curator)
-    return client
+    return logged_in(curator)
 
 
 @pytest.fixture
@@ -24,9 +23,38 @@ def member_user():
 
 @pytest.fixture
 def member_client(member_user):
-    client = Client()
-    client.force_login(member_user)
-    return client
+    return logged_in(member_user)
+
+
+@pytest.fixture
+def organization():
+    """The organization ``organizer`` organizes. A module overrides this fixture to make the
+    organizer one of its own organizations (e.g. a scenario's host)."""
+    return OrganizationFactory(slug="organizers-union", name="Organizers' Union")
+
+
+@pytest.fixture
+def organizer(organization):
+    """A user whose Member organizes ``organization``: an ongoing organizer Membership."""
+    return make_organizer(organization)
+
+
+@pytest.fixture
+def organizer_client(organizer):
+    """A client signed in as ``organizer``."""
+    return logged_in(organizer)
+
+
+@pytest.fixture
+def proposal_network():
+    """tests/scenarios.proposal_network: the potluck and the panel proposals."""
+    return scenarios.proposal_network()
+
+
+@pytest.fixture
+def map_network():
+    """tests/scenarios.map_network: two pairs of overlapping movements and what is left out."""
+    return scenarios.map_network()
 
 
 @pytest.fixture(autouse=True)

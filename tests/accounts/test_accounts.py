@@ -9,6 +9,7 @@ from django.test import Client
 
 from movements.models import Member, Visibility
 from tests.factories import MemberFactory, UserFactory
+from tests.helpers import error_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -96,42 +97,33 @@ def test_signup_never_links_an_existing_roster_member_by_email(client):
     assert Member.objects.count() == 2
 
 
+DUPLICATE_EMAIL = (
+    "An account with this email address already exists. Log in, or reset your password if "
+    "you have forgotten it."
+)
+
+
 @pytest.mark.parametrize(
-    ("overrides", "field", "errors"),
+    ("overrides", "field", "codes", "messages"),
     [
-        (
-            {"username": "Taken"},
-            "username",
-            ["A user with that username already exists."],
-        ),
-        (
-            {"email": "TAKEN@Example.org"},
-            "email",
-            [
-                "An account with this email address already exists. Log in, or reset your "
-                "password if you have forgotten it."
-            ],
-        ),
-        ({"email": "not-an-address"}, "email", ["Enter a valid email address."]),
-        ({"email": ""}, "email", ["This field is required."]),
+        # Our own message is pinned; Django's (the rest) are checked by their codes.
+        ({"username": "Taken"}, "username", ["unique"], None),
+        ({"email": "TAKEN@Example.org"}, "email", ["duplicate_email"], [DUPLICATE_EMAIL]),
+        ({"email": "not-an-address"}, "email", ["invalid"], None),
+        ({"email": ""}, "email", ["required"], None),
         (
             {"password1": "hunter2", "password2": "hunter2"},
             "password2",
-            [
-                "This password is too short. It must contain at least 8 characters.",
-                "This password is too common.",
-            ],
+            ["password_too_short", "password_too_common"],
+            None,
         ),
         (
             {"password1": "12345678901", "password2": "12345678901"},
             "password2",
-            ["This password is too common.", "This password is entirely numeric."],
+            ["password_too_common", "password_entirely_numeric"],
+            None,
         ),
-        (
-            {"password2": "potluck between movement"},
-            "password2",
-            ["The two password fields didn’t match."],
-        ),
+        ({"password2": "potluck between movement"}, "password2", ["password_mismatch"], None),
     ],
     ids=[
         "duplicate-username",
@@ -143,13 +135,15 @@ def test_signup_never_links_an_existing_roster_member_by_email(client):
         "mismatch",
     ],
 )
-def test_signup_refuses_bad_input_and_creates_nothing(client, overrides, field, errors):
+def test_signup_refuses_bad_input_and_creates_nothing(client, overrides, field, codes, messages):
     UserFactory(username="taken", email="taken@example.org")
 
     response = client.post("/accounts/signup/", signup_data(**overrides))
 
     assert response.status_code == 400
-    assert field_errors(response, field) == errors
+    assert error_codes(response.context["form"].errors) == {field: codes}
+    if messages:
+        assert field_errors(response, field) == messages
     assert User.objects.count() == 1
     assert Member.objects.count() == 0
     assert "_auth_user_id" not in client.session
@@ -198,10 +192,8 @@ def test_login_with_a_wrong_password_says_so(client):
     response = client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
 
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "Please enter a correct username and password. Note that both fields may be "
-        "case-sensitive."
-    ]
+    assert error_codes(response.context["form"].errors) == {"__all__": ["invalid_login"]}
+    assert '<div class="form-errors" id="form-errors" role="alert">' in response.content.decode()
     assert "_auth_user_id" not in client.session
     content = response.content.decode()
     assert '<label for="id_username">Username:</label>' in content
@@ -280,9 +272,7 @@ def test_password_change_with_a_wrong_old_password_changes_nothing(member_client
     )
 
     assert response.status_code == 200
-    assert field_errors(response, "old_password") == [
-        "Your old password was entered incorrectly. Please enter it again."
-    ]
+    assert error_codes(response.context["form"].errors) == {"old_password": ["password_incorrect"]}
     member_user.refresh_from_db()
     assert member_user.check_password(PASSWORD)
 

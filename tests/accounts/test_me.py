@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from movements.models import (
@@ -26,6 +25,7 @@ from tests.factories import (
     days_from_now,
     next_year,
 )
+from tests.helpers import error_codes, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,6 @@ def weekday(year: int, month: int, day: int) -> str:
     return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[
         datetime.date(year, month, day).weekday()
     ]
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def main_of(response):
@@ -189,7 +183,7 @@ def test_me_gives_a_user_without_a_member_a_private_one(member_client, member_us
 
 
 def test_me_lists_my_upcoming_rsvps_soonest_first(ada):
-    response = client_for(ada).get("/me/")
+    response = logged_in(ada).get("/me/")
 
     assert response.status_code == 200
     assert [(r.event.slug, r.status) for r in response.context["rsvps"]] == [
@@ -228,7 +222,7 @@ def test_me_lists_my_upcoming_rsvps_soonest_first(ada):
 
 
 def test_me_lists_my_organizations_and_roles(ada):
-    response = client_for(ada).get("/me/")
+    response = logged_in(ada).get("/me/")
 
     assert [(m.organization.slug, m.role) for m in response.context["current_memberships"]] == [
         ("planting-justice", "member"),
@@ -255,7 +249,7 @@ def test_me_lists_my_organizations_and_roles(ada):
 
 
 def test_me_shows_my_engagement_history_latest_first(ada):
-    response = client_for(ada).get("/me/")
+    response = logged_in(ada).get("/me/")
 
     assert [
         (e.movement.slug, e.organization and e.organization.slug, e.source)
@@ -291,8 +285,8 @@ def test_me_shows_only_my_own_data(ada, someone_else):
     RSVPFactory(event=shared, member=someone_else.member)
     RSVPFactory(event=shared, member=ada.member)
 
-    mine = main_of(client_for(ada).get("/me/"))
-    theirs = main_of(client_for(someone_else).get("/me/"))
+    mine = main_of(logged_in(ada).get("/me/"))
+    theirs = main_of(logged_in(someone_else).get("/me/"))
 
     for secret in [
         "Secret Other Person",
@@ -321,7 +315,7 @@ def test_me_names_curators_and_lets_them_create_events(curator_client):
 
 
 def test_me_changes_visibility_and_says_so(ada):
-    client = client_for(ada)
+    client = logged_in(ada)
 
     response = client.post("/me/", {"visibility": "public"}, follow=True)
 
@@ -341,19 +335,24 @@ def test_me_changes_visibility_and_says_so(ada):
 
 @pytest.mark.parametrize("data", [{"visibility": "everyone"}, {}], ids=["unknown", "missing"])
 def test_me_refuses_a_bad_visibility_and_changes_nothing(ada, data):
-    response = client_for(ada).post("/me/", data)
+    response = logged_in(ada).post("/me/", data)
 
     assert response.status_code == 400
     ada.member.refresh_from_db()
     assert ada.member.visibility == Visibility.PRIVATE
     content = main_of(response)
-    expected = "Choose private or public." if data else "This field is required."
-    assert f'<ul class="errorlist" id="id_visibility_error"><li>{expected}</li></ul>' in content
+    code = "invalid_choice" if data else "required"
+    assert error_codes(response.context["form"].errors) == {"visibility": [code]}
+    if data:  # our message; the missing value's is Django's own wording
+        error = "<li>Choose private or public.</li></ul>"
+        assert f'<ul class="errorlist" id="id_visibility_error">{error}' in content
+    else:
+        assert '<ul class="errorlist" id="id_visibility_error"><li>' in content
     assert "<p>Your profile is <strong>private — only me and curators</strong>.</p>" in content
 
 
 def test_me_visibility_form_has_labels_and_explains_each_choice(ada):
-    content = main_of(client_for(ada).get("/me/"))
+    content = main_of(logged_in(ada).get("/me/"))
 
     assert "<legend>Visibility:</legend>" in content
     assert (
@@ -387,7 +386,7 @@ def queries_for(client):
 
 
 def test_me_runs_a_fixed_number_of_queries(ada, django_assert_max_num_queries):
-    client = client_for(ada)
+    client = logged_in(ada)
     grow(ada, range(3))
     few = queries_for(client)
     grow(ada, range(3, 30))
@@ -402,7 +401,7 @@ def test_me_runs_a_fixed_number_of_queries(ada, django_assert_max_num_queries):
 
 
 def test_me_cancel_button_cancels_through_the_event_pages(ada):
-    client = client_for(ada)
+    client = logged_in(ada)
     content = main_of(client.get("/me/"))
     action = '<form method="post" action="/events/divest-panel/rsvp/cancel/"'
     assert action in content

@@ -29,6 +29,7 @@ from tests.factories import (
     RSVPFactory,
     UserFactory,
 )
+from tests.helpers import error_codes, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,6 @@ D = datetime.date
 UTC = datetime.UTC
 PASSWORD = "correct horse battery staple"  # UserFactory's
 User = get_user_model()
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def main_of(response):
@@ -139,7 +134,7 @@ def bea():
 
 
 def test_me_links_to_my_data_and_account_deletion(ada):
-    content = main_of(client_for(ada).get("/me/"))
+    content = main_of(logged_in(ada).get("/me/"))
 
     assert (
         '<li><a href="/me/data.json" download>Download my data</a> <span class="muted">'
@@ -171,7 +166,7 @@ def test_me_timeline_shows_a_hand_built_history_by_year():
     RSVPFactory(event=EventFactory(title="Not Yet", movements=[food]), member=member)
     EngagementFactory(movement=food, since=D(2010, 1, 1))  # someone else's
 
-    response = client_for(user).get("/me/")
+    response = logged_in(user).get("/me/")
 
     assert [(group.year, len(group.entries)) for group in response.context["timeline"]] == [
         (None, 1),
@@ -272,7 +267,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
     member = ada.member
     potluck = RSVP.objects.get(member=member, event__slug="wages-potluck").event
 
-    response = client_for(ada).get("/me/data.json")
+    response = logged_in(ada).get("/me/data.json")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -374,7 +369,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
 
 
 def test_my_data_holds_nothing_of_anyone_else(ada, bea):
-    text = client_for(ada).get("/me/data.json").content.decode()
+    text = logged_in(ada).get("/me/data.json").content.decode()
 
     for secret in [
         "Bea Secret",
@@ -406,7 +401,7 @@ def test_my_data_for_a_user_without_a_member_is_their_new_private_record(
 
 
 def test_my_data_runs_a_fixed_number_of_queries(ada):
-    client = client_for(ada)
+    client = logged_in(ada)
     client.get("/me/data.json")  # the session is now warm
     with CaptureQueriesContext(connection) as few:
         client.get("/me/data.json")
@@ -430,7 +425,7 @@ def test_my_data_runs_a_fixed_number_of_queries(ada):
 
 
 def test_account_delete_asks_for_the_password_and_names_what_happens(ada):
-    response = client_for(ada).get("/me/delete/")
+    response = logged_in(ada).get("/me/delete/")
 
     assert response.status_code == 200
     content = main_of(response)
@@ -444,30 +439,36 @@ def test_account_delete_asks_for_the_password_and_names_what_happens(ada):
 
 
 @pytest.mark.parametrize(
-    ("password", "error"),
+    ("password", "code", "error"),
     [
-        ("wrong password", "That is not your password. Nothing was deleted."),
-        ("", "This field is required."),
+        (
+            "wrong password",
+            "password_incorrect",
+            "That is not your password. Nothing was deleted.",
+        ),
+        ("", "required", None),  # Django's own wording: the code and the listed field only
     ],
     ids=["wrong", "missing"],
 )
 def test_account_delete_with_a_wrong_password_changes_nothing(
-    ada, bea, django_capture_on_commit_callbacks, password, error
+    ada, bea, django_capture_on_commit_callbacks, password, code, error
 ):
     before = exchange.dumps(exchange.network_export())
     rsvps_before = list(RSVP.objects.order_by("pk").values_list("pk", "status"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(ada).post("/me/delete/", {"password": password})
+        response = logged_in(ada).post("/me/delete/", {"password": password})
 
     assert response.status_code == 400
-    assert f'<li><a href="#id_password">Your password</a>: {error}</li>' in main_of(response)
+    assert error_codes(response.context["form"].errors) == {"password": [code]}
+    shown = f'<li><a href="#id_password">Your password</a>: {error or ""}'
+    assert shown in main_of(response)
     assert User.objects.filter(username="ada").exists()
     assert Member.objects.get(user=ada).name == "Ada Okafor"
     assert list(RSVP.objects.order_by("pk").values_list("pk", "status")) == rsvps_before
     assert exchange.dumps(exchange.network_export()) == before
     assert mail.outbox == []
-    assert client_for(ada).get("/me/").status_code == 200
+    assert logged_in(ada).get("/me/").status_code == 200
 
 
 def test_account_delete_while_an_event_is_busy_says_so_and_changes_nothing(ada, bea, monkeypatch):
@@ -476,7 +477,7 @@ def test_account_delete_while_an_event_is_busy_says_so_and_changes_nothing(ada, 
 
     monkeypatch.setattr("accounts.views.account_delete", busy)
 
-    response = client_for(ada).post("/me/delete/", {"password": PASSWORD})
+    response = logged_in(ada).post("/me/delete/", {"password": PASSWORD})
 
     assert response.status_code == 400
     assert (
@@ -512,7 +513,7 @@ def test_account_delete_cancels_rsvps_and_promotes_the_earliest_waitlisted(
     event = full_potluck(ada)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(ada).post("/me/delete/", {"password": PASSWORD})
+        response = logged_in(ada).post("/me/delete/", {"password": PASSWORD})
 
     assert response.status_code == 302
     statuses = dict(RSVP.objects.filter(event=event).values_list("member__key", "status"))
@@ -534,7 +535,7 @@ def test_account_delete_cancels_rsvps_and_promotes_the_earliest_waitlisted(
 
 def test_account_delete_anonymises_me_logs_me_out_and_deletes_my_login(ada):
     member = ada.member
-    client = client_for(ada)
+    client = logged_in(ada)
 
     response = client.post("/me/delete/", {"password": PASSWORD}, follow=True)
 
@@ -573,7 +574,7 @@ def test_an_erased_member_appears_nowhere(ada, bea, curator_client):
         assert main_of(Client().get(path)) == before[path]
     places = [
         exchange.dumps(exchange.network_export()),
-        main_of(client_for(bea).get("/me/")),
+        main_of(logged_in(bea).get("/me/")),
         main_of(curator_client.get("/events/wages-potluck/")),
         curator_client.get("/admin/movements/member/?q=ada").content.decode(),
     ]

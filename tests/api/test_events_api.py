@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
     next_year,
 )
+from tests.helpers import error_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +49,8 @@ def at(year, month, day, hour):
 
 @pytest.fixture
 def network():
-    """Two movements, a host organization and its organizer, another organization's
-    organizer, and six events: two upcoming public ones, a private one, a draft, a past
+    """Two movements, a host organization, another organization's leader (``outsider``),
+    and six events: two upcoming public ones, a private one, a draft, a past
     and a cancelled one. Three people are going to the potluck (one brought a guest), one
     is waitlisted."""
     bay_area = RegionFactory(slug="bay-area", name="Bay Area")
@@ -59,12 +60,6 @@ def network():
     alliance = OrganizationFactory(slug="east-bay-alliance", name="East Bay Alliance")
     other = OrganizationFactory(slug="other-org", name="Other Org")
 
-    host = UserFactory(username="host")
-    MembershipFactory(
-        member=MemberFactory(key="m-host", user=host),
-        organization=alliance,
-        role=MembershipRole.ORGANIZER,
-    )
     outsider = UserFactory(username="outsider")
     MembershipFactory(
         member=MemberFactory(key="m-outsider", user=outsider),
@@ -113,13 +108,25 @@ def network():
     RSVPFactory(event=potluck, member=MemberFactory(key="m-going"))
     RSVPFactory(event=potluck, member=MemberFactory(key="m-waiting"), status="waitlisted")
     RSVPFactory(event=potluck, member=MemberFactory(key="m-gone"), status="cancelled")
-    return {"potluck": potluck, "fast_food": fast_food, "food_justice": food_justice}
+    return {
+        "potluck": potluck,
+        "fast_food": fast_food,
+        "food_justice": food_justice,
+        "alliance": alliance,
+    }
 
 
 @pytest.fixture
-def host_client(network):
+def organization(network):
+    """The organizer of tests/conftest.py organizes the East Bay Alliance, the host."""
+    return network["alliance"]
+
+
+@pytest.fixture
+def host_client(organizer):
+    """The API client (session auth) of an organizer of the host."""
     client = APIClient()
-    client.force_login(Member.objects.get(key="m-host").user)
+    client.force_login(organizer)
     return client
 
 
@@ -404,34 +411,41 @@ def test_event_filters(client, network, query, expected):
 
 
 @pytest.mark.parametrize(
-    ("query", "errors"),
+    ("query", "codes", "messages"),
     [
+        # Django's own wording ("Select a valid choice…"): the field and the code only.
+        ("kind=gala", {"kind": ["invalid_choice"]}, {}),
         (
-            "kind=gala",
-            {"kind": ["Select a valid choice. gala is not one of the available choices."]},
+            "movement=nope",
+            {"movement": ["invalid_choice"]},
+            {"movement": ["There is no movement “nope”."]},
         ),
-        ("movement=nope", {"movement": ["There is no movement “nope”."]}),
-        ("region=atlantis", {"region": ["There is no region “atlantis”."]}),
-        ("from=soon", {"from": ["Enter a date as YYYY-MM-DD."]}),
-        ("to=2026-13-01", {"to": ["Enter a date as YYYY-MM-DD."]}),
+        (
+            "region=atlantis",
+            {"region": ["invalid_choice"]},
+            {"region": ["There is no region “atlantis”."]},
+        ),
+        ("from=soon", {"from": ["invalid"]}, {"from": ["Enter a date as YYYY-MM-DD."]}),
+        ("to=2026-13-01", {"to": ["invalid"]}, {"to": ["Enter a date as YYYY-MM-DD."]}),
         (
             f"from={NEXT}-05-02&to={NEXT}-05-01",
+            {"non_field_errors": ["date_order"]},
             {"non_field_errors": ["“From” must be on or before “To”."]},
         ),
         (
             "kind=gala&region=atlantis",
-            {
-                "kind": ["Select a valid choice. gala is not one of the available choices."],
-                "region": ["There is no region “atlantis”."],
-            },
+            {"kind": ["invalid_choice"], "region": ["invalid_choice"]},
+            {"region": ["There is no region “atlantis”."]},
         ),
     ],
 )
-def test_event_bad_filter_is_400_with_field_errors(client, network, query, errors):
+def test_event_bad_filter_is_400_with_field_errors(client, network, query, codes, messages):
     response = client.get(f"/api/events/?{query}")
 
     assert response.status_code == 400
-    assert response.json() == errors
+    assert error_codes(response.data) == codes
+    body = response.json()
+    assert {field: body[field] for field in messages} == messages
 
 
 # --- Read-only event endpoints ------------------------------------------------------------
@@ -630,18 +644,27 @@ def test_drf_create_token_command_makes_a_working_token(network):
 
 
 @pytest.mark.parametrize(
-    ("body", "errors"),
+    ("body", "codes", "messages"),
     [
-        ({"guests": -1}, {"guests": ["Ensure this value is greater than or equal to 0."]}),
-        ({"guests": 21}, {"guests": ["Ensure this value is less than or equal to 20."]}),
-        ({"guests": "many"}, {"guests": ["A valid integer is required."]}),
-        ({"guests": True}, {"guests": ["A valid integer is required."]}),
-        ({"movement": "nope"}, {"movement": ["“nope” is not one of this event's movements."]}),
-        ({"movement": 7}, {"movement": ["“7” is not one of this event's movements."]}),
-        (["going"], {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}),
+        # DRF's own wording: the field and the code only.
+        ({"guests": -1}, {"guests": ["min_value"]}, {}),
+        ({"guests": 21}, {"guests": ["max_value"]}, {}),
+        ({"guests": "many"}, {"guests": ["invalid"]}, {}),
+        ({"guests": True}, {"guests": ["invalid"]}, {}),
+        (
+            {"movement": "nope"},
+            {"movement": ["does_not_exist"]},
+            {"movement": ["“nope” is not one of this event's movements."]},
+        ),
+        (
+            {"movement": 7},
+            {"movement": ["does_not_exist"]},
+            {"movement": ["“7” is not one of this event's movements."]},
+        ),
+        (["going"], {"non_field_errors": ["invalid"]}, {}),
     ],
 )
-def test_rsvp_bad_body_is_400_with_field_errors(network, body, errors):
+def test_rsvp_bad_body_is_400_with_field_errors(network, body, codes, messages):
     MovementFactory(slug="elsewhere")
     user = UserFactory(username="newcomer")
     client = APIClient()
@@ -650,7 +673,9 @@ def test_rsvp_bad_body_is_400_with_field_errors(network, body, errors):
     response = client.post("/api/events/oakland-potluck/rsvp/", body, format="json")
 
     assert response.status_code == 400
-    assert response.json() == errors
+    assert error_codes(response.data) == codes
+    body = response.json()
+    assert {field: body[field] for field in messages} == messages
     assert len(rsvps("oakland-potluck")) == 4
     assert not Member.objects.filter(user=user).exists()
 

@@ -10,57 +10,39 @@ import pytest
 from django.test import Client
 
 from events.models import RSVP, Event, EventStatus, Proposal
-from movements.models import Engagement, Member, MembershipRole, Movement
-from tests.events.test_organizer import event_data
+from movements.models import Engagement, Member, Movement
 from tests.factories import (
     EventFactory,
     MemberFactory,
-    MembershipFactory,
     RSVPFactory,
     UserFactory,
 )
-from tests.network.test_proposal_pages import build_network
+from tests.helpers import ROLES, event_form_data, role_client
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member", "other_organizer", "host_organizer", "curator"]
 LOGIN = "login"  # 302 to the log-in page, ?next= this URL
 ADMIN_LOGIN = "admin login"  # 302 to the admin's log-in page
 
 
 @pytest.fixture
-def world():
-    network = build_network()
+def world(proposal_network):
     event = EventFactory(
         slug="potluck",
         title="Oakland potluck",
-        movements=[network["fast_food"], network["food_justice"]],
-        hosts=[network["union"]],
+        movements=[proposal_network["fast_food"], proposal_network["food_justice"]],
+        hosts=[proposal_network["union"]],
     )
     draft = EventFactory(
-        slug="draft", status=EventStatus.DRAFT, movements=[network["fast_food"]],
-        hosts=[network["union"]],
+        slug="draft", status=EventStatus.DRAFT, movements=[proposal_network["fast_food"]],
+        hosts=[proposal_network["union"]],
     )  # fmt: skip
     rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada"))
-    return {**network, "event": event, "draft": draft, "rsvp": rsvp}
+    return {**proposal_network, "event": event, "draft": draft, "rsvp": rsvp}
 
 
 def client_for(role: str, world) -> Client:
-    client = Client()
-    if role == "anonymous":
-        return client
-    if role == "curator":
-        user = UserFactory(username="curator", is_staff=True, is_superuser=True)
-    else:
-        user = UserFactory(username=role)
-        member = MemberFactory(user=user, key=f"m-{role}")
-        if role != "member":
-            organization = world["union"] if role == "host_organizer" else world["campus"]
-            MembershipFactory(
-                member=member, organization=organization, role=MembershipRole.ORGANIZER
-            )
-    client.force_login(user)
-    return client
+    return role_client(role, host=world["union"], other=world["campus"])
 
 
 def snapshot() -> list:
@@ -76,9 +58,7 @@ def snapshot() -> list:
 
 
 def new_event(world) -> dict:
-    return event_data(
-        {"wages": world["fast_food"], "food": world["food_justice"], "host": world["union"]}
-    )
+    return event_form_data([world["fast_food"], world["food_justice"]], [world["union"]])
 
 
 REFUSED = {LOGIN, ADMIN_LOGIN, 400, 401, 403, 404}

@@ -12,7 +12,6 @@ from events.models import Proposal
 from movements.models import Movement, Organization, Region, Theme
 from network.proposals.engine import proposals_refresh
 from tests.factories import PINNED_TODAY, EventFactory
-from tests.network.test_proposal_pages import build_network
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +27,8 @@ HOSTILE = [MOVEMENT, STUDENTS, ORGANIZATION, THEME, REGION, EVENT, DESCRIPTION, 
 
 
 @pytest.fixture
-def hostile():
+def hostile(proposal_network):
     """The proposals pages' network, renamed with markup; a proposal and an event too."""
-    network = build_network()
     Movement.objects.filter(slug="fight-for-15").update(name=MOVEMENT)
     Movement.objects.filter(slug="fossil-free").update(name=STUDENTS)
     Organization.objects.filter(slug="fast-food-union").update(name=ORGANIZATION)
@@ -42,9 +40,9 @@ def hostile():
         slug="potluck",
         title=EVENT,
         description=DESCRIPTION,
-        movements=[network["fast_food"], network["food_justice"]],
-        hosts=[network["union"]],
-        region=network["oakland"],
+        movements=[proposal_network["fast_food"], proposal_network["food_justice"]],
+        hosts=[proposal_network["union"]],
+        region=proposal_network["oakland"],
     )
     return {
         "event": event,

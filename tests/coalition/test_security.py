@@ -12,16 +12,12 @@ from axes.models import AccessAttempt
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from tests.coalition.test_settings import run_manage
-from tests.events.test_organizer import client_for
 from tests.factories import (
     EventFactory,
-    MemberFactory,
-    MovementFactory,
-    OrganizationFactory,
-    RSVPFactory,
     UserFactory,
 )
+from tests.helpers import error_codes, role_client, run_manage
+from tests.scenarios import hosted_event
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +117,8 @@ def test_four_failed_logins_still_show_the_form(axes, client):
     response = fail(client, times=4)
 
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert error_codes(response.context["form"].errors) == {"__all__": ["invalid_login"]}
+    assert '<div class="form-errors" id="form-errors" role="alert">' in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
@@ -230,12 +227,7 @@ def test_every_post_form_in_our_templates_has_a_csrf_token():
 
 @pytest.fixture
 def world():
-    wages = MovementFactory(slug="fight-for-15", name="Fight for $15")
-    host = OrganizationFactory(slug="local-1021", name="Local 1021")
-    other = OrganizationFactory(slug="sunrise-bay", name="Sunrise Bay")
-    event = EventFactory(slug="wages-potluck", movements=[wages], hosts=[host])
-    rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada"))
-    return {"wages": wages, "host": host, "other": other, "event": event, "rsvp": rsvp}
+    return hosted_event()
 
 
 @pytest.mark.parametrize(
@@ -254,7 +246,7 @@ def world():
     ],
 )
 def test_rendered_forms_carry_the_csrf_token(world, role, path, forms):
-    response = client_for(role, world).get(path)
+    response = role_client(role, host=world["host"], other=world["other"]).get(path)
 
     assert response.status_code == 200
     found_forms, tokens = post_forms(response)

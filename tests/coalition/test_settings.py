@@ -1,30 +1,6 @@
 """Production settings: checked in a fresh interpreter with a production environment."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "COALITION_"))
-    }
-    environment["DJANGO_SETTINGS_MODULE"] = "coalition.settings"
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.helpers import run_manage
 
 
 def test_check_deploy_is_clean_under_production_settings():

@@ -28,7 +28,6 @@ from events.services import (
 )
 from movements.services import organization_merge
 from movements.views import MovementListView
-from tests.events.test_admin import event_form_data
 from tests.factories import (
     EngagementFactory,
     EventFactory,
@@ -40,6 +39,7 @@ from tests.factories import (
     UserFactory,
     days_from_now,
 )
+from tests.helpers import admin_event_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -469,7 +469,7 @@ def test_an_admin_edit_shows_on_the_events_list(anonymous, curator_client, netwo
 
     response = curator_client.post(
         f"/admin/events/event/{event.pk}/change/",
-        event_form_data(event, title="Potluck for Fifteen", capacity=30),
+        admin_event_form_data(event, title="Potluck for Fifteen", capacity=30),
     )
 
     assert response.status_code == 302

@@ -12,16 +12,9 @@ import pytest
 
 from events.models import RSVP
 from movements import demo
-from movements.models import Organization
-from tests.e2e.test_journeys import (
-    HOST,
-    log_in,
-    make_cross_movement_event,
-    make_organizer,
-    oakland_potluck,
-    seed_network,
-)
 from tests.factories import UserFactory
+from tests.helpers import log_in, make_organizer
+from tests.scenarios import cross_movement_event, demo_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,11 +61,10 @@ def axe_page(browser):
 
 def test_main_pages_have_no_serious_or_critical_violations(axe_page, live_server):
     page, base = axe_page, live_server.url
-    seed_network()
-    make_organizer()
-    event = make_cross_movement_event()
-    proposal = oakland_potluck()
-    organization = Organization.objects.get(slug=HOST)
+    network = demo_network()
+    make_organizer(network["host"], name="Olu Organizer")
+    event = cross_movement_event()
+    proposal, organization = network["potluck"], network["host"]
     overlap = f"/overlaps/{demo.FIGHT_FOR_15}/{demo.FOOD_JUSTICE}/"
     anonymous = [
         "/",
@@ -127,8 +119,8 @@ def test_main_pages_have_no_serious_or_critical_violations(axe_page, live_server
 
 def test_keyboard_only_rsvp_is_recorded(axe_page, live_server):
     page, base = axe_page, live_server.url
-    seed_network()
-    event = make_cross_movement_event()
+    demo_network()
+    event = cross_movement_event()
     UserFactory(username="walker")
     log_in(page, base, "walker")
     page.goto(base + event.get_absolute_url())

@@ -6,7 +6,7 @@ import pytest
 
 from events.models import Proposal
 from tests.factories import EventFactory, UserFactory
-from tests.network.test_proposal_pages import build_network
+from tests.scenarios import proposal_network
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -21,7 +21,7 @@ def visit(page, url: str, wait_for: str = "body"):
 
 
 def test_public_pages_load_under_the_policy_without_console_errors(page, live_server):
-    network = build_network()
+    network = proposal_network()
     event = EventFactory(slug="potluck", title="Oakland potluck", movements=[network["fast_food"]])
     proposal = Proposal.objects.get(kind="potluck")
     pages = {
@@ -49,7 +49,7 @@ def test_public_pages_load_under_the_policy_without_console_errors(page, live_se
 
 
 def test_admin_pages_load_under_the_policy_without_console_errors(page, live_server):
-    build_network()
+    proposal_network()
     UserFactory(username="curator", is_staff=True, is_superuser=True)
     # The admin links no favicon, so Chromium asks for /favicon.ico: a 404, not the policy.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))

@@ -45,4 +45,6 @@ def test_bad_filter_shows_a_message_in_the_browser(page, live_server, directory)
     response = page.goto(live_server.url + "/movements/?sector=pirates")
 
     assert response.status == 400
-    assert "Select a valid choice" in page.locator("main").inner_text()
+    errors = page.locator("#filter-errors")
+    assert errors.locator("h2").inner_text() == "These filters could not be applied"
+    assert errors.locator('li a[href="#id_sector"]').count() == 1

@@ -11,86 +11,22 @@ Every page on these paths promises to work without JavaScript; only the map itse
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from events.models import RSVP, Event, Proposal
+from events.models import RSVP, Event
 from movements import demo
-from movements.models import Member, MembershipRole, Movement, Organization, Participation
-from network.proposals.engine import proposals_refresh
+from movements.models import Member, Movement, Organization, Participation
 from tests.factories import (
-    PINNED_TODAY,
-    EventFactory,
-    MemberFactory,
-    MembershipFactory,
     OrganizationFactory,
     ParticipationFactory,
     UserFactory,
-    days_from_now,
 )
+from tests.helpers import PASSWORD, log_in, make_organizer
+from tests.scenarios import CROSS_MOVEMENT_EVENT, DEMO_HOST, cross_movement_event, demo_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 RENDERED = "#map-graph[data-rendered-nodes]"
-HOST = "east-bay-food-workers-union"
-CROSS_MOVEMENT_EVENT = "Strikes and blockades: a Richmond conference"
-
-
-# --- shared with test_accessibility.py -----------------------------------------------------
-
-
-def seed_network() -> None:
-    """The demo Bay Area network and the proposals the engine draws from it on the pinned
-    day (not the calendar's: they would drift as the demo's dates age)."""
-    call_command("seed_demo", verbosity=0)
-    proposals_refresh(today=PINNED_TODAY)
-
-
-def oakland_potluck() -> Proposal:
-    """The proposed potluck between fast-food workers and gardeners in Oakland."""
-    return (
-        Proposal.objects.filter(kind="potluck", movements__slug=demo.FIGHT_FOR_15)
-        .filter(movements__slug=demo.FOOD_JUSTICE)
-        .get()
-    )
-
-
-def make_organizer(username: str = "organizer"):
-    """A login whose Member organizes the East Bay Food Workers Union, a suggested host of
-    the Oakland potluck proposal."""
-    user = UserFactory(username=username)
-    member = MemberFactory(key=f"key-{username}", name="Olu Organizer", user=user)
-    MembershipFactory(
-        member=member,
-        organization=Organization.objects.get(slug=HOST),
-        role=MembershipRole.ORGANIZER,
-    )
-    return user
-
-
-def make_cross_movement_event() -> Event:
-    """A published conference a month from now between a labor and an environmental
-    movement, hosted by the railroad workers' union."""
-    starts_at = days_from_now(30)
-    return EventFactory(
-        slug="strikes-and-blockades",
-        title=CROSS_MOVEMENT_EVENT,
-        kind="conference",
-        starts_at=starts_at,
-        capacity=40,
-        movements=list(Movement.objects.filter(slug__in=[demo.RAILROAD, demo.OIL_TRAINS])),
-        hosts=[Organization.objects.get(slug=demo.STEADY_UNION)],
-    )
-
-
-def log_in(page, base_url: str, username: str, next_path: str = "") -> None:
-    page.goto(f"{base_url}/accounts/login/" + (f"?next={next_path}" if next_path else ""))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
 def console_tracking_page(browser, *, js: bool):
@@ -127,8 +63,8 @@ def journey_page(browser, js):
 
 def test_organizer_turns_a_proposal_into_a_published_event(journey_page, live_server, js):
     page, base = journey_page, live_server.url
-    seed_network()
-    make_organizer()
+    network = demo_network()
+    make_organizer(network["host"], name="Olu Organizer")
     overlap_path = f"/overlaps/{demo.FIGHT_FOR_15}/{demo.FOOD_JUSTICE}/"
 
     log_in(page, base, "organizer", next_path="/map/")
@@ -151,7 +87,7 @@ def test_organizer_turns_a_proposal_into_a_published_event(journey_page, live_se
     assert page.locator("h1").inner_text() == "Fight for $15 Oakland and Oakland Food Justice"
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
-    proposal = oakland_potluck()
+    proposal = network["potluck"]
     page.get_by_role("link", name=proposal.title, exact=True).click()
     assert page.url == f"{base}/proposals/{proposal.pk}/"
     assert page.get_by_label("East Bay Food Workers Union").is_checked()
@@ -183,16 +119,15 @@ def test_organizer_turns_a_proposal_into_a_published_event(journey_page, live_se
     event.refresh_from_db()
     assert (event.status, event.capacity) == ("published", 35)
     assert timezone.localtime(event.starts_at).date() == day
-    assert [o.slug for o in event.hosts.all()] == [HOST]
+    assert [o.slug for o in event.hosts.all()] == [DEMO_HOST]
     if js:
         assert page.console_errors == []
 
 
 def test_curator_merges_duplicates_and_archives_a_movement(journey_page, live_server, js):
     page, base = journey_page, live_server.url
-    seed_network()
+    keep = demo_network()["host"]
     UserFactory(username="curator", is_staff=True, is_superuser=True)
-    keep = Organization.objects.get(slug=HOST)
     duplicate = OrganizationFactory(slug="east-bay-food-workers", name="East Bay Food Workers")
     ParticipationFactory(
         organization=duplicate,
@@ -240,7 +175,7 @@ def test_curator_merges_duplicates_and_archives_a_movement(journey_page, live_se
         assert errors == []
     response = page.goto(f"{base}/organizations/{duplicate.slug}/")
     assert response.status == 404
-    response = page.goto(f"{base}/organizations/{HOST}/")
+    response = page.goto(f"{base}/organizations/{DEMO_HOST}/")
     assert response.status == 200
     assert page.get_by_role("link", name="Oakland Food Justice").count() >= 1
     response = page.goto(f"{base}/movements/{demo.PRISON_DIVEST}/")
@@ -255,8 +190,8 @@ def test_curator_merges_duplicates_and_archives_a_movement(journey_page, live_se
 
 def test_new_member_rsvps_sees_it_on_me_and_cancels(journey_page, live_server, js):
     page, base = journey_page, live_server.url
-    seed_network()
-    event = make_cross_movement_event()
+    demo_network()
+    event = cross_movement_event()
 
     page.goto(base + "/accounts/signup/")
     page.get_by_label("Username").fill("newcomer")

@@ -3,7 +3,7 @@ a movement opens the side panel, and its links lead on."""
 
 import pytest
 
-from tests.network.test_map import ZELDA, build_network
+from tests.scenarios import ZELDA, map_network
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -36,7 +36,7 @@ def click_node(page, node_id: str):
 
 
 def test_visitor_clicks_a_movement_and_reaches_its_page(page, live_server):
-    build_network()
+    map_network()
     page.goto(live_server.url + "/map/")
     page.wait_for_selector(RENDERED)
 
@@ -67,7 +67,7 @@ def test_visitor_clicks_a_movement_and_reaches_its_page(page, live_server):
 
 
 def test_visitor_follows_an_overlap_from_the_panel(page, live_server):
-    build_network()
+    map_network()
     page.goto(live_server.url + "/map/")
     page.wait_for_selector(RENDERED)
 
@@ -80,7 +80,7 @@ def test_visitor_follows_an_overlap_from_the_panel(page, live_server):
 
 
 def test_visitor_shows_organizations_and_filters_the_map(page, live_server):
-    build_network()
+    map_network()
     page.goto(live_server.url + "/map/?sector=student")
     page.wait_for_selector(RENDERED)
 
@@ -104,7 +104,7 @@ def test_visitor_shows_organizations_and_filters_the_map(page, live_server):
 
 
 def test_visitor_finds_a_movement_with_the_keyboard(page, live_server):
-    build_network()
+    map_network()
     page.goto(live_server.url + "/map/")
     page.wait_for_selector(RENDERED)
 
@@ -117,7 +117,7 @@ def test_visitor_finds_a_movement_with_the_keyboard(page, live_server):
 
 
 def test_map_without_javascript_points_to_the_table(browser, live_server):
-    build_network()
+    map_network()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/map/")
@@ -138,7 +138,7 @@ STRICT_CSP = (
 def test_map_draws_under_a_strict_content_security_policy(page, live_server):
     """No inline script or style, and Cytoscape injects no <style> (the map page's
     stylesheet link carries the id Cytoscape looks for)."""
-    build_network()
+    map_network()
 
     def with_csp(route):
         response = route.fetch()

@@ -6,7 +6,6 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from events.models import RSVP, Event, RSVPStatus
 from events.services import rsvp_create
@@ -19,6 +18,7 @@ from tests.factories import (
     RSVPFactory,
     days_from_now,
 )
+from tests.helpers import admin_event_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,44 +31,6 @@ def admin_url(model, view: str, *args) -> str:
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def event_form_data(event: Event, rsvps: list[RSVP] = (), **changes) -> dict:
-    """What the admin change form posts for ``event`` (its RSVPs listed read-only)."""
-    starts = timezone.localtime(changes.pop("starts_at", event.starts_at))
-    ends = timezone.localtime(changes.pop("ends_at", event.ends_at))
-    data = {
-        "title": event.title,
-        "slug": event.slug,
-        "kind": event.kind,
-        "visibility": event.visibility,
-        "description": event.description,
-        "movements": [movement.pk for movement in event.movements.all()] if event.pk else [],
-        "hosts": [host.pk for host in event.hosts.all()] if event.pk else [],
-        "capacity": event.capacity or "",
-        "starts_at_0": starts.strftime("%Y-%m-%d"),
-        "starts_at_1": starts.strftime("%H:%M:%S"),
-        "ends_at_0": ends.strftime("%Y-%m-%d"),
-        "ends_at_1": ends.strftime("%H:%M:%S"),
-        "venue": event.venue,
-        "address": event.address,
-        "region": event.region_id or "",
-        "online_link": event.online_link,
-        "rsvps-TOTAL_FORMS": len(rsvps),
-        "rsvps-INITIAL_FORMS": len(rsvps),
-        "rsvps-MIN_NUM_FORMS": 0,
-        "rsvps-MAX_NUM_FORMS": 1000,
-        "rsvps-2-TOTAL_FORMS": 0,
-        "rsvps-2-INITIAL_FORMS": 0,
-        "rsvps-2-MIN_NUM_FORMS": 0,
-        "rsvps-2-MAX_NUM_FORMS": 1000,
-        "_save": "Save",
-    }
-    for index, rsvp in enumerate(rsvps):
-        data[f"rsvps-{index}-id"] = rsvp.pk
-        data[f"rsvps-{index}-event"] = event.pk
-    data.update(changes)
-    return data
 
 
 def hosted_event(**kwargs) -> Event:
@@ -165,7 +127,7 @@ def test_event_add_and_change_pages_render(curator_client):
 def test_event_added_in_the_admin_is_a_draft_by_its_creator(curator_client, curator):
     movement = MovementFactory()
     starts = days_from_now(3)
-    data = event_form_data(
+    data = admin_event_form_data(
         Event(title="New potluck", slug="new-potluck", kind="potluck", visibility="public"),
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
@@ -233,7 +195,7 @@ def test_event_status_cannot_be_changed_by_editing(curator_client):
     event = hosted_event(status="draft")
 
     response = curator_client.post(
-        admin_url(Event, "change", event.pk), event_form_data(event, status="published")
+        admin_url(Event, "change", event.pk), admin_event_form_data(event, status="published")
     )
 
     assert response.status_code == 302
@@ -251,7 +213,7 @@ def test_event_edit_of_the_venue_mails_people_going(
     with django_capture_on_commit_callbacks(execute=True):
         response = curator_client.post(
             admin_url(Event, "change", event.pk),
-            event_form_data(event, [going, waiting], venue="Bigger hall"),
+            admin_event_form_data(event, [going, waiting], venue="Bigger hall"),
         )
 
     assert response.status_code == 302
@@ -261,7 +223,7 @@ def test_event_edit_of_the_venue_mails_people_going(
 def test_event_edit_adds_rsvps_through_the_capacity_rule(curator_client):
     event = hosted_event(capacity=2)
     first, second = MemberFactory(name="Ana"), MemberFactory(name="Bo")
-    data = add_rsvp_rows(event_form_data(event), event, [(first.pk, 1), (second.pk, 0)])
+    data = add_rsvp_rows(admin_event_form_data(event), event, [(first.pk, 1), (second.pk, 0)])
 
     response = curator_client.post(admin_url(Event, "change", event.pk), data, follow=True)
 
@@ -276,7 +238,9 @@ def test_event_edit_adds_rsvps_through_the_capacity_rule(curator_client):
 def test_event_edit_refuses_a_second_rsvp_for_the_same_person(curator_client):
     event = hosted_event()
     existing = RSVPFactory(event=event)
-    data = add_rsvp_rows(event_form_data(event, [existing]), event, [(existing.member_id, 0)])
+    data = add_rsvp_rows(
+        admin_event_form_data(event, [existing]), event, [(existing.member_id, 0)]
+    )
 
     response = curator_client.post(admin_url(Event, "change", event.pk), data)
 
@@ -287,7 +251,7 @@ def test_event_edit_refuses_a_second_rsvp_for_the_same_person(curator_client):
 
 def test_event_edit_of_a_draft_adds_no_rsvp_and_says_why(curator_client):
     event = hosted_event(status="draft", title="Not yet")
-    data = add_rsvp_rows(event_form_data(event), event, [(MemberFactory(name="Ana").pk, 0)])
+    data = add_rsvp_rows(admin_event_form_data(event), event, [(MemberFactory(name="Ana").pk, 0)])
 
     response = curator_client.post(admin_url(Event, "change", event.pk), data, follow=True)
 

@@ -13,6 +13,7 @@ from tests.factories import (
     TacticFactory,
     ThemeFactory,
 )
+from tests.helpers import error_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -242,49 +243,56 @@ def test_organization_filters_combine(client, organizations):
 
 
 @pytest.mark.parametrize(
-    ("url", "params", "message"),
+    ("url", "params", "code", "message"),
     [
-        ("/movements/", {"theme": "no-such-theme"}, "There is no theme “no-such-theme”."),
-        ("/movements/", {"tactic": "nope"}, "There is no tactic “nope”."),
-        ("/movements/", {"region": "atlantis"}, "There is no region “atlantis”."),
         (
             "/movements/",
-            {"sector": "pirate"},
-            "Select a valid choice. pirate is not one of the available choices.",
+            {"theme": "no-such-theme"},
+            "invalid_choice",
+            "There is no theme “no-such-theme”.",
         ),
+        ("/movements/", {"tactic": "nope"}, "invalid_choice", "There is no tactic “nope”."),
         (
             "/movements/",
-            {"status": "asleep"},
-            "Select a valid choice. asleep is not one of the available choices.",
+            {"region": "atlantis"},
+            "invalid_choice",
+            "There is no region “atlantis”.",
         ),
-        (
-            "/movements/",
-            {"q": "x" * 201},
-            "Ensure this value has at most 200 characters (it has 201).",
-        ),
-        ("/organizations/", {"movement": "nope"}, "There is no movement “nope”."),
-        ("/organizations/", {"region": "atlantis"}, "There is no region “atlantis”."),
+        # Django's own wording: the field, its code and that its error is listed.
+        ("/movements/", {"sector": "pirate"}, "invalid_choice", None),
+        ("/movements/", {"status": "asleep"}, "invalid_choice", None),
+        ("/movements/", {"q": "x" * 201}, "max_length", None),
         (
             "/organizations/",
-            {"kind": "cult"},
-            "Select a valid choice. cult is not one of the available choices.",
+            {"movement": "nope"},
+            "invalid_choice",
+            "There is no movement “nope”.",
         ),
         (
             "/organizations/",
-            {"q": "x" * 201},
-            "Ensure this value has at most 200 characters (it has 201).",
+            {"region": "atlantis"},
+            "invalid_choice",
+            "There is no region “atlantis”.",
         ),
+        ("/organizations/", {"kind": "cult"}, "invalid_choice", None),
+        ("/organizations/", {"q": "x" * 201}, "max_length", None),
     ],
 )
-def test_bad_filter_value_answers_400_with_the_error(client, organizations, url, params, message):
+def test_bad_filter_value_answers_400_with_the_error(
+    client, organizations, url, params, code, message
+):
     response = client.get(url, params)
 
     assert response.status_code == 400
     key = "movements" if url == "/movements/" else "organizations"
     assert list(response.context[key]) == []
+    [field] = params
+    assert error_codes(response.context["filter"].form.errors) == {field: [code]}
     content = response.content.decode()
     assert "These filters could not be applied" in content
-    assert message in content
+    assert f'<li><a href="#id_{field}">' in content
+    if message:
+        assert message in content
     assert "No results: fix the filters" in content
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network.insights.chart import _decimal, _tenure, quarter_chart
+from network.insights.chart import figures, quarter_chart
 from network.insights.measures import engagement_insights
 from tests.factories import (
     EngagementFactory,
@@ -175,11 +175,32 @@ def test_page_query_count_does_not_grow_with_the_data(client, network, url):
     assert small == large
 
 
-def test_figure_formatting():
-    assert [_decimal(x) for x in (0.0, 6.666, 2.0, 1.25)] == ["0", "6.67", "2", "1.25"]
-    assert _tenure(770.5) == ("771 days", "about 2.1 years")
-    assert _tenure(101.0) == ("101 days", "about 3 months")
-    assert _tenure(1.0) == ("1 day", "")
+@pytest.mark.parametrize(
+    ("stretch", "shown"), [(0.0, "0"), (6.666, "6.67"), (2.0, "2"), (1.25, "1.25")]
+)
+def test_stretch_shows_at_most_two_decimals_without_trailing_zeros(today, stretch, shown):
+    insights = engagement_insights(MovementFactory(), today=today, curator=True)
+
+    stretch_figure = figures(dataclasses.replace(insights, stretch=stretch))[-1]
+
+    assert (stretch_figure.term, stretch_figure.value) == ("Stretch", shown)
+    assert stretch_figure.detail == "per ten people"
+
+
+@pytest.mark.parametrize(
+    ("days", "value", "detail"),
+    [
+        (770.5, "771 days", "about 2.1 years"),
+        (101.0, "101 days", "about 3 months"),
+        (1.0, "1 day", ""),
+    ],
+)
+def test_median_tenure_shows_whole_days_and_a_gloss(today, days, value, detail):
+    insights = engagement_insights(MovementFactory(), today=today, curator=True)
+
+    tenure = figures(dataclasses.replace(insights, median_tenure_days=days))[1]
+
+    assert (tenure.term, tenure.value, tenure.detail) == ("Median tenure", value, detail)
 
 
 def test_chart_scale_rounds_up_to_a_step_of_one_two_or_five(today):

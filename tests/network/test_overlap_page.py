@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import TensionFactory
-from tests.network.test_map import ZELDA, build_network, grow
+from tests.scenarios import ZELDA, grow_map_network
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +19,12 @@ TENSION = "Higher wages raise food prices."
 
 
 @pytest.fixture
-def network():
-    network = build_network()
+def network(map_network):
+    """The map's network with a tension between Fight for $15 and Food justice."""
     TensionFactory(
-        movement_a=network["food_justice"], movement_b=network["fast_food"], note=TENSION
+        movement_a=map_network["food_justice"], movement_b=map_network["fast_food"], note=TENSION
     )
-    return network
+    return map_network
 
 
 def text(html: str) -> str:
@@ -221,7 +221,7 @@ def test_no_person_ever_appears_on_the_overlap_pages(client, curator_client, net
 def test_overlap_pages_run_a_fixed_number_of_queries_as_the_network_grows(client, network, url):
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
-    grow(network, 25)
+    grow_map_network(network, 25)
 
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200

@@ -1,0 +1,165 @@
+"""Small helpers several test modules share: signed-in clients, organizers, the data the
+event forms post, ``manage.py`` in a fresh interpreter and logging in a browser page.
+
+Test modules import from here (and from tests/factories.py, tests/scenarios.py), never
+from one another."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import Client
+from django.utils import timezone
+
+from movements.models import MembershipRole
+from tests.factories import MemberFactory, MembershipFactory, UserFactory, days_from_now
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct horse battery staple"  # UserFactory's
+
+# The roles the authorization tables try, in this order: nobody signed in; a member who
+# organizes nothing; an organizer of an organization that does not host; an organizer of the
+# host; a curator (staff superuser).
+ROLES = ["anonymous", "member", "other_organizer", "host_organizer", "curator"]
+
+
+def logged_in(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def make_organizer(organization, username: str = "organizer", **member_fields):
+    """A user whose Member organizes ``organization`` (an ongoing organizer Membership)."""
+    user = UserFactory(username=username)
+    member_fields.setdefault("key", f"m-{username}")
+    member = MemberFactory(user=user, **member_fields)
+    MembershipFactory(member=member, organization=organization, role=MembershipRole.ORGANIZER)
+    return user
+
+
+def role_client(role: str, *, host, other) -> Client:
+    """A client for one of ``ROLES``. The username is the role; the organizers organize
+    ``host`` or ``other``; the member and the organizers have a Member named after it."""
+    if role == "anonymous":
+        return Client()
+    if role == "curator":
+        return logged_in(UserFactory(username="curator", is_staff=True, is_superuser=True))
+    name = role.replace("_", " ").title()
+    if role == "member":
+        user = UserFactory(username=role)
+        MemberFactory(user=user, name=name, key=f"m-{role}")
+        return logged_in(user)
+    organization = host if role == "host_organizer" else other
+    return logged_in(make_organizer(organization, role, name=name))
+
+
+def event_form_data(movements, hosts, /, **overrides) -> dict:
+    """What the organizers' event form (/events/new/, …/edit/) posts: a public conference
+    ten days ahead, 18:00 to 21:30 local time, between ``movements``, hosted by ``hosts``;
+    ``overrides`` replace fields (``hosts=[pk]`` too)."""
+    day = days_from_now(10).date().isoformat()
+    data = {
+        "title": "Strikes and Blockades",
+        "kind": "conference",
+        "description": "Railroad workers and blockaders.",
+        "movements": [movement.pk for movement in movements],
+        "hosts": [host.pk for host in hosts],
+        "starts_at": f"{day}T18:00",
+        "ends_at": f"{day}T21:30",
+        "venue": "Union hall",
+        "address": "2 Rail Road, Oakland",
+        "region": "",
+        "online_link": "",
+        "capacity": "40",
+        "visibility": "public",
+    }
+    data.update(overrides)
+    return data
+
+
+def admin_event_form_data(event, rsvps=(), **changes) -> dict:
+    """What the admin change form posts for ``event`` (its RSVPs listed read-only)."""
+    starts = timezone.localtime(changes.pop("starts_at", event.starts_at))
+    ends = timezone.localtime(changes.pop("ends_at", event.ends_at))
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "kind": event.kind,
+        "visibility": event.visibility,
+        "description": event.description,
+        "movements": [movement.pk for movement in event.movements.all()] if event.pk else [],
+        "hosts": [host.pk for host in event.hosts.all()] if event.pk else [],
+        "capacity": event.capacity or "",
+        "starts_at_0": starts.strftime("%Y-%m-%d"),
+        "starts_at_1": starts.strftime("%H:%M:%S"),
+        "ends_at_0": ends.strftime("%Y-%m-%d"),
+        "ends_at_1": ends.strftime("%H:%M:%S"),
+        "venue": event.venue,
+        "address": event.address,
+        "region": event.region_id or "",
+        "online_link": event.online_link,
+        "rsvps-TOTAL_FORMS": len(rsvps),
+        "rsvps-INITIAL_FORMS": len(rsvps),
+        "rsvps-MIN_NUM_FORMS": 0,
+        "rsvps-MAX_NUM_FORMS": 1000,
+        "rsvps-2-TOTAL_FORMS": 0,
+        "rsvps-2-INITIAL_FORMS": 0,
+        "rsvps-2-MIN_NUM_FORMS": 0,
+        "rsvps-2-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
+    for index, rsvp in enumerate(rsvps):
+        data[f"rsvps-{index}-id"] = rsvp.pk
+        data[f"rsvps-{index}-event"] = event.pk
+    data.update(changes)
+    return data
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py *args`` in a fresh interpreter with only ``env`` of the DJANGO_* and
+    COALITION_* variables (the production settings, not the test ones)."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "COALITION_"))
+    }
+    environment["DJANGO_SETTINGS_MODULE"] = "coalition.settings"
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def log_in(page, base_url: str, username: str, next_path: str = "") -> None:
+    """Log a Playwright ``page`` in through the log-in form (UserFactory's password)."""
+    page.goto(f"{base_url}/accounts/login/" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+class Code(str):
+    """An expected error given by its code (in a table that otherwise lists our messages):
+    the wording is Django's or DRF's, not ours."""
+
+
+def error_codes(errors) -> dict[str, list[str]]:
+    """``{field: [code, …]}`` of a form's ``errors`` (Django's ErrorDict) or of a DRF
+    response's ``data`` (ErrorDetail lists): which fields failed and why, without pinning
+    Django's or DRF's English wording (our own messages are pinned where they are shown)."""
+    if hasattr(errors, "as_data"):
+        errors = errors.as_data()
+    return {
+        field: [error.code for error in field_errors] for field, field_errors in errors.items()
+    }
