@@ -448,18 +448,17 @@ def _participations(
     after = datetime.timedelta(days=config.retention_after_days)
     participations = list(
         Participation.objects.filter(organization=organization)
+        .with_running(today, today)
         .order_by("since", "pk")
-        .values_list("movement", "since", "until", "movement__archived_at")
+        .values_list("movement", "since", "until", "movement__archived_at", "running")
     )
     current = {
         movement
-        for movement, since, until, archived_at in participations
-        if (since is None or since <= today)
-        and (until is None or until >= today)
-        and archived_at is None
+        for movement, _, _, archived_at, running in participations
+        if running and archived_at is None
     }
     last_end: dict[int, datetime.date | None] = {}
-    for movement, _, until, _ in participations:
+    for movement, _, until, _, _ in participations:
         if until is None or until >= today:
             last_end[movement] = None  # still open, or ends later: not left
         elif last_end.get(movement, until) is not None:
@@ -471,7 +470,7 @@ def _participations(
     }
     shifts = [
         (movement, since or datetime.date.min, until, check_day[movement])
-        for movement, since, until, _ in participations
+        for movement, since, until, _, _ in participations
         if movement in check_day
     ]
     return len(current), shifts
