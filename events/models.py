@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import is_curator
 from movements.models import Movement, Organization, Region, in_region_q
 
 
@@ -56,6 +57,18 @@ class EventQuerySet(models.QuerySet):
     def listed(self):
         """What the public events list shows: published, public events."""
         return self.published().filter(visibility=EventVisibility.PUBLIC)
+
+    def linkable_for(self, user):
+        """The events a page may list or link for ``user`` without a private link: public
+        events that are published or cancelled, for everyone; drafts and private events
+        only for the people who manage them (organizers of a host, curators). Everything
+        that lists or links an event (proposals, overlaps, movement pages) goes through
+        this, so a private event never shows where its secret link was not given."""
+        if is_curator(user):
+            return self.all()
+        public = Q(visibility=EventVisibility.PUBLIC) & ~Q(status=EventStatus.DRAFT)
+        managed = Organization.objects.managed_by(user)
+        return self.filter(public | Q(hosts__in=managed)).distinct()
 
     def upcoming(self, now=None):
         """Not yet over, soonest first."""

@@ -6,14 +6,15 @@ from itertools import combinations
 from django.db.models import Prefetch
 
 from core.roles import is_curator
-from events.models import Event, EventStatus, Proposal, ProposalStatus
+from events.models import Event, Proposal, ProposalStatus
 from movements.models import Organization, Tactic, Tension, Theme
 from network.proposals.engine import TENSION_PREFIX
 
 
-def proposals_for_cards():
-    """Proposals with everything a card reads, best first."""
-    events = Event.objects.order_by("pk").prefetch_related("hosts")
+def proposals_for_cards(viewer):
+    """Proposals with everything a card reads, best first; the event each became only when
+    ``viewer`` may see it linked (``Event.objects.linkable_for``)."""
+    events = Event.objects.linkable_for(viewer).order_by("pk")
     return (
         Proposal.objects.ranked()
         .with_relations()
@@ -59,13 +60,7 @@ def proposal_cards(proposals, *, viewer) -> list[Proposal]:
             for note in tensions.get((a.pk, b.pk), [])
         ]
         proposal.card_hosts = list(proposal.organizations.all())
-        event = proposal.linked_events[0] if proposal.linked_events else None
-        may_see = event is not None and (
-            event.status != EventStatus.DRAFT
-            or curator
-            or bool(managed & {host.pk for host in event.hosts.all()})
-        )
-        proposal.card_event = event if may_see else None
+        proposal.card_event = proposal.linked_events[0] if proposal.linked_events else None
         proposal.card_can_decide = proposal.status == ProposalStatus.OPEN and (
             curator or bool(managed & {host.pk for host in proposal.card_hosts})
         )

@@ -90,7 +90,7 @@ class ProposalListView(DirectoryFilterView):
     context_object_name = "proposals"
 
     def get_queryset(self):
-        return proposals_for_cards()
+        return proposals_for_cards(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -110,7 +110,7 @@ class ProposalListView(DirectoryFilterView):
 
 def visible_proposal(request, pk: int) -> Proposal:
     """The proposal at ``pk``; dismissed ones exist only for curators (404 otherwise)."""
-    proposal = get_object_or_404(proposals_for_cards(), pk=pk)
+    proposal = get_object_or_404(proposals_for_cards(request.user), pk=pk)
     if proposal.status == ProposalStatus.DISMISSED and not is_curator(request.user):
         raise Http404("No proposal here.")
     return proposal
