@@ -241,6 +241,9 @@ def test_overlap_page_lists_upcoming_joint_events_with_suppressed_per_movement_c
     potluck = EventFactory(title="Fruitvale potluck", movements=[fast_food, food_justice])
     EventFactory(title="Only fast food", movements=[fast_food])
     EventFactory(title="Draft together", movements=[fast_food, food_justice], status="draft")
+    EventFactory(
+        title="Private together", movements=[fast_food, food_justice], visibility="private"
+    )
     for _ in range(5):
         RSVPFactory(event=potluck, movement=fast_food)
     RSVPFactory(event=potluck, movement=food_justice)
@@ -251,6 +254,7 @@ def test_overlap_page_lists_upcoming_joint_events_with_suppressed_per_movement_c
     assert "Fruitvale potluck Potluck" in page
     assert "Only fast food" not in page
     assert "Draft together" not in page
+    assert "Private together" not in page and "Private together" not in curator_page
     assert "6 going; from Fight for $15: 5 people; from Food justice: fewer than 5 people" in page
     assert "from Food justice: 1 person" in curator_page
 
