@@ -62,7 +62,7 @@ def build_graph(movements, *, organizations: bool, curator: bool) -> dict:
 
     edges = []
     seen: dict[int, int] = {}
-    for overlap in all_overlaps(movements):
+    for overlap in all_overlaps(movements, curator=curator):
         a, b = overlap.a.pk, overlap.b.pk
         if seen.get(a, 0) < per_node or seen.get(b, 0) < per_node:
             edges.append(

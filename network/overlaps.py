@@ -29,6 +29,13 @@ people and groups already bridging the two) and **affinity** (themes, tactics, r
 the two have in common to talk about) are the weighted means of their components; proposals
 rank by affinity with few ties.
 
+**Who sees what.** Overlaps are computed for a viewer: for curators from every count, for
+everyone else from the *disclosed* counts only (``core.privacy``): a pair's shared people
+below the disclosure threshold are left out before anything is derived from them, so no
+public score, ties figure, reason, order of related movements, map edge or proposal can
+depend on a withheld count (a pair that shares only a few people is no pair at all in the
+public view). Cache keys carry the role.
+
 Everything for a whole network comes from eight queries: one aggregate self-join of the
 engagement table for shared people, one aggregate over engagements for people per
 movement, one read each of movements and their themes, tactics and regions, the current
@@ -161,6 +168,7 @@ class Overlap:
 def movement_overlaps(
     movement: Movement,
     *,
+    curator: bool = False,
     movements: QuerySet | None = None,
     today: datetime.date | None = None,
     config: OverlapConfig | None = None,
@@ -173,16 +181,19 @@ def movement_overlaps(
     today = today or timezone.localdate()
 
     def compute() -> list[Overlap]:
-        overlaps = _compute(queryset, focus=movement.pk, today=today, config=config)
+        overlaps = _compute(
+            queryset, focus=movement.pk, today=today, config=config, curator=curator
+        )
         return sorted(overlaps, key=lambda o: (-o.score, o.other(movement).name))
 
-    parts = (movement.pk, queryset_key(queryset), today, config, _threshold())
+    parts = (movement.pk, queryset_key(queryset), today, config, _threshold(), curator)
     return list(cached("movement-overlaps", parts, compute))
 
 
 def all_overlaps(
     movements: QuerySet | None = None,
     *,
+    curator: bool = False,
     today: datetime.date | None = None,
     config: OverlapConfig | None = None,
 ) -> list[Overlap]:
@@ -193,13 +204,13 @@ def all_overlaps(
     today = today or timezone.localdate()
 
     def compute() -> list[Overlap]:
-        overlaps = _compute(queryset, focus=None, today=today, config=config)
+        overlaps = _compute(queryset, focus=None, today=today, config=config, curator=curator)
         # _compute lists pairs in name order; sort() is stable, also in reverse.
         overlaps.sort(key=attrgetter("score"), reverse=True)
         return overlaps
 
     # Cached per network version (core/cache.py).
-    parts = (queryset_key(queryset), today, config, _threshold())
+    parts = (queryset_key(queryset), today, config, _threshold(), curator)
     with _cycle_collector_paused():
         return list(cached("all-overlaps", parts, compute))
 
@@ -232,12 +243,17 @@ def pair_overlap(
     a: Movement,
     b: Movement,
     *,
+    curator: bool = False,
     today: datetime.date | None = None,
     config: OverlapConfig | None = None,
 ) -> Overlap:
     """The overlap of one pair; a zero overlap when they share nothing."""
     overlaps = _compute(
-        Movement.objects.filter(pk__in=[a.pk, b.pk]), focus=a.pk, today=today, config=config
+        Movement.objects.filter(pk__in=[a.pk, b.pk]),
+        focus=a.pk,
+        today=today,
+        config=config,
+        curator=curator,
     )
     if overlaps:
         return overlaps[0]
@@ -254,6 +270,7 @@ def _compute(
     focus: int | None,
     today: datetime.date | None,
     config: OverlapConfig | None,
+    curator: bool,
 ) -> list[Overlap]:
     config = config or OverlapConfig.from_settings()
     today = today or timezone.localdate()
@@ -320,7 +337,9 @@ def _compute(
 
     members: dict[tuple[int, int], int] = {}
     for x, y, shared in _shared_member_counts(set(rank), since=since, focus=focus):
-        if pair := wanted(rank[x], rank[y]):
+        # Seen by anyone but a curator, a withheld count is not there at all: nothing below
+        # (which pairs exist, their scores, ties, order, reasons) can then depend on it.
+        if (pair := wanted(rank[x], rank[y])) and not privacy.withheld(shared, curator=curator):
             members[pair] = shared
     organizations = shared_by(organization_holders)
     themes = shared_by(holders_of("themes"))

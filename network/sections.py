@@ -17,9 +17,10 @@ RELATED_LIMIT = 5
 PROPOSALS_LIMIT = 5
 
 
-def related_movements(movement, *, limit: int = RELATED_LIMIT) -> Section:
-    """The movements that overlap most with ``movement``, with their reasons."""
-    overlaps = movement_overlaps(movement)[:limit]
+def related_movements(movement, *, user, limit: int = RELATED_LIMIT) -> Section:
+    """The movements that overlap most with ``movement``, with their reasons, as ``user``
+    may see them."""
+    overlaps = movement_overlaps(movement, curator=is_curator(user))[:limit]
     context = {
         "movement": movement,
         "related": [(overlap.other(movement), overlap) for overlap in overlaps],
@@ -59,7 +60,7 @@ def engagement(subject, *, user) -> Section:
 
 def movement_page_sections(sender, request, movement, **kwargs) -> list[Section]:
     return [
-        related_movements(movement),
+        related_movements(movement, user=request.user),
         movement_proposals(movement),
         engagement(movement, user=request.user),
     ]

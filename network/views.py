@@ -138,7 +138,7 @@ class OverlapTableView(MovementFilterMixin, InvalidFiltersAre400, ListView):
     def get_queryset(self) -> list[Overlap]:
         if self.filters_invalid():
             return []
-        return all_overlaps(self.get_filterset().qs)
+        return all_overlaps(self.get_filterset().qs, curator=is_curator(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -182,7 +182,7 @@ class OverlapDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        overlap = pair_overlap(self.first, self.second)
+        overlap = pair_overlap(self.first, self.second, curator=is_curator(self.request.user))
         context.update(
             {
                 "first": self.first,

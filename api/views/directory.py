@@ -25,6 +25,7 @@ from api.serializers.directory import (
     OrganizationSerializer,
     OverlapSerializer,
 )
+from core.roles import is_curator
 from movements.models import Movement, Organization
 from network.overlaps import movement_overlaps
 
@@ -76,7 +77,9 @@ class MovementViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, filter_backends=[], serializer_class=OverlapSerializer)
     def overlaps(self, request, slug=None):
         movement = self.get_object()
-        page = self.paginate_queryset(movement_overlaps(movement))
+        page = self.paginate_queryset(
+            movement_overlaps(movement, curator=is_curator(request.user))
+        )
         serializer = self.get_serializer(page, many=True, context=self._overlap_context(movement))
         return self.get_paginated_response(serializer.data)
 

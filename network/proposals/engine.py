@@ -49,6 +49,7 @@ from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
 from core.conf import app_settings
+from core.privacy import disclosed
 from core.text import join_names
 from events.models import EventKind, Proposal, ProposalStatus
 from movements.models import (
@@ -290,8 +291,10 @@ def _attach_hosts(candidates: list[Candidate], today: datetime.date, cfg: Rules)
     ids = {m.pk for c in candidates for m in c.movements}
     if not ids:
         return
+    # Hosts rank by how many people they bring, but only by disclosed counts: proposals are
+    # public, so which host is suggested must not tell a withheld count.
     engaged = {
-        (row["organization"], row["movement"]): row["n"]
+        (row["organization"], row["movement"]): disclosed(row["n"], curator=False) or 0
         for row in Engagement.objects.filter(movement__in=ids, organization__isnull=False)
         .running(today)
         .order_by()

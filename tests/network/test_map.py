@@ -19,18 +19,25 @@ pytestmark = pytest.mark.django_db
 
 GRAPH = reverse("network:graph")
 MAP = reverse("network:map")
+# As the public sees it: Zelda, the one person in both, is a withheld count, so nothing
+# about the edge may depend on her (curators: members 1/2 * 0.30 more, 0.55, and the
+# "Fewer than 5 people" reason; see test_curators_see_the_edge_from_every_count).
 FAST_FOOD_EDGE = {
     "source": "movement:fight-for-15",
     "target": "movement:food-justice",
-    # members 1/2 * 0.30 + organizations 1/1 * 0.20 + themes 1/2 * 0.20 + regions 0.10
-    "score": 0.55,
+    # organizations 1/1 * 0.20 + themes 1/2 * 0.20 + regions 0.10
+    "score": 0.4,
     "reasons": [
-        "Fewer than 5 people are engaged in both.",
         "1 organization works on both: Alliance.",
         "Both work on food.",
         "Both active in Oakland.",
         "Different sectors: labor and community.",
     ],
+}
+CURATORS_FAST_FOOD_EDGE = {
+    **FAST_FOOD_EDGE,
+    "score": 0.55,
+    "reasons": ["Fewer than 5 people are engaged in both.", *FAST_FOOD_EDGE["reasons"]],
 }
 STUDENT_EDGE = {
     "source": "movement:fossil-free",
@@ -76,7 +83,7 @@ def test_graph_has_every_visible_movement_and_their_overlaps(client, map_network
         "people_label": "6 people",
         "size": 1,
     }
-    assert data["edges"] == [FAST_FOOD_EDGE, STUDENT_EDGE]
+    assert data["edges"] == [STUDENT_EDGE, FAST_FOOD_EDGE]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +101,7 @@ def test_graph_has_every_visible_movement_and_their_overlaps(client, map_network
                 "movement:fossil-free",
                 "movement:uc-divest",
             ],
-            [FAST_FOOD_EDGE, STUDENT_EDGE],
+            [STUDENT_EDGE, FAST_FOOD_EDGE],
         ),
         ("q=divest", ["movement:uc-divest"], []),
         ("q=fast-food", ["movement:fight-for-15"], []),
@@ -358,3 +365,22 @@ def test_nav_links_to_the_map(client, map_network):
     content = client.get(MAP).content.decode()
 
     assert '<a href="/map/" aria-current="page">Map</a>' in content
+
+
+def test_curators_see_the_edge_from_every_count(curator_client, map_network):
+    data = curator_client.get(GRAPH).json()
+
+    assert data["edges"] == [CURATORS_FAST_FOOD_EDGE, STUDENT_EDGE]
+
+
+def test_no_public_edge_changes_with_a_withheld_count_of_shared_people(client, map_network):
+    from tests.factories import EngagementFactory, MemberFactory
+
+    before = client.get(GRAPH).json()["edges"]
+    for i in range(3):  # Zelda and three more: four people in both, still withheld
+        member = MemberFactory(key=f"more-{i}")
+        EngagementFactory(member=member, movement=map_network["fast_food"])
+        EngagementFactory(member=member, movement=map_network["food_justice"])
+    after = client.get(GRAPH).json()["edges"]
+
+    assert after == before

@@ -69,7 +69,9 @@ def network():
 
 
 def test_pair_overlap_has_exact_counts_and_score(network):
-    overlap = pair_overlap(network["fast_food"], network["food_justice"], today=TODAY)
+    overlap = pair_overlap(
+        network["fast_food"], network["food_justice"], today=TODAY, curator=True
+    )
 
     assert overlap.shared_members == 3
     assert [o.slug for o in overlap.shared_organizations] == ["east-bay-alliance"]
@@ -90,16 +92,22 @@ def test_pair_overlap_has_exact_counts_and_score(network):
 
 
 def test_overlap_is_symmetric(network):
-    forward = pair_overlap(network["fast_food"], network["food_justice"], today=TODAY)
-    backward = pair_overlap(network["food_justice"], network["fast_food"], today=TODAY)
-    from_food_justice = movement_overlaps(network["food_justice"], today=TODAY)
+    forward = pair_overlap(
+        network["fast_food"], network["food_justice"], today=TODAY, curator=True
+    )
+    backward = pair_overlap(
+        network["food_justice"], network["fast_food"], today=TODAY, curator=True
+    )
+    from_food_justice = movement_overlaps(network["food_justice"], today=TODAY, curator=True)
 
     assert (forward.a, forward.b) == (backward.a, backward.b)
     assert forward.score == backward.score == from_food_justice[0].score
 
 
 def test_reasons_are_sentences_with_small_counts_suppressed(network):
-    overlap = pair_overlap(network["fast_food"], network["food_justice"], today=TODAY)
+    overlap = pair_overlap(
+        network["fast_food"], network["food_justice"], today=TODAY, curator=True
+    )
 
     assert overlap.reasons == [
         "Fewer than 5 people are engaged in both.",
@@ -113,7 +121,7 @@ def test_reasons_are_sentences_with_small_counts_suppressed(network):
 
 
 def test_a_parent_region_counts_as_shared_at_half_weight(network):
-    overlap = pair_overlap(network["fast_food"], network["climate"], today=TODAY)
+    overlap = pair_overlap(network["fast_food"], network["climate"], today=TODAY, curator=True)
 
     assert [r.slug for r in overlap.shared_regions] == ["bay-area"]
     assert overlap.components["regions"] == 0.5
@@ -122,7 +130,7 @@ def test_a_parent_region_counts_as_shared_at_half_weight(network):
 
 
 def test_movement_overlaps_ranks_by_score_and_skips_unrelated(network):
-    overlaps = movement_overlaps(network["fast_food"], today=TODAY)
+    overlaps = movement_overlaps(network["fast_food"], today=TODAY, curator=True)
 
     assert [(o.other(network["fast_food"]).slug, o.score) for o in overlaps] == [
         ("food-justice", 0.7),
@@ -131,7 +139,7 @@ def test_movement_overlaps_ranks_by_score_and_skips_unrelated(network):
 
 
 def test_all_overlaps_lists_each_pair_once(network):
-    pairs = [(o.a.slug, o.b.slug, o.score) for o in all_overlaps(today=TODAY)]
+    pairs = [(o.a.slug, o.b.slug, o.score) for o in all_overlaps(today=TODAY, curator=True)]
 
     assert pairs == [
         ("fight-for-15", "food-justice", 0.7),
@@ -143,9 +151,9 @@ def test_all_overlaps_lists_each_pair_once(network):
 def test_overlaps_come_back_whole_from_the_cache(network):
     """The cache pickles overlaps as constructor calls; every field survives, reasons are
     rebuilt from them, and a cached read runs no query."""
-    computed = all_overlaps(today=TODAY)
+    computed = all_overlaps(today=TODAY, curator=True)
     with CaptureQueriesContext(connection) as queries:
-        cached = all_overlaps(today=TODAY)
+        cached = all_overlaps(today=TODAY, curator=True)
 
     def fields(overlap):
         return (
@@ -172,8 +180,8 @@ def test_overlaps_come_back_whole_from_the_cache(network):
 def test_overlap_movements_are_cached_as_plain_rows(network):
     """No prefetched QuerySets ride along into the cache: each one pickles its whole query,
     and they made a cached read of one movement's overlaps cost ~50 ms at scale."""
-    computed = movement_overlaps(network["fast_food"], today=TODAY)
-    cached = movement_overlaps(network["fast_food"], today=TODAY)
+    computed = movement_overlaps(network["fast_food"], today=TODAY, curator=True)
+    cached = movement_overlaps(network["fast_food"], today=TODAY, curator=True)
 
     for overlap in computed + cached:
         for movement in (overlap.a, overlap.b):
@@ -184,7 +192,9 @@ def test_overlap_movements_are_cached_as_plain_rows(network):
 def test_look_back_window_is_a_setting(network, settings):
     settings.COALITION_OVERLAP = {"WINDOW_DAYS": 10 * 365}
 
-    overlap = pair_overlap(network["fast_food"], network["food_justice"], today=TODAY)
+    overlap = pair_overlap(
+        network["fast_food"], network["food_justice"], today=TODAY, curator=True
+    )
 
     assert overlap.shared_members == 4
 
@@ -192,7 +202,7 @@ def test_look_back_window_is_a_setting(network, settings):
 def test_weights_are_settings_and_normalised(network, settings):
     only_regions = dict.fromkeys(["members", "organizations", "themes", "tactics", "sector"], 0)
     settings.COALITION_OVERLAP = {"WEIGHTS": {**only_regions, "regions": 2}}
-    overlap = pair_overlap(network["fast_food"], network["climate"], today=TODAY)
+    overlap = pair_overlap(network["fast_food"], network["climate"], today=TODAY, curator=True)
 
     assert OverlapConfig.from_settings().weights["regions"] == 1.0
     assert overlap.score == 0.5
@@ -200,7 +210,7 @@ def test_weights_are_settings_and_normalised(network, settings):
 
 def test_all_pairs_run_a_fixed_number_of_queries_as_the_network_grows(network):
     with CaptureQueriesContext(connection) as small:
-        all_overlaps(today=TODAY)
+        all_overlaps(today=TODAY, curator=True)
     strike = network["climate"].tactics.get()
     for n in range(30):
         movement = MovementFactory(slug=f"extra-{n}", tactics=[strike])
@@ -210,7 +220,7 @@ def test_all_pairs_run_a_fixed_number_of_queries_as_the_network_grows(network):
         ParticipationFactory(movement=movement)
 
     with CaptureQueriesContext(connection) as large:
-        overlaps = all_overlaps(today=TODAY)
+        overlaps = all_overlaps(today=TODAY, curator=True)
 
     assert len(overlaps) > 400
     assert len(large.captured_queries) == len(small.captured_queries) == 8
@@ -220,6 +230,51 @@ def test_archived_movements_are_left_out(network):
     Movement.objects.filter(pk=network["food_justice"].pk).update(archived_at=datetime.datetime(
         2026, 1, 1, tzinfo=datetime.UTC))  # fmt: skip
 
-    overlaps = movement_overlaps(network["fast_food"], today=TODAY)
+    overlaps = movement_overlaps(network["fast_food"], today=TODAY, curator=True)
 
     assert [o.other(network["fast_food"]).slug for o in overlaps] == ["climate"]
+
+
+# --- what the public sees ----------------------------------------------------------------
+
+
+def _pair_sharing(shared: int, *, theme=None):
+    """Two movements of seven people each (shared ones included), sharing ``shared`` people
+    and nothing else unless a ``theme`` is given."""
+    a = MovementFactory(slug=f"a{shared}", name=f"A{shared}", sector=Sector.LABOR)
+    b = MovementFactory(slug=f"b{shared}", name=f"B{shared}", sector=Sector.COMMUNITY)
+    if theme is not None:
+        a.themes.add(theme)
+        b.themes.add(theme)
+    for i in range(shared):
+        member = MemberFactory(key=f"both-{shared}-{i}")
+        for movement in (a, b):
+            EngagementFactory(member=member, movement=movement, since=datetime.date(2025, 1, 1))
+    for movement in (a, b):
+        for _ in range(7 - shared):
+            EngagementFactory(movement=movement, since=datetime.date(2025, 1, 1))
+    return a, b
+
+
+def test_a_pair_sharing_only_a_withheld_number_of_people_is_no_pair_for_the_public():
+    a, b = _pair_sharing(4)
+
+    public = all_overlaps(today=TODAY)
+    exact = all_overlaps(today=TODAY, curator=True)
+
+    assert public == []
+    assert [(o.shared_members, o.score) for o in exact] == [(4, 0.1714)]
+
+
+@pytest.mark.parametrize("shared", [0, 1, 4])
+def test_no_public_figure_depends_on_a_withheld_count(shared):
+    a, b = _pair_sharing(shared, theme=ThemeFactory(slug="food", name="Food"))
+
+    (overlap,) = all_overlaps(today=TODAY)
+
+    assert (overlap.score, overlap.ties, overlap.reasons) == (
+        0.2,  # themes 1/1 * 0.20: the same whether 0, 1 or 4 people are in both
+        0.0,
+        ["Both work on food.", "Different sectors: labor and community."],
+    )
+    assert overlap.shared_members_disclosed() is None
