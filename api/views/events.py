@@ -20,7 +20,13 @@ the change within ``COALITION_LOCK_TIMEOUT_SECONDS``) answers 409 with
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -61,6 +67,18 @@ REFUSED = OpenApiResponse(
 )
 
 
+LINK_KEY = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description=(
+        "A private event's link secret (from its `/events/<slug>/?key=…` link). Without it "
+        "a private event answers 404 as an unknown slug, except to people with an RSVP to "
+        "it, the organizers of a host organization and curators."
+    ),
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List events",
@@ -81,6 +99,7 @@ REFUSED = OpenApiResponse(
             "organizers of a host organization and curators. A private event's `address` "
             "and `online_link` are null unless the caller is going or manages it."
         ),
+        parameters=[LINK_KEY],
         responses={200: EventSerializer, 404: EVENT_NOT_FOUND},
     ),
 )
@@ -134,6 +153,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             "The caller's RSVP (going, waitlisted or cancelled). Needs an account: token or "
             "session auth."
         ),
+        parameters=[LINK_KEY],
         responses={
             200: RSVPSerializer,
             401: NOT_SIGNED_IN,
@@ -163,6 +183,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             "the CSRF token; token auth does not."
         ),
         request=RSVPRequestSerializer,
+        parameters=[LINK_KEY],
         responses={
             201: OpenApiResponse(RSVPSerializer, description="RSVP made."),
             200: OpenApiResponse(RSVPSerializer, description="You had one already."),
@@ -200,6 +221,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             "fits. Session auth needs the CSRF token; token auth does not."
         ),
         request=None,
+        parameters=[LINK_KEY],
         responses={
             200: RSVPSerializer,
             401: NOT_SIGNED_IN,
