@@ -28,7 +28,9 @@ def site_url(path: str = "") -> str:
 
 
 def event_url(event: Event) -> str:
-    return site_url(event.get_absolute_url())
+    """The event's page; a private event's carries its secret link key, so a person who
+    cancels (and so no longer opens it by their RSVP) can still come back."""
+    return site_url(event.get_link_url())
 
 
 def send(messages: list[EmailMessage]) -> int:

@@ -4,12 +4,15 @@ Models stay thin; the rules (capacity, waitlist, check-in, mail) live in
 ``events/services.py``, who may manage what in ``events/permissions.py``.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core.roles import is_curator
 from movements.models import Movement, Organization, Region, in_region_q
@@ -44,6 +47,11 @@ class ProposalStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACCEPTED = "accepted", "Accepted"
     DISMISSED = "dismissed", "Dismissed"
+
+
+def new_link_key() -> str:
+    """A private event's link secret: ``secrets.token_urlsafe(16)`` (22 characters)."""
+    return secrets.token_urlsafe(16)
 
 
 class EventQuerySet(models.QuerySet):
@@ -141,6 +149,13 @@ class Event(models.Model):
     visibility = models.CharField(
         max_length=10, choices=EventVisibility, default=EventVisibility.PUBLIC
     )
+    link_key = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_link_key,
+        editable=False,
+        help_text="The secret in a private event's link (/events/<slug>/?key=…).",
+    )
     proposal = models.ForeignKey(
         "Proposal",
         null=True,
@@ -182,6 +197,11 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    def get_link_url(self):
+        """The path to share: a private event's carries its secret (``?key=…``)."""
+        url = self.get_absolute_url()
+        return f"{url}?{urlencode({'key': self.link_key})}" if self.is_private else url
 
     @property
     def is_private(self) -> bool:

@@ -6,7 +6,10 @@ Roles (PRODUCT.md): a *curator* is an active staff user (``core.roles.is_curator
 everyone else signed in is a *member*.
 """
 
+import secrets
+
 from core.roles import is_curator
+from events.models import EventStatus
 from movements.models import Organization
 
 
@@ -21,6 +24,30 @@ def can_manage_event(user, event) -> bool:
     if not (user and user.is_authenticated and user.is_active) or event.pk is None:
         return False
     return Organization.objects.managed_by(user).filter(hosted_events=event).exists()
+
+
+def has_link_key(event, key) -> bool:
+    """Whether ``key`` is ``event``'s private-link secret (compared in constant time)."""
+    if not key or not isinstance(key, str) or not event.link_key:
+        return False
+    return secrets.compare_digest(key.encode(), event.link_key.encode())
+
+
+def can_open_event(user, event, key: str | None = None) -> bool:
+    """Whether ``user`` may open ``event`` at all (its page, calendar file, API, RSVPs);
+    everywhere else it answers exactly as an unknown slug. Drafts: only the people who
+    manage it. Public events: everyone. Private events: the people who manage it (they
+    know the link), people with an active RSVP to it (they got the link by mail) and
+    anyone presenting its secret ``key`` (``/events/<slug>/?key=…``)."""
+    if event.status == EventStatus.DRAFT:
+        return can_manage_event(user, event)
+    if not event.is_private or has_link_key(event, key):
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    if event.rsvps.active().filter(member__user=user).exists():
+        return True
+    return can_manage_event(user, event)
 
 
 def can_see_address(user, event, *, going: bool | None = None) -> bool:

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from core.conf import app_settings
 from events import mail
-from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.models import RSVP, Event, EventStatus, RSVPStatus, new_link_key
 from events.signals import events_bulk_changed
 from movements.models import (
     Engagement,
@@ -374,6 +374,14 @@ def event_publish(*, event: Event) -> Event:
             locked.status = EventStatus.PUBLISHED
             locked.save(update_fields=["status", "updated_at"])
     event.status, event.updated_at = locked.status, locked.updated_at
+    return event
+
+
+def event_link_regenerate(*, event: Event) -> Event:
+    """Give ``event`` a new private-link secret: links already sent (``?key=…``) stop
+    working; people going and the hosts still open it without one."""
+    event.link_key = new_link_key()
+    event.save(update_fields=["link_key", "updated_at"])
     return event
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("<slug:slug>/rsvp/cancel/", views.RSVPCancelView.as_view(), name="rsvp_cancel"),
     path("<slug:slug>/edit/", views.EventUpdateView.as_view(), name="event_edit"),
     path("<slug:slug>/publish/", views.EventPublishView.as_view(), name="event_publish"),
+    path(
+        "<slug:slug>/link/regenerate/",
+        views.EventLinkRegenerateView.as_view(),
+        name="event_link_regenerate",
+    ),
     path("<slug:slug>/cancel/", views.EventCancelView.as_view(), name="event_cancel"),
     path("<slug:slug>/attendees/", views.AttendeeListView.as_view(), name="event_attendees"),
     path(

@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
@@ -34,7 +35,13 @@ from events import ical, services
 from events.filters import EventFilter
 from events.forms import CancelEventForm, EventForm, RSVPForm
 from events.models import RSVP, Event, EventStatus, RSVPStatus
-from events.permissions import can_manage_event, can_see_address, is_organizer
+from events.permissions import (
+    can_manage_event,
+    can_open_event,
+    can_see_address,
+    has_link_key,
+    is_organizer,
+)
 from events.signals import event_page
 from movements.models import Member
 from movements.services import member_for_user
@@ -54,14 +61,45 @@ def login_url_for(request: HttpRequest, next_path: str) -> str:
     return response["Location"]
 
 
+def not_found() -> Http404:
+    """What an unknown slug raises (``get_object_or_404``'s own words), for events the
+    visitor may not open: a private or draft event must not be told apart from none."""
+    return Http404(f"No {Event._meta.object_name} matches the given query.")
+
+
+def request_key(request: HttpRequest) -> str:
+    """The private-link secret the request carries: ``?key=`` or, on a form post, the
+    form's hidden ``key`` field."""
+    return request.GET.get("key") or request.POST.get("key") or ""
+
+
 def visible_event(request: HttpRequest, slug: str, queryset=None) -> Event:
-    """The event at ``slug`` as the visitor may see it: published and cancelled events for
-    everyone (private ones too: they are reachable by link), drafts only for the people who
-    manage them (404 for everyone else)."""
+    """The event at ``slug`` if the visitor may open it (``can_open_event``: public events
+    for everyone, private ones by their link key, RSVP or manage rights, drafts only for
+    the people who manage them); anything else answers 404 exactly as an unknown slug."""
     event = get_object_or_404(queryset if queryset is not None else Event.objects, slug=slug)
-    if event.status == EventStatus.DRAFT and not can_manage_event(request.user, event):
-        raise Http404("No event here.")
+    if not can_open_event(request.user, event, request_key(request)):
+        raise not_found()
     return event
+
+
+def given_key(request: HttpRequest, event: Event) -> str:
+    """The request's link key when it is ``event``'s (to carry through forms and links)."""
+    key = request_key(request)
+    return key if event.is_private and has_link_key(event, key) else ""
+
+
+def event_path(event: Event, key: str = "") -> str:
+    """The event page, with the link key when the visitor came with it."""
+    url = event.get_absolute_url()
+    return f"{url}?{urlencode({'key': key})}" if key else url
+
+
+def noindex(response: HttpResponse, event: Event) -> HttpResponse:
+    """Private and draft events stay out of search engines."""
+    if event.is_private or event.status == EventStatus.DRAFT:
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def waitlist_position(rsvp: RSVP | None) -> int | None:
@@ -95,14 +133,16 @@ def rsvp_context(
     rsvp_open = event.status == EventStatus.PUBLISHED and event.starts_at > timezone.now()
     if form is None and rsvp_open and request.user.is_authenticated and not active:
         form = RSVPForm(event=event, member=member)
+    key = given_key(request, event)
     return {
         "event": event,
+        "link_key": key,
         "rsvp": rsvp,
         "rsvp_active": active,
         "waitlist_position": waitlist_position(rsvp),
         "rsvp_open": rsvp_open,
         "rsvp_form": form,
-        "login_url": login_url_for(request, event.get_absolute_url()),
+        "login_url": login_url_for(request, event_path(event, key)),
         "notice": notice,
         "notice_level": notice_level,
     }
@@ -120,6 +160,11 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
         movement_counts = [(m, came.get((event.pk, m.pk), 0)) for m in event.movements.all()]
     context.update(
         can_manage=can_manage,
+        private_link=(
+            request.build_absolute_uri(event.get_link_url())
+            if can_manage and event.is_private
+            else ""
+        ),
         show_address=can_manage or can_see_address(request.user, event, going=going),
         event_over=event.ends_at < timezone.now(),
         movement_counts=movement_counts,
@@ -175,6 +220,9 @@ class EventDetailView(DetailView):
         context["sections"] = page_sections(event_page, self.request, event=self.object)
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        return noindex(super().render_to_response(context, **response_kwargs), self.object)
+
 
 class EventCalendarView(View):
     """One event as an .ics file. A private event's address only for people going and
@@ -188,7 +236,7 @@ class EventCalendarView(View):
             url=request.build_absolute_uri(event.get_absolute_url()),
             show_address=show_address,
         )
-        return calendar_response(body, filename=f"{event.slug}.ics")
+        return noindex(calendar_response(body, filename=f"{event.slug}.ics"), event)
 
 
 class EventFeedView(View):
@@ -234,9 +282,12 @@ class RSVPActionView(LoginRequiredMixin, View):
     def handle_no_permission(self):
         if is_htmx(self.request) and not self.request.user.is_authenticated:
             # htmx would follow the redirect and swap the log-in page into the button.
-            event_path = reverse("events:event_detail", kwargs={"slug": self.kwargs["slug"]})
+            path = reverse("events:event_detail", kwargs={"slug": self.kwargs["slug"]})
+            key = request_key(self.request)
+            if key:
+                path = f"{path}?{urlencode({'key': key})}"
             response = HttpResponse(status=401)
-            response["HX-Redirect"] = login_url_for(self.request, event_path)
+            response["HX-Redirect"] = login_url_for(self.request, path)
             return response
         return super().handle_no_permission()
 
@@ -246,7 +297,7 @@ class RSVPActionView(LoginRequiredMixin, View):
         text, level, status, form = self.act(event, member)
         if status < 400 and not is_htmx(request):
             messages.add_message(request, level_number(level), text)
-            return redirect(event)
+            return redirect(event_path(event, given_key(request, event)))
         event = fresh_event(event)
         if is_htmx(request):
             context = rsvp_context(request, event, form=form, notice=text, notice_level=level)
@@ -317,12 +368,15 @@ class OrganizerRequiredMixin(UserPassesTestMixin):
 
 
 class ManageEventMixin(LoginRequiredMixin):
-    """The event at ``slug`` for the people who may manage it; 403 for anyone else."""
+    """The event at ``slug`` for the people who may manage it. Anyone else gets 404 for a
+    private or draft event (exactly as for an unknown slug), 403 for a public one."""
 
     def get_event(self) -> Event:
         if not hasattr(self, "event"):
             event = get_object_or_404(Event.objects.with_going_count(), slug=self.kwargs["slug"])
             if not can_manage_event(self.request.user, event):
+                if event.is_private or event.status == EventStatus.DRAFT:
+                    raise not_found()
                 raise PermissionDenied(
                     "Only organizers of the host organizations and curators can manage this event."
                 )
@@ -395,6 +449,19 @@ class EventPublishView(ManageEventMixin, View):
             messages.error(request, str(error))
             return redirect(event)
         messages.success(request, f"“{event.title}” is published and open for RSVPs.")
+        return redirect(event)
+
+
+class EventLinkRegenerateView(ManageEventMixin, View):
+    """A new secret for the event's private link; links already sent stop working."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        event = services.event_link_regenerate(event=self.get_event())
+        messages.success(
+            request, "The private link is new: links sent before no longer open the event."
+        )
         return redirect(event)
 
 

@@ -2,9 +2,12 @@
 
 Reading needs no account. ``/api/events/`` lists published public events, upcoming first,
 with the filters of the events page (``events/filters.py``; a bad value answers 400 with
-the field errors). ``/api/events/<slug>/`` also reaches private events (by link) and
-cancelled ones; drafts only for the people who manage them. A private event's address and
-online link are null unless the caller is going or manages it. Attendees are never shown.
+the field errors). ``/api/events/<slug>/`` also reaches cancelled events, and private
+ones with their link's ``?key=`` (or for people with an RSVP to it and its managers);
+drafts only for the people who manage them. Without access every URL here answers
+exactly as for an unknown slug (404); the RSVP endpoints take the same ``?key=``. A
+private event's address and online link are null unless the caller is going or manages
+it. Attendees are never shown.
 
 ``/api/events/<slug>/rsvp/`` is the caller's own RSVP and needs an account: DRF token auth
 (``Authorization: Token …``, no CSRF token needed) or the site's session (writes then need
@@ -17,7 +20,13 @@ the change within ``COALITION_LOCK_TIMEOUT_SECONDS``) answers 409 with
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -36,8 +45,8 @@ from api.schema import (
     UNSUPPORTED_BODY,
 )
 from api.serializers.events import EventSerializer, RSVPRequestSerializer, RSVPSerializer
-from events.models import RSVP, Event, EventStatus
-from events.permissions import can_manage_event, can_see_address
+from events.models import RSVP, Event
+from events.permissions import can_open_event, can_see_address
 from events.services import RSVPError, rsvp_cancel, rsvp_create
 from movements.services import member_for_user
 
@@ -45,13 +54,27 @@ NO_RSVP = "You have no RSVP for this event."
 NO_ACTIVE_RSVP = "You have no RSVP to cancel for this event."
 
 
-EVENT_NOT_FOUND = OpenApiResponse(DETAIL, description="No such event (or a draft).")
+EVENT_NOT_FOUND = OpenApiResponse(
+    DETAIL, description="No such event (or a draft, or a private one without its key)."
+)
 REFUSED = OpenApiResponse(
     DETAIL,
     description=(
         "The event takes no RSVP changes (not published, cancelled, already started), "
         "the guests do not fit, or too many changes are queued on the event right now "
         "(try again); nothing was changed."
+    ),
+)
+
+
+LINK_KEY = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description=(
+        "A private event's link secret (from its `/events/<slug>/?key=…` link). Without it "
+        "a private event answers 404 as an unknown slug, except to people with an RSVP to "
+        "it, the organizers of a host organization and curators."
     ),
 )
 
@@ -69,11 +92,14 @@ REFUSED = OpenApiResponse(
     retrieve=extend_schema(
         summary="An event",
         description=(
-            "A published or cancelled event, public or private (private events are "
-            "reachable by their slug but not listed). Drafts answer 404 except to the "
+            "A published or cancelled event. A private event needs its link's `?key=` "
+            "(not needed by people with an RSVP to it, the organizers of a host "
+            "organization and curators); without it, it answers 404 as an unknown slug. "
+            "Drafts answer 404 except to the "
             "organizers of a host organization and curators. A private event's `address` "
             "and `online_link` are null unless the caller is going or manages it."
         ),
+        parameters=[LINK_KEY],
         responses={200: EventSerializer, 404: EVENT_NOT_FOUND},
     ),
 )
@@ -101,7 +127,9 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         event = super().get_object()
-        if event.status == EventStatus.DRAFT and not can_manage_event(self.request.user, event):
+        key = self.request.query_params.get("key")
+        if not can_open_event(self.request.user, event, key):
+            # Exactly what an unknown slug answers.
             raise Http404("No Event matches the given query.")
         return event
 
@@ -125,6 +153,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             "The caller's RSVP (going, waitlisted or cancelled). Needs an account: token or "
             "session auth."
         ),
+        parameters=[LINK_KEY],
         responses={
             200: RSVPSerializer,
             401: NOT_SIGNED_IN,
@@ -154,6 +183,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             "the CSRF token; token auth does not."
         ),
         request=RSVPRequestSerializer,
+        parameters=[LINK_KEY],
         responses={
             201: OpenApiResponse(RSVPSerializer, description="RSVP made."),
             200: OpenApiResponse(RSVPSerializer, description="You had one already."),
@@ -191,6 +221,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             "fits. Session auth needs the CSRF token; token auth does not."
         ),
         request=None,
+        parameters=[LINK_KEY],
         responses={
             200: RSVPSerializer,
             401: NOT_SIGNED_IN,

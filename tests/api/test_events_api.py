@@ -35,6 +35,7 @@ NEXT = next_year()  # its spring is months ahead, whatever day the suite runs
 PAST = NEXT - 2
 CSRF_SECRET = "a" * 32
 SECRETS = ["Zelda Secretperson", "zelda@secret.example", "m-zelda", "people.example.org"]
+DINNER_KEY = "private-dinner-secret-1"
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +89,7 @@ def network():
         starts_at=at(NEXT, 4, 20, 18), ends_at=at(NEXT, 4, 20, 20),
         venue="A home", address="7 Secret Lane, Oakland", region=oakland,
         online_link="https://meet.example.org/dinner", capacity=8, visibility="private",
+        link_key=DINNER_KEY,
     )  # fmt: skip
     EventFactory(
         slug="draft-plan", title="Draft Plan", movements=[fast_food], hosts=[alliance],
@@ -335,8 +337,8 @@ def test_draft_is_shown_to_the_people_who_manage_it(host_client, api_curator_cli
 # --- Private events -----------------------------------------------------------------------
 
 
-def test_private_event_is_reachable_by_slug_without_its_address(client, network):
-    response = client.get("/api/events/private-dinner/")
+def test_private_event_is_reachable_by_its_link_without_its_address(client, network):
+    response = client.get(f"/api/events/private-dinner/?key={DINNER_KEY}")
 
     assert response.status_code == 200
     assert response.json() == PRIVATE_DINNER
@@ -371,7 +373,7 @@ def test_private_event_address_only_for_people_going_and_managers(
             status=rsvp_status,
         )
 
-    body = browser.get("/api/events/private-dinner/").json()
+    body = browser.get(f"/api/events/private-dinner/?key={DINNER_KEY}").json()
 
     where = (body["address"], body["online_link"])
     if shown:
@@ -757,11 +759,12 @@ def test_rsvp_to_a_draft_is_404_for_others_and_409_for_its_host(
 
 
 def test_rsvp_to_a_private_event_by_link(token_client, network):
-    url = "/api/events/private-dinner/rsvp/"
+    url = f"/api/events/private-dinner/rsvp/?key={DINNER_KEY}"
 
     response = token_client.post(url, {}, format="json")
 
     assert response.status_code == 201
+    # Going, the caller opens it without the key from now on.
     body = token_client.get("/api/events/private-dinner/").json()
     assert body["address"] == "7 Secret Lane, Oakland"
 
@@ -866,7 +869,7 @@ PRIVATE_URLS = [
     f"/api/events/?from={PAST}-01-01",
     "/api/events/oakland-potluck/",
     "/api/events/oakland-potluck/rsvp/",
-    "/api/events/private-dinner/",
+    f"/api/events/private-dinner/?key={DINNER_KEY}",
     "/api/schema/?format=json",
 ]
 
@@ -913,12 +916,12 @@ QUERY_URLS = [
     ("anonymous", "/api/events/", 4),
     ("anonymous", "/api/events/?kind=potluck&movement=fight-for-15&region=bay-area", 6),
     ("anonymous", "/api/events/oakland-potluck/", 3),
-    ("anonymous", "/api/events/private-dinner/", 3),
+    ("anonymous", f"/api/events/private-dinner/?key={DINNER_KEY}", 3),
     # Token lookup, then the event, its movements and hosts; for a private event also
     # whether the caller is going and whether they manage it.
     ("token", "/api/events/", 5),
     ("token", "/api/events/oakland-potluck/", 4),
-    ("token", "/api/events/private-dinner/", 6),
+    ("token", f"/api/events/private-dinner/?key={DINNER_KEY}", 6),
     ("token", "/api/events/oakland-potluck/rsvp/", 3),
 ]
 

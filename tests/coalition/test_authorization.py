@@ -48,7 +48,11 @@ def client_for(role: str, world) -> Client:
 def snapshot() -> list:
     """Everything a refused request must leave untouched."""
     return [
-        list(Event.objects.order_by("pk").values_list("slug", "title", "status", "venue")),
+        list(
+            Event.objects.order_by("pk").values_list(
+                "slug", "title", "status", "venue", "link_key"
+            )
+        ),
         list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
         list(Proposal.objects.order_by("pk").values_list("pk", "status", "dismissed_reason")),
         list(Member.objects.order_by("pk").values_list("pk", "visibility")),
@@ -82,7 +86,11 @@ URLS = {
     ),
     "event publish": (
         "post", "/events/draft/publish/", {},
-        [LOGIN, 403, 403, "/events/draft/", "/events/draft/"],
+        [LOGIN, 404, 404, "/events/draft/", "/events/draft/"],
+    ),
+    "event link regenerate": (
+        "post", "/events/potluck/link/regenerate/", {},
+        [LOGIN, 403, 403, "/events/potluck/", "/events/potluck/"],
     ),
     "event cancel GET": ("get", "/events/potluck/cancel/", None, [LOGIN, 403, 403, 200, 200]),
     "event cancel POST": (

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 SECRETS = ["Zelda Secretperson", "Secretperson", "zelda@secret.example", "zelda@"]
 ADDRESS = "99 Hidden Lane, Oakland"
 LINK = "https://meet.example.org/private-room"
+KEY = "quiet-meeting-secret-key-1"
 
 
 @pytest.fixture
@@ -35,6 +36,7 @@ def events():
         title="Quiet Meeting",
         slug="quiet-meeting",
         visibility="private",
+        link_key=KEY,
         venue="Back room",
         address=ADDRESS,
         online_link=LINK,
@@ -61,9 +63,9 @@ PUBLIC_PAGES = [
     "/events/",
     "/events/?kind=potluck&movement=food-justice",
     "/events/open-potluck/",
-    "/events/quiet-meeting/",
+    f"/events/quiet-meeting/?key={KEY}",
     "/events/open-potluck.ics",
-    "/events/quiet-meeting.ics",
+    f"/events/quiet-meeting.ics?key={KEY}",
     "/events/feed.ics",
 ]
 
@@ -101,17 +103,16 @@ def test_private_event_is_not_listed_but_reachable_by_link(client, events):
 
     assert listed == ["open-potluck"]
     assert [str(vevent["SUMMARY"]) for vevent in feed.walk("VEVENT")] == ["Open Potluck"]
-    page = client.get("/events/quiet-meeting/")
+    page = client.get(f"/events/quiet-meeting/?key={KEY}")
     assert page.status_code == 200
     assert "<h1>Quiet Meeting</h1>" in page.content.decode()
     assert "Private: not listed" in page.content.decode()
 
 
 def page_and_ics(client) -> tuple[str, str]:
-    page = client.get("/events/quiet-meeting/").content.decode()
-    (vevent,) = icalendar.Calendar.from_ical(client.get("/events/quiet-meeting.ics").content).walk(
-        "VEVENT"
-    )
+    page = client.get(f"/events/quiet-meeting/?key={KEY}").content.decode()
+    ics = client.get(f"/events/quiet-meeting.ics?key={KEY}").content
+    (vevent,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     return page, str(vevent.get("LOCATION", ""))
 
 
@@ -154,6 +155,8 @@ def test_attendee_list_is_refused_to_everyone_but_managers(events):
     member, _ = signed_in("mo")
     other_organizer, _ = signed_in("olga", organizer_of=OrganizationFactory())
     for client in (member, other_organizer):
-        assert client.get("/events/quiet-meeting/attendees/").status_code == 403
-        assert client.get("/events/quiet-meeting/attendees.csv").status_code == 403
+        # A private event's management pages answer as an unknown slug.
+        assert client.get("/events/quiet-meeting/attendees/").status_code == 404
+        assert client.get("/events/quiet-meeting/attendees.csv").status_code == 404
+        assert client.get("/events/open-potluck/attendees/").status_code == 403
     assert Client().get("/events/quiet-meeting/attendees/").status_code == 302
