@@ -62,8 +62,21 @@ class RSVPAddInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
+class EventAdminForm(forms.ModelForm):
+    """The admin's change form: refuses a capacity below the places already taken, as
+    ``EventForm`` does (``services.event_update`` checks again under the row lock)."""
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        error = services.capacity_error(self.instance, capacity)
+        if error:
+            raise forms.ValidationError(error)
+        return capacity
+
+
 @admin.register(Event)
 class EventAdmin(ServiceActionsAdmin):
+    form = EventAdminForm
     list_display = [
         "title",
         "kind",

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events.models import Event, EventKind
-from events.services import MAX_GUESTS
+from events.services import MAX_GUESTS, capacity_error
 from movements.models import Engagement, Movement, Organization, Region
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -139,6 +139,13 @@ class EventForm(forms.ModelForm):
         for name in ("starts_at", "ends_at"):
             self.fields[name].help_text = f"Local time ({zone})."
         self.fields["kind"].choices = EventKind.choices
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        error = capacity_error(self.instance, capacity)
+        if error:
+            raise ValidationError(error)
+        return capacity
 
     def clean(self):
         cleaned = super().clean()

@@ -84,6 +84,31 @@ class EventSlugUnavailable(EventError):
     trying again usually works."""
 
 
+class CapacityBelowTaken(EventError):
+    """The new capacity is lower than the places already taken; nothing was changed."""
+
+    def __init__(self, taken: int):
+        self.taken = taken
+        super().__init__(capacity_below_taken_message(taken))
+
+
+def capacity_below_taken_message(taken: int) -> str:
+    places = "place is" if taken == 1 else "places are"
+    return (
+        f"{taken} {places} already taken (people going and their guests); "
+        "capacity cannot be lower."
+    )
+
+
+def capacity_error(event: Event, capacity: int | None) -> str:
+    """Why ``capacity`` cannot be ``event``'s (an existing one): fewer places than already
+    taken. "" when it can. For forms; ``event_update`` checks again under the row lock."""
+    if event.pk is None or capacity is None:
+        return ""
+    taken = _places_taken(event)
+    return capacity_below_taken_message(taken) if capacity < taken else ""
+
+
 # How many slugs a new event tries: another event may take one between choosing and saving.
 SLUG_ATTEMPTS = 3
 
@@ -441,7 +466,9 @@ def event_update(*, form: forms.ModelForm) -> Event:
     interleave with an RSVP. For a published event whose time or place changed
     (``NOTIFY_FIELDS``) the people going are mailed after commit, and a new start time
     clears ``reminded_at`` so that the reminder goes again; a changed capacity fills new
-    places from the waitlist (each promoted person is mailed). A rollback sends nothing."""
+    places from the waitlist (each promoted person is mailed). A rollback sends nothing.
+    A capacity below the places already taken raises ``CapacityBelowTaken`` (nothing
+    changed)."""
     with transaction.atomic(durable=True):
         return _event_update(form=form)
 
@@ -450,6 +477,11 @@ def _event_update(*, form: forms.ModelForm) -> Event:
     """``event_update`` inside the caller's transaction (the admin's change form)."""
     _lock_event(form.instance)
     changed = list(form.changed_data)
+    capacity = form.instance.capacity
+    if "capacity" in changed and capacity is not None:
+        taken = _places_taken(form.instance)
+        if capacity < taken:
+            raise CapacityBelowTaken(taken)
     event = form.save()
     if changed:
         _notify_event_changed(event, changed_fields=changed)

@@ -425,7 +425,7 @@ class EventUpdateView(ManageEventMixin, InvalidFormIs400, UpdateView):
         changed = form.changed_data
         try:
             self.object = services.event_update(form=form)
-        except services.EventBusy as error:
+        except services.EventError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         notified = self.object.status == EventStatus.PUBLISHED and any(

@@ -5,6 +5,7 @@ changed. Admin actions, views and management commands all call these.
 """
 
 import datetime
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -261,6 +262,15 @@ def organization_unarchive(*, organization: Organization) -> Organization:
     return organization
 
 
+def _free_member_key(user) -> str:
+    """``user-<pk>``, or that with a random suffix when an imported or exported record
+    already holds it: a sign-up never collides with imported data."""
+    key = f"user-{user.pk}"
+    while Member.objects.filter(key=key).exists():
+        key = f"user-{user.pk}-{secrets.token_hex(4)}"
+    return key
+
+
 def member_for_user(*, user) -> Member:
     """The Member record of a signed-in user, created on first use (PRODUCT.md: "A
     signed-in user with no Member record gets one on first use"). Private by default."""
@@ -271,7 +281,7 @@ def member_for_user(*, user) -> Member:
     name = user.get_full_name() or user.get_username()
     member, _ = Member.objects.get_or_create(
         user=user,
-        defaults={"key": f"user-{user.pk}", "name": name, "email": user.email},
+        defaults={"key": _free_member_key(user), "name": name, "email": user.email},
     )
     user.member = member
     return member

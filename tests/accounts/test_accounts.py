@@ -343,3 +343,21 @@ def test_account_pages_render_without_scripts_or_inline_styles(client, url):
     assert response.status_code == 200
     assert "<script" not in content
     assert "style=" not in content
+
+
+def test_signup_never_collides_with_an_imported_member_key(client):
+    # An imported roster holds the keys the next sign-ups would get: user-<next pk>, …
+    probe = UserFactory(username="probe")
+    next_pk = probe.pk + 1
+    probe.delete()
+    for pk in range(next_pk, next_pk + 5):
+        MemberFactory(key=f"user-{pk}", name=f"Imported {pk}")
+
+    response = client.post("/accounts/signup/", signup_data())
+
+    assert response.status_code == 302
+    user = User.objects.get(username="ada")
+    member = Member.objects.get(user=user)
+    assert member.key.startswith(f"user-{user.pk}-")
+    assert Member.objects.filter(key=f"user-{user.pk}").get().name == f"Imported {user.pk}"
+    assert Member.objects.count() == 6

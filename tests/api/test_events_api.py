@@ -996,3 +996,18 @@ def test_schema_documents_the_events_api(client):
     assert components["schemas"]["RSVPStatusEnum"]["enum"] == ["going", "waitlisted", "cancelled"]
     assert components["schemas"]["Event"]["properties"]["address"]["nullable"] is True
     assert components["schemas"]["Event"]["properties"]["places_left"]["nullable"] is True
+
+
+def test_member_record_made_on_first_use_never_collides_with_an_imported_key(network):
+    user = UserFactory(username="newcomer", first_name="New", last_name="Comer")
+    imported = MemberFactory(key=f"user-{user.pk}", name="Imported")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+
+    response = client.post("/api/events/oakland-potluck/rsvp/", {}, format="json")
+
+    assert response.status_code == 201
+    member = Member.objects.get(user=user)
+    assert member.pk != imported.pk
+    assert member.key.startswith(f"user-{user.pk}-")
+    assert Member.objects.get(pk=imported.pk).key == f"user-{user.pk}"

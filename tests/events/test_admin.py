@@ -432,3 +432,20 @@ def test_event_change_page_query_count_does_not_grow_with_rsvps(curator_client):
     RSVPFactory.create_batch(10, event=event, movement=movement)
 
     assert count_queries() == few
+
+
+def test_event_edit_refuses_a_capacity_below_the_places_taken(curator_client):
+    event = hosted_event(capacity=10)
+    RSVPFactory(event=event, guests=2)
+
+    response = curator_client.post(
+        admin_url(Event, "change", event.pk), admin_event_form_data(event, capacity=2)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "capacity": [
+            "3 places are already taken (people going and their guests); capacity cannot be lower."
+        ]
+    }
+    assert Event.objects.get(pk=event.pk).capacity == 10

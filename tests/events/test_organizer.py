@@ -4,6 +4,7 @@ validation, publish, cancel, attendees, check-in and the CSV export."""
 import csv
 import datetime
 import io
+import re
 import zoneinfo
 
 import pytest
@@ -588,3 +589,58 @@ def test_attendee_csv_export(world, organizer_client):
             "",
         ],
     ]
+
+
+# --- capacity below the places taken --------------------------------------------------------
+
+TAKEN_6 = "6 places are already taken (people going and their guests); capacity cannot be lower."
+
+
+def six_places_taken(world):
+    """Ada and a guest, and two more people with a guest each: 6 places of 10."""
+    for name in ("Bo", "Cy"):
+        RSVPFactory(event=world["event"], member=MemberFactory(name=name), guests=1)
+
+
+def test_edit_refuses_a_capacity_below_the_places_taken(world, organizer_client):
+    six_places_taken(world)
+
+    response = organizer_client.post(
+        "/events/wages-potluck/edit/", event_data(world, title="Renamed", capacity="2")
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"capacity": [TAKEN_6]}
+    event = Event.objects.get(pk=world["event"].pk)
+    assert (event.title, event.capacity) == ("Wages Potluck", 10)
+
+
+def test_edit_accepts_a_capacity_equal_to_the_places_taken(world, organizer_client):
+    six_places_taken(world)
+
+    response = organizer_client.post(
+        "/events/wages-potluck/edit/", event_data(world, title="Wages Potluck", capacity="6")
+    )
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=world["event"].pk).capacity == 6
+
+
+def test_event_update_refuses_a_capacity_below_the_places_taken_under_the_lock(world):
+    # Any other path (a form without the check, or places taken since it ran): refused.
+    from django import forms
+
+    from events.services import CapacityBelowTaken, event_update
+
+    class CapacityOnly(forms.ModelForm):
+        class Meta:
+            model = Event
+            fields = ["capacity"]
+
+    six_places_taken(world)
+    form = CapacityOnly({"capacity": "5"}, instance=Event.objects.get(pk=world["event"].pk))
+    assert form.is_valid()
+
+    with pytest.raises(CapacityBelowTaken, match=re.escape(TAKEN_6)):
+        event_update(form=form)
+    assert Event.objects.get(pk=world["event"].pk).capacity == 10
