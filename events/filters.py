@@ -1,8 +1,9 @@
 """Filters for the public events list and the calendar feed (query-string shape lives here).
 
 ``kind`` is a choice value, ``movement`` and ``region`` are slugs, ``from`` and ``to`` are
-ISO dates (``2026-05-01``). Without dates the list shows what is not over yet; past events
-appear only when ``from`` or ``to`` reaches back for them. Bad values are form errors, which
+ISO dates (``2026-05-01``) between 1900-01-01 and 2100-12-31 (``core.dates``). Without dates
+the list shows what is not over yet; past events appear only when ``from`` or ``to``
+reaches back for them. Bad values are form errors, which
 the views answer with 400.
 """
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from core.dates import DateRangeFieldMixin
 from core.filters import FilterForm, RenamedParameters, slug_filter
 from events.models import Event, EventKind
 from movements.filters import RegionFilter
@@ -31,6 +33,14 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class InRangeDateField(DateRangeFieldMixin, forms.DateField):
+    """A date between ``core.dates.EARLIEST`` and ``LATEST``: others are a form error."""
+
+
+class InRangeDateFilter(django_filters.DateFilter):
+    field_class = InRangeDateField
+
+
 class EventFilterForm(FilterForm):
     def clean(self):
         cleaned = super().clean()
@@ -45,14 +55,14 @@ class EventFilter(RenamedParameters, django_filters.FilterSet):
     movement = slug_filter("movement", Movement.objects.visible(), field_name="movements")
     region = RegionFilter()
     # "from" is a Python keyword: declared as ``date_from``, the parameter is ``from``.
-    date_from = django_filters.DateFilter(
+    date_from = InRangeDateFilter(
         label="From",
         method="filter_nothing",
         help_text="Earlier dates show past events.",
         widget=DateInput,
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )
-    to = django_filters.DateFilter(
+    to = InRangeDateFilter(
         label="To",
         method="filter_nothing",
         help_text="Included.",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.dates import DateRangeFieldMixin, validate_not_too_far_ahead
 from events.models import Event, EventKind
 from events.services import MAX_GUESTS, capacity_error
 from movements.models import Engagement, Movement, Organization, Region
@@ -27,9 +28,10 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format=DATETIME_INPUT_FORMAT)
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(DateRangeFieldMixin, forms.DateTimeField):
     """A datetime typed as local wall-clock time to the minute, read in the current time
-    zone. Seconds the stored value may have do not count as a change."""
+    zone, between 1900-01-01 and 2100-12-31 (``core.dates``). Seconds the stored value may
+    have do not count as a change."""
 
     widget = DateTimeLocalInput
 
@@ -146,6 +148,11 @@ class EventForm(forms.ModelForm):
         if error:
             raise ValidationError(error)
         return capacity
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        validate_not_too_far_ahead(starts_at)
+        return starts_at
 
     def clean(self):
         cleaned = super().clean()

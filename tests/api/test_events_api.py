@@ -429,6 +429,9 @@ def test_event_filters(client, network, query, expected):
         ),
         ("from=soon", {"from": ["invalid"]}, {"from": ["Enter a date as YYYY-MM-DD."]}),
         ("to=2026-13-01", {"to": ["invalid"]}, {"to": ["Enter a date as YYYY-MM-DD."]}),
+        # Outside 1900-01-01..2100-12-31 (PRODUCT.md, "Date range").
+        ("to=9999-12-31", {"to": ["date_out_of_range"]}, {}),
+        ("from=0001-01-01", {"from": ["date_out_of_range"]}, {}),
         (
             f"from={NEXT}-05-02&to={NEXT}-05-01",
             {"non_field_errors": ["date_order"]},

@@ -296,6 +296,40 @@ def test_create_refuses_bad_input(world, organizer_client, overrides, field, mes
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"starts_at": "9999-12-31T18:00"}, "starts_at", "date_out_of_range"),
+        ({"starts_at": "0001-01-01T18:00"}, "starts_at", "date_out_of_range"),
+        ({"ends_at": "9999-12-31T18:00"}, "ends_at", "date_out_of_range"),
+        # More than 10 years ahead (PRODUCT.md, "Date range").
+        ({"starts_at": "{far}T18:00", "ends_at": "{far}T21:00"}, "starts_at", "too_far_ahead"),
+    ],
+)
+def test_create_refuses_dates_out_of_range(world, organizer_client, overrides, field, code):
+    far = local_day(11 * 366).isoformat()
+    data = event_data(world, **{key: value.format(far=far) for key, value in overrides.items()})
+    before = snapshot()
+
+    response = organizer_client.post("/events/new/", data)
+
+    assert response.status_code == 400
+    assert error_codes(response.context["form"].errors) == {field: [code]}
+    assert snapshot() == before
+
+
+def test_create_takes_a_start_nine_years_ahead(world, organizer_client):
+    day = local_day(9 * 365).isoformat()
+
+    response = organizer_client.post(
+        "/events/new/", event_data(world, starts_at=f"{day}T18:00", ends_at=f"{day}T21:00")
+    )
+
+    assert response.status_code == 302
+    event = Event.objects.get(slug="strikes-and-blockades")
+    assert timezone.localtime(event.starts_at).date().isoformat() == day
+
+
 # --- editing -------------------------------------------------------------------------------
 
 

@@ -177,6 +177,11 @@ def test_list_filters_by_dates_and_shows_past_events_when_asked(client):
         ("region=atlantis", {"region": ["invalid_choice"]}, "There is no region “atlantis”."),
         ("from=tomorrow", {"from": ["invalid"]}, "Enter a date as YYYY-MM-DD."),
         ("to=2026-13-40", {"to": ["invalid"]}, "Enter a date as YYYY-MM-DD."),
+        # Dates outside 1900-01-01..2100-12-31 (PRODUCT.md, "Date range").
+        ("to=9999-12-31", {"to": ["date_out_of_range"]}, None),
+        ("from=0001-01-01", {"from": ["date_out_of_range"]}, None),
+        ("from=1899-12-31", {"from": ["date_out_of_range"]}, None),
+        ("to=2101-01-01", {"to": ["date_out_of_range"]}, None),
         (
             "from=2026-05-02&to=2026-05-01",
             {"__all__": ["date_order"]},
@@ -195,7 +200,8 @@ def test_list_refuses_bad_filters_with_400(client, network, query, codes, messag
     if message:
         assert message in response.content.decode()
     else:
-        assert '<li><a href="#id_kind">' in response.content.decode()
+        field = next(iter(codes))
+        assert f'<li><a href="#id_{field}">' in response.content.decode()
     assert "These filters could not be applied" in response.content.decode()
 
 
@@ -636,6 +642,22 @@ def test_feed_refuses_bad_filters(client):
         "",
     )
     assert kind.startswith("kind: ") and kind != "kind: "
+
+
+@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31"])
+def test_feed_refuses_dates_out_of_range(client, query):
+    response = client.get(f"/events/feed.ics?{query}")
+
+    assert response.status_code == 400
+    field = query.split("=")[0]
+    assert response.content.decode().split("\n")[1].startswith(f"{field}: ")
+
+
+def test_filters_take_the_edges_of_the_date_range(client):
+    EventFactory(title="Listed")
+
+    assert client.get("/events/?from=1900-01-01&to=2100-12-31").status_code == 200
+    assert client.get("/events/feed.ics?from=1900-01-01&to=2100-12-31").status_code == 200
 
 
 def test_cancelling_without_an_rsvp_creates_no_member_record(client):
