@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.dates import DateRangeFieldMixin, validate_not_too_far_ahead
 from events.models import Event, EventKind
 from events.services import MAX_GUESTS, capacity_error
-from movements.models import Engagement, Movement, Organization, Region
+from movements.models import Movement, Organization, Region
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -174,8 +174,9 @@ class EventForm(forms.ModelForm):
 
 
 class RSVPForm(forms.Form):
-    """How many guests come along, and which of the event's movements the member comes
-    through (preselected from their current engagements)."""
+    """How many guests come along, and which of the event's movements the person says they
+    come through. Nothing is preselected from their engagements (those are private); the
+    only default is the movement of the share link they came by (``?via=<slug>``)."""
 
     guests = forms.IntegerField(
         min_value=0,
@@ -193,23 +194,20 @@ class RSVPForm(forms.Form):
         queryset=Movement.objects.none(),
         required=False,
         label="I come through",
-        empty_label="None of these",
+        empty_label="Not saying",
+        help_text="Optional. The event's organizers see what you choose here.",
         error_messages={"invalid_choice": "Choose one of the event's movements."},
     )
 
-    def __init__(self, *args, event: Event, member=None, **kwargs):
+    def __init__(self, *args, event: Event, via: str = "", **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         movements: QuerySet = event.movements.all()
         self.fields["movement"].queryset = movements
-        if member is not None and not self.is_bound:
-            engaged = (
-                Engagement.objects.current()
-                .filter(member=member, movement__in=movements)
-                .values_list("movement", flat=True)
-                .first()
+        if via and not self.is_bound:
+            self.fields["movement"].initial = next(
+                (movement.pk for movement in movements if movement.slug == via), None
             )
-            self.fields["movement"].initial = engaged
         self.fields["guests"].widget.attrs.update({"inputmode": "numeric"})
 
 

@@ -177,22 +177,13 @@ def _check_guests(guests: int) -> None:
         raise RSVPNotAllowed(f"Guests must be a whole number from 0 to {MAX_GUESTS}.")
 
 
-def _movement_for(*, event: Event, member: Member, movement: Movement | None) -> Movement | None:
-    """The movement ``member`` comes through: ``movement`` if given (it must be one of the
-    event's), else the movement of their most recent ongoing engagement among the event's
-    movements, else None."""
-    if movement is not None:
-        if not event.movements.filter(pk=movement.pk).exists():
-            raise RSVPNotAllowed(f"“{movement}” is not one of the movements of “{event.title}”.")
-        return movement
-    engagement = (
-        Engagement.objects.filter(member=member, movement__in=event.movements.all())
-        .current()
-        .select_related("movement")
-        .order_by(F("since").desc(nulls_last=True), "-pk")
-        .first()
-    )
-    return engagement.movement if engagement else None
+def _movement_for(*, event: Event, movement: Movement | None) -> Movement | None:
+    """The movement the person says they come through: ``movement`` as they chose it (it
+    must be one of the event's), or None. Never guessed from their engagements: those are
+    private, and what is stored here is shown to the event's organizers."""
+    if movement is not None and not event.movements.filter(pk=movement.pk).exists():
+        raise RSVPNotAllowed(f"“{movement}” is not one of the movements of “{event.title}”.")
+    return movement
 
 
 def _promote_waitlisted(event: Event) -> list[RSVP]:
@@ -261,7 +252,7 @@ def _rsvp_create(
             _change_guests(event=event, rsvp=rsvp, guests=guests)
         return rsvp
 
-    movement = _movement_for(event=event, member=member, movement=movement)
+    movement = _movement_for(event=event, movement=movement)
     places = 1 + guests
     status = (
         RSVPStatus.GOING

@@ -132,7 +132,7 @@ def rsvp_context(
     active = rsvp is not None and rsvp.status != RSVPStatus.CANCELLED
     rsvp_open = event.status == EventStatus.PUBLISHED and event.starts_at > timezone.now()
     if form is None and rsvp_open and request.user.is_authenticated and not active:
-        form = RSVPForm(event=event, member=member)
+        form = RSVPForm(event=event, via=request.GET.get("via", ""))
     key = given_key(request, event)
     return {
         "event": event,

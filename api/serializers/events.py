@@ -126,7 +126,7 @@ class RSVPRequestSerializer(serializers.Serializer):
         default=None,
         error_messages={"does_not_exist": "“{value}” is not one of this event's movements."},
         help_text=(
-            "Slug of the event's movement you come through; by default the one you are engaged in."
+            "Slug of the event's movement you come through (optional; shown to the organizers)."
         ),
     )
 

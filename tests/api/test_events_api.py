@@ -597,12 +597,15 @@ def test_rsvp_through_a_movement(token_client, token_user, network):
     assert token_client.get(url).json()["movement"] == "food-justice"
 
 
-def test_rsvp_comes_through_the_callers_engagement_by_default(token_client, token_user, network):
+def test_rsvp_never_guesses_the_movement_from_the_callers_engagements(
+    token_client, token_user, network
+):
+    """Organizers see the RSVP's movement; engagements are private (issue 12 item 4)."""
     EngagementFactory(member=token_user.member, movement=network["fast_food"])
 
     response = token_client.post("/api/events/oakland-potluck/rsvp/", {}, format="json")
 
-    assert response.json()["movement"] == "fight-for-15"
+    assert response.json()["movement"] is None
 
 
 def test_rsvp_as_a_form_post(token_client, network):

@@ -257,23 +257,19 @@ def test_rsvp_create_refuses_a_movement_that_is_not_the_events():
     assert RSVP.objects.count() == 0
 
 
-def test_rsvp_create_picks_the_movement_of_the_most_recent_ongoing_engagement():
-    older, newer, ended, elsewhere = (MovementFactory() for _ in range(4))
-    event = EventFactory(movements=[older, newer, ended])
+def test_rsvp_create_never_guesses_the_movement_from_engagements():
+    """Engagements are private; the RSVP's movement is shown to organizers, so only the
+    person's own choice is stored."""
+    food = MovementFactory()
+    event = EventFactory(movements=[food])
     member = MemberFactory()
-    EngagementFactory(member=member, movement=older, since=datetime.date(2015, 1, 1))
-    EngagementFactory(member=member, movement=newer, since=datetime.date(2020, 1, 1))
-    EngagementFactory(
-        member=member,
-        movement=ended,
-        since=datetime.date(2023, 1, 1),
-        until=datetime.date(2023, 6, 1),
+    EngagementFactory(member=member, movement=food, since=datetime.date(2020, 1, 1))
+
+    assert rsvp_create(event=event, member=member).movement is None
+    assert (
+        rsvp_create(event=EventFactory(movements=[food]), member=member, movement=food).movement
+        == food
     )
-    EngagementFactory(member=member, movement=elsewhere, since=datetime.date(2024, 1, 1))
-
-    rsvp = rsvp_create(event=event, member=member)
-
-    assert rsvp.movement == newer
 
 
 def test_rsvp_create_without_engagement_in_the_events_movements_records_no_movement():

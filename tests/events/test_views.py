@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import RSVP, EventStatus, RSVPStatus
+from events.services import rsvp_create
 from tests.factories import (
     EngagementFactory,
     EventFactory,
@@ -292,18 +293,48 @@ def test_event_page_for_anonymous_links_to_log_in(client, potluck):
     assert 'action="/events/wages-gardens-potluck/rsvp/"' not in body
 
 
-def test_event_page_offers_the_rsvp_form_with_the_members_movement(signed_in, potluck, network):
+def test_event_page_offers_the_rsvp_form_without_guessing_the_movement(
+    signed_in, potluck, network
+):
+    """The member's engagements are private: the form never preselects one of them (what
+    is chosen is shown to the organizers). Only the share link's ``?via=`` does."""
     client, member = signed_in
     EngagementFactory(member=member, movement=network["food"])
 
     response = client.get("/events/wages-gardens-potluck/")
 
     form = response.context["rsvp_form"]
-    assert form.fields["movement"].initial == network["food"].pk
+    assert form.fields["movement"].initial is None
     assert list(form.fields["movement"].queryset) == [network["wages"], network["food"]]
     body = response.content.decode()
     assert 'hx-post="/events/wages-gardens-potluck/rsvp/"' in body
     assert ">RSVP: I'm going</button>" in body
+    assert "organizers see what you choose here." in body
+
+    via = client.get("/events/wages-gardens-potluck/?via=fight-for-15").context["rsvp_form"]
+    assert via.fields["movement"].initial == network["wages"].pk
+    elsewhere = client.get("/events/wages-gardens-potluck/?via=nowhere").context["rsvp_form"]
+    assert elsewhere.fields["movement"].initial is None
+
+
+def test_organizer_sees_only_the_movement_a_person_chose(client, potluck, network):
+    """An RSVP made without choosing a movement shows none on the attendee page and in the
+    CSV, even though the person is engaged (privately) in one of the event's movements."""
+    organizer = make_organizer(potluck.hosts.first(), "host")
+    quiet, chose = MemberFactory(name="Quiet Person"), MemberFactory(name="Chose Wages")
+    EngagementFactory(member=quiet, movement=network["food"])
+    EngagementFactory(member=chose, movement=network["food"])
+    rsvp_create(event=potluck, member=quiet)
+    rsvp_create(event=potluck, member=chose, movement=network["wages"])
+    client.force_login(organizer)
+
+    page = client.get("/events/wages-gardens-potluck/attendees/").content.decode()
+    rows = client.get("/events/wages-gardens-potluck/attendees.csv").content.decode()
+
+    assert network["food"].name not in page.split("Quiet Person", 1)[1].split("</tr>", 1)[0]
+    lines = {line.split(",")[0]: line for line in rows.splitlines()}
+    assert lines["Quiet Person"].split(",")[4] == ""
+    assert lines["Chose Wages"].split(",")[4] == "fight-for-15"
 
 
 def test_event_page_shows_cancelled_and_draft_banners(client, curator_client, network):
