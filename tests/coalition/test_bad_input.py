@@ -514,6 +514,32 @@ def test_api_rsvp_body_that_is_not_json_answers_400(world):
 
 
 @pytest.mark.parametrize(
+    "path",
+    [
+        "/api/events/potluck/rsvp/",
+        "/api/proposals/{proposal}/accept/",
+        "/api/proposals/{proposal}/dismiss/",
+    ],
+)
+@pytest.mark.parametrize("depth", [2_000, 100_000])
+def test_api_body_nested_too_deeply_answers_400(world, path, depth):
+    """Python's JSON decoder gives up on deep nesting with a RecursionError (issue 12
+    item 11): the API answers 400 and changes nothing."""
+    client = api_client(world["organizer"])
+    before = snapshot()
+    body = '{"guests": ' + "[" * depth + "]" * depth + "}"
+
+    response = client.post(
+        path.format(proposal=world["proposal"].pk), body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.data["detail"].code == "parse_error"
+    assert "nested too deeply" in str(response.data["detail"])
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
     ("action", "body", "field", "message"),
     [
         ("dismiss", {"reason": LONG}, "reason", Code("max_length")),
