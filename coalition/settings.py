@@ -281,6 +281,8 @@ if _value := os.environ.get("COALITION_PAGE_CACHE_SECONDS"):
     COALITION_PAGE_CACHE_SECONDS = _value
 if _value := os.environ.get("COALITION_LOCK_TIMEOUT_SECONDS"):
     COALITION_LOCK_TIMEOUT_SECONDS = _value
+# X-Coalition-Cache: hit|miss on cached pages, for development only.
+COALITION_CACHE_HEADER = os.environ.get("COALITION_CACHE_HEADER", "1" if DEBUG else "0")
 
 # --- Cache --------------------------------------------------------------------------------
 # Overlaps and the map are cached per "network version", bumped on every write that can

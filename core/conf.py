@@ -123,6 +123,25 @@ class Integer(Spec):
 
 
 @dataclass(frozen=True)
+class Boolean(Spec):
+    """True or False; from the environment "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off"."""
+
+    default: bool
+
+    def parse(self, value: Any) -> bool:
+        if isinstance(value, str):
+            value = {"1": True, "true": True, "yes": True, "on": True}.get(
+                value.strip().lower(),
+                {"0": False, "false": False, "no": False, "off": False, "": False}.get(
+                    value.strip().lower(), value
+                ),
+            )
+        if not isinstance(value, bool):
+            raise Invalid(WRONG_TYPE, "must be true or false")
+        return value
+
+
+@dataclass(frozen=True)
 class Number(Spec):
     """A finite number from ``minimum`` (excluded when ``positive``) to ``maximum``."""
 
@@ -281,6 +300,10 @@ SETTINGS: dict[str, Spec] = {
     "CACHE_SECONDS": Integer(300, minimum=0),
     # Life of a cached public page for anonymous visitors, in seconds; 0: off.
     "PAGE_CACHE_SECONDS": Integer(60, minimum=0),
+    # Whether cached pages say how they were made (X-Coalition-Cache: hit|miss). The header
+    # tells anyone when a page last changed, so it is for development: off unless DEBUG
+    # (coalition/settings.py) or set.
+    "CACHE_HEADER": Boolean(False),
     # How long an RSVP waits for the event's row lock, in seconds.
     "LOCK_TIMEOUT_SECONDS": Number(5, positive=True),
     # Engagement insights' thresholds (network/insights/measures.py documents each).

@@ -56,10 +56,11 @@ for up to ``COALITION_PAGE_CACHE_SECONDS``. Set
 ``DJANGO_CACHE_BACKEND`` and ``DJANGO_CACHE_LOCATION`` to a shared cache (Redis,
 Memcached) so that every worker sees every bump at once.
 
-Every response of an opted-in view to a cacheable request says how it was made in the
-``X-Coalition-Cache`` header: ``hit`` (served from the cache) or ``miss`` (the view ran;
-the page was stored if it qualified). Requests the cache does not serve (logged-in users,
-POSTs, htmx, pages with caching off) carry no such header.
+With ``COALITION_CACHE_HEADER`` on (the default under DEBUG only: it tells anyone when a
+page last changed), every response of an opted-in view to a cacheable request says how it
+was made in the ``X-Coalition-Cache`` header: ``hit`` (served from the cache) or ``miss``
+(the view ran; the page was stored if it qualified). Requests the cache does not serve
+(logged-in users, POSTs, htmx, pages with caching off) carry no such header.
 """
 
 from __future__ import annotations
@@ -156,15 +157,21 @@ def cached_page(
     if entry is not None:
         status, headers, content = entry
         response = HttpResponse(content, status=status, headers=headers)
-        response[HEADER] = "hit"
-        return response
+        return labelled(response, "hit")
     response = view()
     if callable(getattr(response, "render", None)):
         response = response.render()
     if storable(request, response):
         entry = (response.status_code, dict(response.items()), response.content)
         caches["pages"].set(key, entry, seconds)
-    response[HEADER] = "miss"
+    return labelled(response, "miss")
+
+
+def labelled(response: HttpResponse, state: str) -> HttpResponse:
+    """``response`` with the ``X-Coalition-Cache`` header when ``COALITION_CACHE_HEADER``
+    is on (development only: it would tell the public when a page last changed)."""
+    if app_settings.CACHE_HEADER:
+        response[HEADER] = state
     return response
 
 

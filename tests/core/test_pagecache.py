@@ -39,7 +39,7 @@ from tests.factories import (
     UserFactory,
     days_from_now,
 )
-from tests.helpers import admin_event_form_data
+from tests.helpers import admin_event_form_data, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,37 @@ def test_second_anonymous_request_is_served_without_queries(
     assert second[HEADER] == "hit"
     assert second.content == first.content
     assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_the_public_is_not_told_whether_a_page_came_from_the_cache(
+    anonymous, network, settings, django_assert_num_queries
+):
+    """The header tells when a page last changed (issue 12 item 16): off in production,
+    where COALITION_CACHE_HEADER defaults to off; the cache works the same."""
+    settings.COALITION_CACHE_HEADER = False
+    first = anonymous.get("/movements/")
+
+    with django_assert_num_queries(0):
+        second = anonymous.get("/movements/")
+
+    assert HEADER not in first and HEADER not in second
+    assert second.content == first.content
+
+
+def test_the_cache_header_is_off_unless_debug_or_asked():
+    """coalition/settings.py: off by default without DJANGO_DEBUG, on with it."""
+    script = "from core.conf import app_settings; print(app_settings.CACHE_HEADER)"
+    for env, expected in (
+        ({"DJANGO_DEBUG": "1"}, "True"),
+        ({"DJANGO_DEBUG": "1", "COALITION_CACHE_HEADER": "0"}, "False"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 50}, "False"),
+        (
+            {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 50, "COALITION_CACHE_HEADER": "1"},
+            "True",
+        ),
+    ):
+        result = run_manage("shell", "--no-imports", "-c", script, **env)
+        assert result.stdout.strip() == expected, result.stderr
 
 
 def test_another_anonymous_visitor_gets_the_stored_page(network):
