@@ -313,3 +313,63 @@ def test_linkable_events_open_without_a_key(world, role):
     assert all(can_open_event(user, event) for event in linkable)
     expected = ["open-potluck", "quiet-meeting"] if role in MANAGERS else ["open-potluck"]
     assert [event.slug for event in linkable] == expected
+
+
+# --- management URLs of drafts and private events (issue 12 item 13) ----------------------
+
+MANAGE_URLS = [
+    ("get", "/events/{slug}/edit/"),
+    ("post", "/events/{slug}/edit/"),
+    ("post", "/events/{slug}/publish/"),
+    ("post", "/events/{slug}/link/regenerate/"),
+    ("get", "/events/{slug}/cancel/"),
+    ("post", "/events/{slug}/cancel/"),
+    ("get", "/events/{slug}/attendees/"),
+    ("get", "/events/{slug}/attendees.csv"),
+    ("post", "/events/{slug}/attendees/{rsvp}/check-in/"),
+    ("post", "/events/{slug}/rsvp/"),
+    ("post", "/events/{slug}/rsvp/cancel/"),
+]
+HIDDEN = {
+    "draft": {"status": "draft"},
+    "private draft": {"status": "draft", "visibility": "private"},
+    "private": {"visibility": "private"},
+}
+
+
+@pytest.mark.parametrize(("method", "url"), MANAGE_URLS)
+@pytest.mark.parametrize("kind", HIDDEN)
+@pytest.mark.parametrize("role", ["member", "other_organizer"])
+def test_management_urls_of_hidden_events_answer_as_unknown_slugs(world, role, kind, method, url):
+    """Signed in but not a manager: exactly the 404 of a slug that does not exist, so a
+    draft's or a private event's slug cannot be confirmed by its management pages."""
+    event = EventFactory(slug="hidden-plan", hosts=[world["host"]], **HIDDEN[kind])
+    rsvp = RSVPFactory(event=event)
+    client = client_for(role, world)
+    before = Event.objects.filter(pk=event.pk).values().get()
+
+    real = url.format(slug="hidden-plan", rsvp=rsvp.pk)
+    unknown = url.format(slug="no-such-event", rsvp=rsvp.pk)
+    hidden, missing = (getattr(client, method)(path) for path in (real, unknown))
+
+    assert hidden.status_code == missing.status_code == 404
+    assert answer(hidden, real) == answer(missing, unknown)
+    assert Event.objects.filter(pk=event.pk).values().get() == before
+
+
+@pytest.mark.parametrize(("method", "url"), MANAGE_URLS)
+@pytest.mark.parametrize("kind", HIDDEN)
+def test_management_urls_send_anonymous_visitors_to_log_in_for_both(world, kind, method, url):
+    event = EventFactory(slug="hidden-plan", hosts=[world["host"]], **HIDDEN[kind])
+    rsvp = RSVPFactory(event=event)
+    client = Client()
+
+    real = url.format(slug="hidden-plan", rsvp=rsvp.pk)
+    unknown = url.format(slug="no-such-event", rsvp=rsvp.pk)
+    hidden, missing = (getattr(client, method)(path) for path in (real, unknown))
+
+    assert hidden.status_code == missing.status_code == 302
+    assert hidden["Location"].replace("hidden-plan", "SLUG") == missing["Location"].replace(
+        "no-such-event", "SLUG"
+    )
+    assert hidden["Location"].startswith("/accounts/login/?next=")
