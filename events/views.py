@@ -29,6 +29,7 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from core.roles import is_curator
 from core.sections import page_sections
 from core.views import DirectoryFilterView, InvalidFormIs400
 from events import ical, services
@@ -509,12 +510,15 @@ def attendee_rows(event: Event):
     )
 
 
-def attendee_context(event: Event, **extra) -> dict:
-    """The attendee block: the RSVPs and the counts above them."""
+def attendee_context(event: Event, *, user, **extra) -> dict:
+    """The attendee block: the RSVPs and the counts above them. Email addresses only for
+    curators: organizers reach the people through messages the app sends
+    (``EventMessage``), never by reading their addresses."""
     rsvps = list(attendee_rows(event))
     return {
         "event": event,
         "rsvps": rsvps,
+        "show_emails": is_curator(user),
         "checked_in_count": sum(1 for rsvp in rsvps if rsvp.checked_in_at),
         "waitlist_count": sum(1 for rsvp in rsvps if rsvp.status == RSVPStatus.WAITLISTED),
         **extra,
@@ -525,7 +529,8 @@ class AttendeeListView(ManageEventMixin, TemplateView):
     template_name = "events/event_attendees.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**attendee_context(self.get_event()), **kwargs)
+        context = attendee_context(self.get_event(), user=self.request.user)
+        return super().get_context_data(**context, **kwargs)
 
 
 class CheckInView(ManageEventMixin, View):
@@ -545,7 +550,9 @@ class CheckInView(ManageEventMixin, View):
         else:
             text, level = f"{rsvp.member.name} is checked in.", "success"
         if is_htmx(request):
-            context = attendee_context(event, notice=text, notice_level=level, notice_rsvp=rsvp.pk)
+            context = attendee_context(
+                event, user=request.user, notice=text, notice_level=level, notice_rsvp=rsvp.pk
+            )
             return TemplateResponse(
                 request, "events/includes/attendee_block.html", context, status=status
             )
@@ -564,19 +571,25 @@ def local_iso(moment) -> str:
 
 
 class AttendeeCSVView(ManageEventMixin, View):
+    """The attendee list as a spreadsheet. The ``email`` column is for curators only:
+    organizers reach the people through messages (``EventMessageCreateView``)."""
+
     def get(self, request, slug):
         event = self.get_event()
+        show_emails = is_curator(request.user)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
         writer = csv.writer(response)
+        email = ["email"] if show_emails else []
         writer.writerow(
-            ["name", "email", "status", "guests", "movement", "rsvp_at", "checked_in_at"]
+            ["name", *email, "status", "guests", "movement", "rsvp_at", "checked_in_at"]
         )
         for rsvp in attendee_rows(event):
+            email = [csv_safe(rsvp.member.email)] if show_emails else []
             writer.writerow(
                 [
                     csv_safe(rsvp.member.name),
-                    csv_safe(rsvp.member.email),
+                    *email,
                     rsvp.status,
                     rsvp.guests,
                     rsvp.movement.slug if rsvp.movement else "",
