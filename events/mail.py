@@ -13,6 +13,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from core.conf import app_settings
@@ -121,7 +122,7 @@ def organizer_message_copy(message: EventMessage) -> EmailMessage | None:
             "message": message,
             "event": event,
             "audience": AUDIENCE_PHRASES[message.audience],
-            "event_url": event_url(event),
+            "log_url": site_url(reverse("events:event_messages", kwargs={"slug": event.slug})),
         },
     )
     return EmailMessage(

@@ -108,9 +108,7 @@ class MessageLimitReached(MessageError):
     def __init__(self, next_at: datetime.datetime):
         self.next_at = next_at
         limit = app_settings.EVENT_MESSAGES_PER_DAY
-        # Shown to the minute, rounded up: at the moment shown, sending works.
-        shown = next_at + datetime.timedelta(microseconds=-1, minutes=1)
-        when = dateformat.format(timezone.localtime(shown), "D j M, g:i A")
+        when = dateformat.format(timezone.localtime(next_at), "D j M, g:i A")
         super().__init__(
             f"This event has had {limit} message{'' if limit == 1 else 's'} in the last "
             f"24 hours, the most allowed; the next one can go from {when}."
@@ -549,7 +547,7 @@ def _notify_event_changed(event: Event, *, changed_fields: list[str]) -> None:
 def next_message_at(event: Event, *, now: datetime.datetime | None = None):
     """When ``event``'s organizers may send their next message: ``None`` when they may now,
     else the moment the oldest of the last ``COALITION_EVENT_MESSAGES_PER_DAY`` messages
-    leaves the 24-hour window."""
+    leaves the 24-hour window, rounded up to the minute (the minute people are told)."""
     now = now or timezone.now()
     limit = app_settings.EVENT_MESSAGES_PER_DAY
     recent = list(
@@ -558,7 +556,11 @@ def next_message_at(event: Event, *, now: datetime.datetime | None = None):
         .latest_first()
         .values_list("sent_at", flat=True)[:limit]
     )
-    return recent[-1] + MESSAGE_WINDOW if len(recent) >= limit else None
+    if len(recent) < limit:
+        return None
+    free_at = recent[-1] + MESSAGE_WINDOW
+    rounded = free_at.replace(second=0, microsecond=0)
+    return rounded if rounded == free_at else rounded + datetime.timedelta(minutes=1)
 
 
 def event_message_send(

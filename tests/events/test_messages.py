@@ -5,7 +5,12 @@ the organizer never reads an address."""
 import datetime
 
 import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core import mail
+from django.db import connection
+from django.shortcuts import resolve_url
+from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
 from events.models import EventMessage, EventStatus, RSVPStatus
@@ -15,7 +20,7 @@ from events.services import (
     event_message_send,
 )
 from tests.factories import EventFactory, MemberFactory, RSVPFactory, UserFactory
-from tests.helpers import make_organizer
+from tests.helpers import logged_in, make_organizer, role_client
 from tests.scenarios import hosted_event
 
 pytestmark = pytest.mark.django_db
@@ -272,6 +277,17 @@ def test_three_messages_in_a_row_go_and_the_fourth_does_not(world, organizer):
     assert EventMessage.objects.count() == 3
 
 
+def test_the_next_message_time_is_rounded_up_to_the_minute(world, organizer):
+    first = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=20)
+    for seconds in (30, 40, 50):
+        log_message(world["event"], first + datetime.timedelta(seconds=seconds))
+
+    with pytest.raises(MessageLimitReached) as refused:
+        send(world, organizer)
+
+    assert refused.value.next_at == first + datetime.timedelta(hours=24, minutes=1)
+
+
 def test_messages_older_than_24_hours_do_not_count(world, organizer):
     for minutes in (0, 1, 2):
         log_message(world["event"], timezone.now() - datetime.timedelta(hours=24, minutes=minutes))
@@ -297,6 +313,237 @@ def test_the_limit_is_a_setting(world, organizer, settings):
 
     with pytest.raises(MessageLimitReached, match="has had 1 message in the last 24 hours"):
         send(world, organizer)
+
+
+# --- the pages -----------------------------------------------------------------------------
+
+LOG = "/events/wages-potluck/messages/"
+NEW = "/events/wages-potluck/messages/new/"
+MESSAGE = {"audience": EVERYONE, "subject": "Bring a dish", "body": "Please bring a dish."}
+
+
+def flashed(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_compose_page_shows_how_many_will_receive_it(world, organizer_client):
+    response = organizer_client.get(NEW)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        "This will go to 1 person going and 1 waitlisted (1 more has no email address and "
+        "will not get it)"
+    ) in body
+    assert [label for _, label in response.context["form"].fields["audience"].choices] == [
+        "Everyone going or waitlisted (2 people)",
+        "People going (1 person)",
+        "People on the waitlist (1 person)",
+    ]
+    for address in (ADA, BO, CY):
+        assert address not in body
+
+
+def test_send_by_post_mails_and_logs_it(
+    world, organizer_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(NEW, MESSAGE)
+
+    assert (response.status_code, response.url) == (302, LOG)
+    assert flashed(response) == ["Your message is on its way to 2 people. A copy goes to you."]
+    assert [m.to for m in mail.outbox] == [[ADA], [BO], [OLU]]
+    logged = EventMessage.objects.get()
+    assert (logged.subject, logged.body, logged.recipients) == (
+        "Bring a dish",
+        "Please bring a dish.",
+        2,
+    )
+
+
+def test_log_lists_the_messages_sent(world, organizer, organizer_client):
+    sent_at = timezone.now() - datetime.timedelta(hours=30)
+    log_message(world["event"], sent_at, subject="Bring a dish", sender=organizer)
+
+    response = organizer_client.get(LOG)
+
+    assert response.status_code == 200
+    assert list(response.context["sent_messages"].values_list("subject", flat=True)) == [
+        "Bring a dish"
+    ]
+    body = response.content.decode()
+    row = (
+        "<td>Olu Organizer</td>\n      <td>Everyone going or waitlisted</td>\n      "
+        "<td><details><summary>Bring a dish</summary><p>Earlier news.</p></details></td>\n"
+        '      <td class="num">2</td>'
+    )
+    assert row in body
+    assert f'href="{NEW}"' in body
+
+
+def test_log_has_an_empty_state(world, organizer_client):
+    body = organizer_client.get(LOG).content.decode()
+
+    assert "No messages sent yet." in body
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({**MESSAGE, "body": "  "}, {"body": ["Write the message."]}),
+        ({**MESSAGE, "subject": ""}, {"subject": ["Give the message a subject."]}),
+        (
+            {**MESSAGE, "subject": "x" * 151},
+            {"subject": ["Keep the subject to 150 characters (it has 151)."]},
+        ),
+        (
+            {**MESSAGE, "body": "x" * 5001},
+            {"body": ["Keep the message to 5000 characters (it has 5001)."]},
+        ),
+        ({**MESSAGE, "audience": "all"}, {"audience": ["Choose who the message goes to."]}),
+    ],
+)
+def test_bad_message_is_a_form_error_and_nothing_is_sent(
+    world, organizer_client, django_capture_on_commit_callbacks, data, errors
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(NEW, data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == errors
+    assert (EventMessage.objects.count(), mail.outbox) == (0, [])
+
+
+def test_a_subject_with_a_line_break_is_one_line(world, organizer_client):
+    response = organizer_client.post(NEW, {**MESSAGE, "subject": "Bring\r\na dish"})
+
+    assert response.status_code == 302
+    assert EventMessage.objects.get().subject == "Bring a dish"
+
+
+def test_nobody_to_reach_is_a_form_error(world, organizer_client):
+    response = organizer_client.post(NEW, {**MESSAGE, "audience": "going", "subject": "x"})
+    assert response.status_code == 302
+    world["rsvp"].member.email = ""
+    world["rsvp"].member.save(update_fields=["email"])
+
+    response = organizer_client.post(NEW, {**MESSAGE, "audience": "going"})
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "Nobody to send it to: there is nobody with an email address among the people going "
+        "to “Wages Potluck”."
+    ]
+    assert EventMessage.objects.count() == 1
+
+
+def test_the_fourth_message_is_refused_with_a_form_error(
+    world, organizer_client, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        assert organizer_client.post(NEW, {**MESSAGE, "subject": f"News {n}"}).status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(NEW, {**MESSAGE, "subject": "News 3"})
+
+    assert response.status_code == 429
+    [error] = response.context["form"].non_field_errors()
+    assert error.startswith(
+        "This event has had 3 messages in the last 24 hours, the most allowed;"
+    )
+    assert "the next one can go from" in response.content.decode()
+    assert (EventMessage.objects.count(), mail.outbox) == (3, [])
+    assert "The next message can go from" in organizer_client.get(LOG).content.decode()
+
+
+@pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.CANCELLED])
+def test_compose_for_an_unpublished_event_goes_back_to_the_log(world, organizer_client, status):
+    world["event"].status = status
+    world["event"].save(update_fields=["status"])
+
+    page = organizer_client.get(NEW, follow=True)
+    post = organizer_client.post(NEW, MESSAGE)
+
+    refusal = f"Messages go to the people of a published event; “Wages Potluck” is {status}."
+    assert page.redirect_chain == [(LOG, 302)]
+    assert refusal in page.content.decode()
+    assert (post.status_code, post.url) == (302, LOG)
+    assert flashed(post) == [refusal]
+    assert EventMessage.objects.count() == 0
+    assert organizer_client.get(LOG).status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", LOG), ("get", NEW), ("post", NEW)])
+def test_anonymous_visitors_are_sent_to_log_in(world, client, method, path):
+    response = getattr(client, method)(path, MESSAGE if method == "post" else None)
+
+    assert (response.status_code, response.url) == (
+        302,
+        f"{resolve_url(settings.LOGIN_URL)}?next={path}",
+    )
+    assert EventMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", LOG), ("get", NEW), ("post", NEW)])
+@pytest.mark.parametrize(("visibility", "status"), [("private", 404), ("public", 403)])
+def test_an_organizer_of_another_group_is_refused(world, method, path, visibility, status):
+    """As on the attendee page: a private event answers 404, exactly as an unknown slug; a
+    public one, whose existence is no secret, 403."""
+    world["event"].visibility = visibility
+    world["event"].save(update_fields=["visibility"])
+    other = role_client("other_organizer", host=world["host"], other=world["other"])
+
+    response = getattr(other, method)(path, MESSAGE if method == "post" else None)
+
+    assert response.status_code == status
+    assert EventMessage.objects.count() == 0
+
+
+def test_curators_may_send(world, curator_client):
+    response = curator_client.post(NEW, MESSAGE)
+
+    assert (response.status_code, response.url) == (302, LOG)
+    assert EventMessage.objects.get().recipients == 2
+
+
+def test_attendee_page_and_event_page_link_the_messages(world, organizer_client):
+    attendees = organizer_client.get("/events/wages-potluck/attendees/").content.decode()
+    event = organizer_client.get("/events/wages-potluck/").content.decode()
+
+    assert f'href="{NEW}"' in attendees
+    assert f'href="{LOG}"' in attendees
+    assert f'href="{NEW}"' in event
+    assert f'href="{LOG}"' in event
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [LOG, NEW])
+def test_pages_run_a_fixed_number_of_queries(world, organizer, url):
+    client = logged_in(organizer)
+    log_message(world["event"], timezone.now() - datetime.timedelta(days=2), sender=organizer)
+    one = count_queries(client, url)
+    for n in range(5):
+        sender = make_organizer(world["host"], f"organizer-{n}", name=f"Organizer {n}")
+        log_message(world["event"], timezone.now() - datetime.timedelta(hours=n), sender=sender)
+        RSVPFactory(event=world["event"], member=MemberFactory(key=f"m-more-{n}"))
+
+    assert count_queries(client, url) == one
+
+
+def test_log_page_query_count(world, organizer, django_assert_num_queries):
+    client = logged_in(organizer)
+    for n in range(3):
+        sender = make_organizer(world["host"], f"organizer-{n}", name=f"Organizer {n}")
+        log_message(world["event"], timezone.now() - datetime.timedelta(days=n + 1), sender=sender)
+
+    # Session, user, the event, may they manage it, the page count, the page, the limit.
+    with django_assert_num_queries(7):
+        client.get(LOG)
 
 
 # --- the admin -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.utils import timezone
 
-from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.models import RSVP, Event, EventMessage, EventStatus, RSVPStatus
 from events.services import EventBusy
 from movements.models import Engagement, EngagementSource
 from tests.factories import (
@@ -62,6 +62,7 @@ def snapshot() -> list:
         list(Event.objects.order_by("pk").values_list("slug", "title", "status", "venue")),
         list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
         Engagement.objects.count(),
+        EventMessage.objects.count(),
     ]
 
 
@@ -85,6 +86,15 @@ ENDPOINTS = {
         {},
         302,
         "/events/wages-potluck/attendees/#rsvp-{rsvp}",
+    ),
+    "messages": ("get", "/events/wages-potluck/messages/", None, 200, None),
+    "message new GET": ("get", "/events/wages-potluck/messages/new/", None, 200, None),
+    "message new POST": (
+        "post",
+        "/events/wages-potluck/messages/new/",
+        {"audience": "going", "subject": "Hello", "body": "See you there."},
+        302,
+        "/events/wages-potluck/messages/",
     ),
 }
 
@@ -509,6 +519,7 @@ def test_manage_box_only_for_managers(world, role):
     shown = role in MANAGERS
     assert ('id="manage-title"' in body) is shown
     assert ('href="/events/wages-potluck/attendees/"' in body) is shown
+    assert ('href="/events/wages-potluck/messages/"' in body) is shown
 
 
 # --- attendees, check-in, CSV --------------------------------------------------------------
