@@ -306,6 +306,8 @@ SETTINGS: dict[str, Spec] = {
     "CACHE_HEADER": Boolean(False),
     # How long an RSVP waits for the event's row lock, in seconds.
     "LOCK_TIMEOUT_SECONDS": Number(5, positive=True),
+    # How many messages an event's organizers may send its people in any 24 hours.
+    "EVENT_MESSAGES_PER_DAY": Integer(3, minimum=1),
     # Engagement insights' thresholds (network/insights/measures.py documents each).
     "INSIGHTS": Group(
         {

@@ -3,7 +3,8 @@
 Nothing here bypasses the RSVP rules: an event's status changes only through the
 publish/cancel actions, new RSVPs added on an event's page go through ``rsvp_create``
 (capacity and waitlist apply), and an RSVP's status changes only through the cancel and
-check-in actions. All of them call ``events/services.py``.
+check-in actions. All of them call ``events/services.py``. The messages organizers sent
+are a read-only log.
 """
 
 from django import forms
@@ -13,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 
 from core.admin import ServiceActionsAdmin
 from events import services
-from events.models import RSVP, Event
+from events.models import RSVP, Event, EventMessage
 
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -244,3 +245,27 @@ class RSVPAdmin(ServiceActionsAdmin):
                 done += 1
         if done:
             self.message_user(request, f"{verb} {_plural(done, 'RSVP')}.", messages.SUCCESS)
+
+
+@admin.register(EventMessage)
+class EventMessageAdmin(admin.ModelAdmin):
+    """The log of the messages organizers sent their events' people: read-only (a message
+    is sent from the event's messages page, ``events.services.event_message_send``)."""
+
+    list_display = ["sent_at", "event", "subject", "sender", "audience", "recipients"]
+    list_filter = ["audience", "sent_at"]
+    search_fields = ["subject", "body", "event__title", "event__slug"]
+    list_select_related = ["event", "sender"]
+    date_hierarchy = "sent_at"
+    ordering = ["-sent_at", "-pk"]
+    fields = ["event", "sender", "sent_at", "audience", "recipients", "subject", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

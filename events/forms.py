@@ -1,4 +1,5 @@
-"""Forms for events: the organizer's event form, the RSVP form and the cancel form.
+"""Forms for events: the organizer's event form, the RSVP form, the cancel form and the
+organizers' message to an event's people.
 
 Request shape and field-level rules live here; the rules about places, the waitlist and
 closing RSVPs live in ``events/services.py``.
@@ -12,7 +13,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.dates import DateRangeFieldMixin, validate_not_too_far_ahead
-from events.models import Event, EventKind
+from events.models import (
+    MESSAGE_BODY_MAX_LENGTH,
+    MESSAGE_SUBJECT_MAX_LENGTH,
+    Event,
+    EventKind,
+    MessageAudience,
+)
 from events.services import MAX_GUESTS, capacity_error
 from movements.models import Movement, Organization, Region
 
@@ -222,3 +229,65 @@ class CancelEventForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Sent to everyone who RSVP'd. Optional.",
     )
+
+
+def people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+class EventMessageForm(forms.Form):
+    """An organizer's message to the people of an event. ``counts`` is
+    ``RSVP.objects.filter(event=…).audience_counts()``: each choice says how many it
+    reaches."""
+
+    audience = forms.ChoiceField(
+        choices=MessageAudience.choices,
+        initial=MessageAudience.GOING_AND_WAITLISTED,
+        widget=forms.RadioSelect,
+        label="To",
+        error_messages={
+            "required": "Choose who the message goes to.",
+            "invalid_choice": "Choose who the message goes to.",
+        },
+    )
+    subject = forms.CharField(
+        max_length=MESSAGE_SUBJECT_MAX_LENGTH,
+        error_messages={
+            "required": "Give the message a subject.",
+            "max_length": (
+                f"Keep the subject to {MESSAGE_SUBJECT_MAX_LENGTH} characters "
+                "(it has %(show_value)d)."
+            ),
+        },
+    )
+    body = forms.CharField(
+        label="Message",
+        max_length=MESSAGE_BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Plain text. Your name is shown as the sender; your address is not.",
+        error_messages={
+            "required": "Write the message.",
+            "max_length": (
+                f"Keep the message to {MESSAGE_BODY_MAX_LENGTH} characters "
+                "(it has %(show_value)d)."
+            ),
+        },
+    )
+
+    def __init__(self, *args, counts: dict[str, int], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        going, waitlisted = counts["going"], counts["waitlisted"]
+        reach = {
+            MessageAudience.GOING_AND_WAITLISTED: going + waitlisted,
+            MessageAudience.GOING: going,
+            MessageAudience.WAITLISTED: waitlisted,
+        }
+        self.fields["audience"].choices = [
+            (audience.value, f"{audience.label} ({people(count)})")
+            for audience, count in reach.items()
+        ]
+
+    def clean_subject(self) -> str:
+        """One line: a mail subject cannot hold a line break."""
+        return " ".join(self.cleaned_data["subject"].split())

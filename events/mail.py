@@ -2,16 +2,23 @@
 
 Bodies are plain-text templates in ``templates/events/email/``. Each ``*_message``
 function returns an ``EmailMessage`` for one RSVP, or ``None`` when the person has no
-address. A private event's address is only ever written into mails to people going.
+address. Every mail goes to one person: no other address in To, and no Cc, Bcc or
+Reply-To, so nobody learns another's address. A private event's address is only ever
+written into mails to people going.
 """
 
+from email.headerregistry import Address
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from core.conf import app_settings
 from events.ical import event_calendar, event_location
-from events.models import RSVP, Event, RSVPStatus
+from events.models import RSVP, Event, EventMessage, MessageAudience, RSVPStatus
 
 FIELD_LABELS = {
     "starts_at": "start time",
@@ -68,6 +75,62 @@ def reminder_message(rsvp: RSVP) -> EmailMessage | None:
             "text/calendar",
         )
     return message
+
+
+def via_coalition(name: str) -> str:
+    """The site's sender address under the display name "<name> via Coalition", so that
+    a message shows who wrote it without giving their address."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if "@" not in address:
+        return settings.DEFAULT_FROM_EMAIL
+    return str(Address(display_name=f"{name} via Coalition", addr_spec=address))
+
+
+AUDIENCE_PHRASES = {
+    MessageAudience.GOING: "the people going to",
+    MessageAudience.WAITLISTED: "the people on the waitlist for",
+    MessageAudience.GOING_AND_WAITLISTED: "the people going to or waitlisted for",
+}
+
+
+def organizer_message(message: EventMessage, rsvp: RSVP) -> EmailMessage | None:
+    """An organizer's ``message`` to one person going or waitlisted. From the site's
+    address as "<sender> via Coalition"; replies go to the site, never to the sender's
+    own address, which stays as private as the recipient's."""
+    email = _message(
+        rsvp,
+        "organizer_message",
+        message.subject,
+        message=message,
+        audience=AUDIENCE_PHRASES[message.audience],
+    )
+    if email is not None:
+        email.from_email = via_coalition(message.sender_name)
+    return email
+
+
+def organizer_message_copy(message: EventMessage) -> EmailMessage | None:
+    """The sender's own copy of ``message``, saying how many it went to (never who);
+    ``None`` when the sender has no address (or no account any more)."""
+    sender = message.sender
+    if sender is None or not sender.email:
+        return None
+    event = message.event
+    body = render_to_string(
+        "events/email/organizer_message_copy.txt",
+        {
+            "message": message,
+            "event": event,
+            "audience": AUDIENCE_PHRASES[message.audience],
+            "log_url": site_url(reverse("events:event_messages", kwargs={"slug": event.slug})),
+        },
+    )
+    return EmailMessage(
+        subject=" ".join(f"Copy: {message.subject}".split()),
+        body=body,
+        from_email=via_coalition(message.sender_name),
+        to=[sender.email],
+    )
 
 
 def _message(rsvp: RSVP, template: str, subject: str, **context) -> EmailMessage | None:

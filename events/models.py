@@ -1,4 +1,4 @@
-"""Events between movements, and the RSVPs to them.
+"""Events between movements, the RSVPs to them, and the messages organizers send their people.
 
 Models stay thin; the rules (capacity, waitlist, check-in, mail) live in
 ``events/services.py``, who may manage what in ``events/permissions.py``.
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from core.roles import is_curator
-from movements.models import Movement, Organization, Region, in_region_q
+from movements.models import Member, Movement, Organization, Region, in_region_q
 
 
 class EventKind(models.TextChoices):
@@ -41,6 +41,26 @@ class RSVPStatus(models.TextChoices):
     GOING = "going", "Going"
     WAITLISTED = "waitlisted", "Waitlisted"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class MessageAudience(models.TextChoices):
+    """Who an organizer's message goes to."""
+
+    GOING = "going", "People going"
+    WAITLISTED = "waitlisted", "People on the waitlist"
+    GOING_AND_WAITLISTED = "going_and_waitlisted", "Everyone going or waitlisted"
+
+
+# The RSVP statuses each audience reaches.
+AUDIENCE_STATUSES = {
+    MessageAudience.GOING: (RSVPStatus.GOING,),
+    MessageAudience.WAITLISTED: (RSVPStatus.WAITLISTED,),
+    MessageAudience.GOING_AND_WAITLISTED: (RSVPStatus.GOING, RSVPStatus.WAITLISTED),
+}
+
+# The longest subject and body an organizer's message may have.
+MESSAGE_SUBJECT_MAX_LENGTH = 150
+MESSAGE_BODY_MAX_LENGTH = 5000
 
 
 class ProposalStatus(models.TextChoices):
@@ -229,6 +249,28 @@ class RSVPQuerySet(models.QuerySet):
             Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, pk__lt=rsvp.pk)
         )
 
+    def for_audience(self, audience: str):
+        """The RSVPs a message to ``audience`` (a ``MessageAudience``) goes to."""
+        return self.filter(status__in=AUDIENCE_STATUSES[audience])
+
+    def reachable(self):
+        """Those whose person has an email address, so that a message can reach them."""
+        return self.exclude(member__email="")
+
+    def audience_counts(self) -> dict[str, int]:
+        """Over these RSVPs, in one query: ``going`` and ``waitlisted``, the people a
+        message can reach (they have an email address), and ``unreachable``, the people
+        going or waitlisted it cannot. People, not places: guests get no mail."""
+        has_email = ~Q(member__email="")
+        return self.aggregate(
+            going=Count("pk", filter=Q(status=RSVPStatus.GOING) & has_email),
+            waitlisted=Count("pk", filter=Q(status=RSVPStatus.WAITLISTED) & has_email),
+            unreachable=Count(
+                "pk",
+                filter=Q(status__in=[RSVPStatus.GOING, RSVPStatus.WAITLISTED]) & ~has_email,
+            ),
+        )
+
     def going_by_movement(self) -> dict[tuple[int, int], int]:
         """``{(event id, movement id): people going who came through that movement}`` over
         these RSVPs, in one query; RSVPs without a movement are left out, and so are pairs
@@ -285,6 +327,62 @@ class RSVP(models.Model):
     @property
     def places(self) -> int:
         return 1 + self.guests
+
+
+class EventMessageQuerySet(models.QuerySet):
+    def sent_since(self, moment):
+        """Sent after ``moment``."""
+        return self.filter(sent_at__gt=moment)
+
+    def latest_first(self):
+        return self.order_by("-sent_at", "-pk")
+
+    def with_sender(self):
+        """With the sender and their member record (``sender_name``) in the same query."""
+        return self.select_related("sender__member")
+
+
+class EventMessage(models.Model):
+    """A message an event's organizers sent through the app to its people (going,
+    waitlisted or both), one mail to each, so that nobody reads another's address
+    (``events.services.event_message_send``). The rows are the log of what was sent; who
+    received it is not kept, only how many."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject = models.CharField(max_length=MESSAGE_SUBJECT_MAX_LENGTH)
+    body = models.TextField()
+    audience = models.CharField(max_length=20, choices=MessageAudience)
+    recipients = models.PositiveIntegerField(help_text="How many people it was mailed to.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["event", "sent_at"], name="event_message_log")]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def sender_name(self) -> str:
+        """How recipients and the log name the sender: their member name, else their full
+        name; never their username, which may be an email address."""
+        if self.sender is None:
+            return "A former organizer"
+        member = Member.objects.for_user(self.sender)
+        return " ".join(
+            (
+                (member.name if member else "") or self.sender.get_full_name() or "An organizer"
+            ).split()
+        )
 
 
 class ProposalQuerySet(models.QuerySet):

@@ -22,12 +22,22 @@ from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
 from core.conf import app_settings
 from events import mail
-from events.models import RSVP, Event, EventStatus, RSVPStatus, new_link_key
+from events.models import (
+    MESSAGE_BODY_MAX_LENGTH,
+    MESSAGE_SUBJECT_MAX_LENGTH,
+    RSVP,
+    Event,
+    EventMessage,
+    EventStatus,
+    MessageAudience,
+    RSVPStatus,
+    new_link_key,
+)
 from events.signals import events_bulk_changed
 from movements.models import (
     Engagement,
@@ -50,6 +60,9 @@ NOTIFY_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_link")
 
 # How long before an event its reminder goes out.
 REMINDER_WINDOW = datetime.timedelta(hours=24)
+
+# The window ``COALITION_EVENT_MESSAGES_PER_DAY`` counts an event's messages over.
+MESSAGE_WINDOW = datetime.timedelta(hours=24)
 
 
 class RSVPError(Exception):
@@ -82,6 +95,24 @@ class EventBusy(RSVPError, EventError):
 class EventSlugUnavailable(EventError):
     """A new event found no free slug: others took each one tried first. Nothing was saved;
     trying again usually works."""
+
+
+class MessageError(EventError):
+    """An organizer's message cannot be sent as asked; nothing was sent or logged."""
+
+
+class MessageLimitReached(MessageError):
+    """The event has had ``COALITION_EVENT_MESSAGES_PER_DAY`` messages in the last 24
+    hours; ``next_at`` is when the next one may go."""
+
+    def __init__(self, next_at: datetime.datetime):
+        self.next_at = next_at
+        limit = app_settings.EVENT_MESSAGES_PER_DAY
+        when = dateformat.format(timezone.localtime(next_at), "D j M, g:i A")
+        super().__init__(
+            f"This event has had {limit} message{'' if limit == 1 else 's'} in the last "
+            f"24 hours, the most allowed; the next one can go from {when}."
+        )
 
 
 class CapacityBelowTaken(EventError):
@@ -499,6 +530,98 @@ def _notify_event_changed(event: Event, *, changed_fields: list[str]) -> None:
         )
     if "capacity" in changed_fields:
         _promote_waitlisted(event)
+
+
+# --- messages to the people of an event ----------------------------------------------------
+
+
+def next_message_at(event: Event, *, now: datetime.datetime | None = None):
+    """When ``event``'s organizers may send their next message: ``None`` when they may now,
+    else the moment the oldest of the last ``COALITION_EVENT_MESSAGES_PER_DAY`` messages
+    leaves the 24-hour window, rounded up to the minute (the minute people are told)."""
+    now = now or timezone.now()
+    limit = app_settings.EVENT_MESSAGES_PER_DAY
+    recent = list(
+        EventMessage.objects.filter(event=event)
+        .sent_since(now - MESSAGE_WINDOW)
+        .latest_first()
+        .values_list("sent_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return None
+    free_at = recent[-1] + MESSAGE_WINDOW
+    rounded = free_at.replace(second=0, microsecond=0)
+    return rounded if rounded == free_at else rounded + datetime.timedelta(minutes=1)
+
+
+def event_message_send(
+    *,
+    event: Event,
+    sender: AbstractBaseUser,
+    subject: str,
+    body: str,
+    audience: str,
+) -> EventMessage:
+    """Mail ``event``'s people in ``audience`` (a ``MessageAudience``: going, waitlisted or
+    both) the organizer's message, one mail each after commit, and log it; return the log
+    row. The sender gets a copy saying how many it went to (never who). Organizers reach
+    people this way without ever reading an address (PRODUCT.md, Privacy).
+
+    Only people with an email address count and are mailed. Raises ``MessageError``,
+    sending and logging nothing, for an empty or too long subject or body, an event that
+    is not published (a draft has nobody going; a cancelled event's people were told by
+    its cancellation mail), or nobody to reach; ``MessageLimitReached`` when the event has
+    had ``COALITION_EVENT_MESSAGES_PER_DAY`` messages in the last 24 hours. The event row
+    is locked first, so two messages sent at once cannot both pass the limit."""
+    subject = " ".join(subject.split())
+    body = body.strip()
+    if audience not in MessageAudience.values:
+        raise MessageError("Choose who the message goes to.")
+    if not subject or not body:
+        raise MessageError("A message needs a subject and a text.")
+    if len(subject) > MESSAGE_SUBJECT_MAX_LENGTH or len(body) > MESSAGE_BODY_MAX_LENGTH:
+        raise MessageError(
+            f"A message has at most {MESSAGE_SUBJECT_MAX_LENGTH} characters of subject and "
+            f"{MESSAGE_BODY_MAX_LENGTH} of text."
+        )
+    with transaction.atomic(durable=True):
+        locked = _lock_event(event)
+        if locked.status != EventStatus.PUBLISHED:
+            raise MessageError(
+                f"Messages go to the people of a published event; “{locked.title}” is "
+                f"{locked.get_status_display().lower()}."
+            )
+        now = timezone.now()
+        next_at = next_message_at(locked, now=now)
+        if next_at is not None:
+            raise MessageLimitReached(next_at)
+        rsvps = list(
+            RSVP.objects.filter(event=locked)
+            .for_audience(audience)
+            .reachable()
+            .select_related("member", "event")
+            .in_queue_order()
+        )
+        if not rsvps:
+            raise MessageError(
+                "Nobody to send it to: there is nobody with an email address among "
+                f"{mail.AUDIENCE_PHRASES[audience]} “{locked.title}”."
+            )
+        message = EventMessage.objects.create(
+            event=locked,
+            sender=sender,
+            subject=subject,
+            body=body,
+            audience=audience,
+            recipients=len(rsvps),
+            sent_at=now,
+        )
+        _mail_on_commit(
+            [mail.organizer_message(message, rsvp) for rsvp in rsvps]
+            + [mail.organizer_message_copy(message)]
+        )
+    logger.info("Message %s to %s people of event %s", message.pk, len(rsvps), locked.pk)
+    return message
 
 
 # --- reminders -----------------------------------------------------------------------------

@@ -33,6 +33,12 @@ urlpatterns = [
         views.AttendeeCSVView.as_view(),
         name="event_attendees_csv",
     ),
+    path("<slug:slug>/messages/", views.EventMessageListView.as_view(), name="event_messages"),
+    path(
+        "<slug:slug>/messages/new/",
+        views.EventMessageCreateView.as_view(),
+        name="event_message_new",
+    ),
     path(
         "<slug:slug>/attendees/<int:rsvp_id>/check-in/",
         views.CheckInView.as_view(),

@@ -1,5 +1,5 @@
 """Event pages: the public list and detail pages, RSVPs, calendar files, and the
-organizer's management pages.
+organizer's management pages (attendees, check-in, messages to the people of an event).
 
 Views stay thin. Filtering lives in ``events/filters.py``, request shape in
 ``events/forms.py``, the rules (places, waitlist, closing, mail) in ``events/services.py``,
@@ -27,14 +27,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
-from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    FormView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
 
+from core.conf import app_settings
+from core.roles import is_curator
 from core.sections import page_sections
 from core.views import DirectoryFilterView, InvalidFormIs400
 from events import ical, services
 from events.filters import EventFilter
-from events.forms import CancelEventForm, EventForm, RSVPForm
-from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.forms import CancelEventForm, EventForm, EventMessageForm, RSVPForm, people
+from events.models import RSVP, Event, EventMessage, EventStatus, RSVPStatus
 from events.permissions import (
     can_manage_event,
     can_open_event,
@@ -509,12 +518,15 @@ def attendee_rows(event: Event):
     )
 
 
-def attendee_context(event: Event, **extra) -> dict:
-    """The attendee block: the RSVPs and the counts above them."""
+def attendee_context(event: Event, *, user, **extra) -> dict:
+    """The attendee block: the RSVPs and the counts above them. Email addresses only for
+    curators: organizers reach the people through messages the app sends
+    (``EventMessage``), never by reading their addresses."""
     rsvps = list(attendee_rows(event))
     return {
         "event": event,
         "rsvps": rsvps,
+        "show_emails": is_curator(user),
         "checked_in_count": sum(1 for rsvp in rsvps if rsvp.checked_in_at),
         "waitlist_count": sum(1 for rsvp in rsvps if rsvp.status == RSVPStatus.WAITLISTED),
         **extra,
@@ -525,7 +537,8 @@ class AttendeeListView(ManageEventMixin, TemplateView):
     template_name = "events/event_attendees.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**attendee_context(self.get_event()), **kwargs)
+        context = attendee_context(self.get_event(), user=self.request.user)
+        return super().get_context_data(**context, **kwargs)
 
 
 class CheckInView(ManageEventMixin, View):
@@ -545,7 +558,9 @@ class CheckInView(ManageEventMixin, View):
         else:
             text, level = f"{rsvp.member.name} is checked in.", "success"
         if is_htmx(request):
-            context = attendee_context(event, notice=text, notice_level=level, notice_rsvp=rsvp.pk)
+            context = attendee_context(
+                event, user=request.user, notice=text, notice_level=level, notice_rsvp=rsvp.pk
+            )
             return TemplateResponse(
                 request, "events/includes/attendee_block.html", context, status=status
             )
@@ -564,19 +579,25 @@ def local_iso(moment) -> str:
 
 
 class AttendeeCSVView(ManageEventMixin, View):
+    """The attendee list as a spreadsheet. The ``email`` column is for curators only:
+    organizers reach the people through messages (``EventMessageCreateView``)."""
+
     def get(self, request, slug):
         event = self.get_event()
+        show_emails = is_curator(request.user)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
         writer = csv.writer(response)
+        email = ["email"] if show_emails else []
         writer.writerow(
-            ["name", "email", "status", "guests", "movement", "rsvp_at", "checked_in_at"]
+            ["name", *email, "status", "guests", "movement", "rsvp_at", "checked_in_at"]
         )
         for rsvp in attendee_rows(event):
+            email = [csv_safe(rsvp.member.email)] if show_emails else []
             writer.writerow(
                 [
                     csv_safe(rsvp.member.name),
-                    csv_safe(rsvp.member.email),
+                    *email,
                     rsvp.status,
                     rsvp.guests,
                     rsvp.movement.slug if rsvp.movement else "",
@@ -585,3 +606,86 @@ class AttendeeCSVView(ManageEventMixin, View):
                 ]
             )
         return response
+
+
+# --- messages to the people of an event ----------------------------------------------------
+
+
+class EventMessageListView(ManageEventMixin, ListView):
+    """The messages sent to the event's people: when, by whom, to whom, how many got it."""
+
+    template_name = "events/event_messages.html"
+    # Not "messages": that is django.contrib.messages' name in every template.
+    context_object_name = "sent_messages"
+
+    def get_paginate_by(self, queryset):
+        return app_settings.PAGE_SIZE
+
+    def get_queryset(self):
+        return EventMessage.objects.filter(event=self.get_event()).with_sender().latest_first()
+
+    def get_context_data(self, **kwargs):
+        event = self.get_event()
+        return super().get_context_data(
+            event=event,
+            can_send=event.status == EventStatus.PUBLISHED,
+            next_message_at=services.next_message_at(event),
+            **kwargs,
+        )
+
+
+class EventMessageCreateView(ManageEventMixin, InvalidFormIs400, FormView):
+    """Write to the event's people, going, waitlisted or both: one mail each, so the
+    organizer never reads an address. The page says how many each choice reaches."""
+
+    form_class = EventMessageForm
+    template_name = "events/event_message_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            event = self.get_event()
+            if event.status != EventStatus.PUBLISHED:
+                messages.error(
+                    request,
+                    "Messages go to the people of a published event; "
+                    f"“{event.title}” is {event.get_status_display().lower()}.",
+                )
+                return redirect("events:event_messages", slug=event.slug)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_counts(self) -> dict[str, int]:
+        if not hasattr(self, "counts"):
+            self.counts = RSVP.objects.filter(event=self.get_event()).audience_counts()
+        return self.counts
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "counts": self.get_counts()}
+
+    def get_context_data(self, **kwargs):
+        event = self.get_event()
+        return super().get_context_data(
+            event=event,
+            counts=self.get_counts(),
+            next_message_at=services.next_message_at(event),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        event = self.get_event()
+        try:
+            message = services.event_message_send(
+                event=event, sender=self.request.user, **form.cleaned_data
+            )
+        except services.EventError as error:
+            form.add_error(None, str(error))
+            response = self.form_invalid(form)
+            if isinstance(error, services.MessageLimitReached):
+                response.status_code = 429
+            elif not isinstance(error, services.MessageError):
+                response.status_code = 409  # busy: trying again works
+            return response
+        copy = " A copy goes to you." if self.request.user.email else ""
+        messages.success(
+            self.request, f"Your message is on its way to {people(message.recipients)}.{copy}"
+        )
+        return redirect("events:event_messages", slug=event.slug)

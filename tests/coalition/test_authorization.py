@@ -9,7 +9,7 @@ which hosts the events and is a suggested host of the potluck proposal); a curat
 import pytest
 from django.test import Client
 
-from events.models import RSVP, Event, EventStatus, Proposal
+from events.models import RSVP, Event, EventMessage, EventStatus, Proposal
 from movements.models import Engagement, Member, Movement
 from tests.factories import (
     EventFactory,
@@ -58,6 +58,7 @@ def snapshot() -> list:
         list(Member.objects.order_by("pk").values_list("pk", "visibility")),
         list(Movement.objects.order_by("pk").values_list("pk", "archived_at")),
         Engagement.objects.count(),
+        EventMessage.objects.count(),
     ]
 
 
@@ -102,6 +103,15 @@ URLS = {
     "check-in": (
         "post", "/events/potluck/attendees/{rsvp}/check-in/", {},
         [LOGIN, 403, 403, ATTENDEES, ATTENDEES],
+    ),
+    "messages": ("get", "/events/potluck/messages/", None, [LOGIN, 403, 403, 200, 200]),
+    "message new GET": (
+        "get", "/events/potluck/messages/new/", None, [LOGIN, 403, 403, 200, 200],
+    ),
+    "message new POST": (
+        "post", "/events/potluck/messages/new/",
+        {"audience": "going", "subject": "Hello", "body": "See you there."},
+        [LOGIN, 403, 403, "/events/potluck/messages/", "/events/potluck/messages/"],
     ),
     "rsvp": ("post", "/events/potluck/rsvp/", {"guests": "0"}, [LOGIN] + ["/events/potluck/"] * 4),
     "own rsvp cancel": (

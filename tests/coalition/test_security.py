@@ -243,6 +243,7 @@ def world():
         ("host_organizer", "/events/wages-potluck/edit/", 1),
         ("host_organizer", "/events/wages-potluck/cancel/", 1),
         ("host_organizer", "/events/wages-potluck/attendees/", 1),  # check-in
+        ("host_organizer", "/events/wages-potluck/messages/new/", 1),
     ],
 )
 def test_rendered_forms_carry_the_csrf_token(world, role, path, forms):

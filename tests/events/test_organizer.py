@@ -14,7 +14,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.utils import timezone
 
-from events.models import RSVP, Event, EventStatus, RSVPStatus
+from events.models import RSVP, Event, EventMessage, EventStatus, RSVPStatus
 from events.services import EventBusy
 from movements.models import Engagement, EngagementSource
 from tests.factories import (
@@ -62,6 +62,7 @@ def snapshot() -> list:
         list(Event.objects.order_by("pk").values_list("slug", "title", "status", "venue")),
         list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
         Engagement.objects.count(),
+        EventMessage.objects.count(),
     ]
 
 
@@ -85,6 +86,15 @@ ENDPOINTS = {
         {},
         302,
         "/events/wages-potluck/attendees/#rsvp-{rsvp}",
+    ),
+    "messages": ("get", "/events/wages-potluck/messages/", None, 200, None),
+    "message new GET": ("get", "/events/wages-potluck/messages/new/", None, 200, None),
+    "message new POST": (
+        "post",
+        "/events/wages-potluck/messages/new/",
+        {"audience": "going", "subject": "Hello", "body": "See you there."},
+        302,
+        "/events/wages-potluck/messages/",
     ),
 }
 
@@ -509,6 +519,7 @@ def test_manage_box_only_for_managers(world, role):
     shown = role in MANAGERS
     assert ('id="manage-title"' in body) is shown
     assert ('href="/events/wages-potluck/attendees/"' in body) is shown
+    assert ('href="/events/wages-potluck/messages/"' in body) is shown
 
 
 # --- attendees, check-in, CSV --------------------------------------------------------------
@@ -529,11 +540,31 @@ def test_attendee_list_shows_rsvps_in_order(world, organizer_client):
     ]
     body = response.content.decode()
     assert '<th scope="row">Ada Attendee</th>' in body
-    assert 'href="mailto:ada@people.example.org"' in body
+    # Organizers reach attendees through messages, never by reading their addresses.
+    assert "ada@people.example.org" not in body
+    assert "bo@people.example.org" not in body
+    assert '<th scope="col">Email</th>' not in body
     assert body.count(">Check in<span") == 1
     assert (
         'hx-post="/events/wages-potluck/attendees/{}/check-in/"'.format(world["rsvp"].pk) in body
     )
+
+
+def test_attendee_list_shows_emails_to_curators(world, curator_client):
+    response = curator_client.get("/events/wages-potluck/attendees/")
+
+    body = response.content.decode()
+    assert '<th scope="col">Email</th>' in body
+    assert 'href="mailto:ada@people.example.org"' in body
+
+
+def test_check_in_by_htmx_shows_no_email_to_organizers(world, organizer_client):
+    response = organizer_client.post(
+        f"/events/wages-potluck/attendees/{world['rsvp'].pk}/check-in/", **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "ada@people.example.org" not in response.content.decode()
 
 
 def test_check_in_records_attendance(world, organizer_client):
@@ -601,27 +632,38 @@ def test_attendee_csv_export(world, organizer_client):
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="wages-potluck-attendees.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    content = response.content.decode()
+    # No email column for organizers: they reach attendees through messages.
+    assert "people.example.org" not in content
+    rows = list(csv.reader(io.StringIO(content)))
     assert rows == [
-        ["name", "email", "status", "guests", "movement", "rsvp_at", "checked_in_at"],
+        ["name", "status", "guests", "movement", "rsvp_at", "checked_in_at"],
         [
             "Ada Attendee",
-            "ada@people.example.org",
             "going",
             "1",
             "food-justice",
             timezone.localtime(rsvp.created_at).isoformat(timespec="seconds"),
             "",
         ],
-        [
-            "'=HYPERLINK(1)",
-            "x@people.example.org",
-            "waitlisted",
-            "0",
-            "",
-            rows[2][5],
-            "",
-        ],
+        ["'=HYPERLINK(1)", "waitlisted", "0", "", rows[2][4], ""],
+    ]
+
+
+def test_attendee_csv_export_for_curators_has_emails(world, curator_client):
+    RSVPFactory(
+        event=world["event"],
+        member=MemberFactory(name="=HYPERLINK(1)", key="m-x", email="=x@people.example.org"),
+        status=RSVPStatus.WAITLISTED,
+    )
+
+    response = curator_client.get("/events/wages-potluck/attendees.csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["name", "email", "status", "guests", "movement", "rsvp_at", "checked_in_at"]
+    assert [row[:3] for row in rows[1:]] == [
+        ["Ada Attendee", "ada@people.example.org", "going"],
+        ["'=HYPERLINK(1)", "'=x@people.example.org", "waitlisted"],
     ]
 
 

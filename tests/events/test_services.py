@@ -522,6 +522,10 @@ def test_event_cancel_mails_everyone_going_or_waitlisted(django_capture_on_commi
     assert "Their note: The hall flooded." in mail.outbox[0].body
     assert "You were going" in mail.outbox[0].body
     assert "You were on the waitlist" in mail.outbox[1].body
+    # Each mail goes to its one person: nobody learns another's address.
+    assert [(m.cc, m.bcc, m.reply_to) for m in mail.outbox] == [([], [], [])] * 2
+    assert "m-waiting@" not in mail.outbox[0].body
+    assert "m-going@" not in mail.outbox[1].body
 
 
 def test_event_cancel_twice_sends_no_more_mail(django_capture_on_commit_callbacks):
