@@ -12,9 +12,9 @@ Import rules:
 - Every value must also fit where it goes, on SQLite and PostgreSQL alike: text is valid
   Unicode (no unpaired surrogates from ``\\ud800`` escapes) without NUL characters and
   within the column's length; dates and datetimes lie in ``core.dates``' range
-  (1900-01-01..2100-12-31), a datetime on its own clock and in UTC, so every stored value
-  can be read back and exported; a number too long to read (``loads``) is kept as
-  :class:`LongNumber` and refused wherever it stands.
+  (1900-01-01..2100-12-31), a datetime by its day in the site's time zone as a form reads
+  it, so every stored value reads back and its export imports again; a number too long
+  to read (``loads``) is kept as :class:`LongNumber` and refused wherever it stands.
 - Records are matched by ``slug`` (members by ``key``). A key missing from a record
   leaves the stored value as it is; new records get the model default.
 - Nested lists (a movement's ``themes``/``tactics``/``regions``, an organization's
@@ -43,6 +43,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from core.dates import EARLIEST, LATEST, validate_date_in_range
 from core.text import iso
@@ -254,13 +255,17 @@ def _choice(choices: type[models.TextChoices]) -> Check:
     return check
 
 
-def _in_range(*days: datetime.date, value: str) -> None:
-    """Refuse ``value`` unless each of ``days`` lies in ``core.dates``' range."""
-    try:
-        for day in days:
+def _in_range(day: datetime.date | None, *, value: str, clock: str = "") -> None:
+    """Refuse ``value`` unless ``day`` lies in ``core.dates``' range (None: the value lies
+    beyond what Python can hold)."""
+    if day is not None:
+        try:
             validate_date_in_range(day)
-    except ValidationError:
-        raise _Invalid(f"must lie between {EARLIEST} and {LATEST}, not {_shown(value)}") from None
+        except ValidationError:
+            pass
+        else:
+            return
+    raise _Invalid(f"must lie between {EARLIEST} and {LATEST}{clock}, not {_shown(value)}")
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -278,8 +283,10 @@ def _date(value: Any) -> datetime.date | None:
 
 
 def _moment(value: Any) -> datetime.datetime | None:
-    """An aware datetime whose wall-clock day and UTC day both lie in the range: the
-    database stores it in UTC, and export writes it in UTC, so both must read back."""
+    """An aware datetime whose day in the site's time zone (``DJANGO_TIME_ZONE``, the day
+    the admin form shows) lies in the range. The rule reads the instant, whatever offset
+    it is written with, so what export writes in UTC imports again; and every database
+    stores such a value and reads it back."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -289,9 +296,12 @@ def _moment(value: Any) -> datetime.datetime | None:
             pass
         else:
             if moment.utcoffset() is not None:
-                _in_range(moment.date(), value=value)
-                # Within a day of the range now, so converting to UTC cannot overflow.
-                _in_range(moment.astimezone(datetime.UTC).date(), value=value)
+                try:
+                    local = timezone.localtime(moment, timezone.get_default_timezone())
+                except OverflowError:  # beyond year 1..9999 in the site's time zone
+                    local = None
+                clock = f" ({timezone.get_default_timezone_name()} time)"
+                _in_range(local.date() if local else None, value=value, clock=clock)
                 return moment
     raise _Invalid(
         "must be an ISO date and time with a UTC offset (2024-05-01T18:00:00+00:00) or "

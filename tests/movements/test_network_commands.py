@@ -21,6 +21,12 @@ DOCUMENT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def pacific_time(settings):
+    """A datetime's day is read in the site's time zone."""
+    settings.TIME_ZONE = "America/Los_Angeles"
+
+
 @pytest.fixture
 def network():
     fight = MovementFactory(slug="fight-for-15", name="Fight for $15")
@@ -193,8 +199,8 @@ UNFIT_FILES = [
     (
         "overflowing datetime",
         '{"movements": [{"slug": "x", "name": "X", "archived_at": "9999-12-31T23:59:59-14:00"}]}',
-        "movements[0] (slug 'x'): 'archived_at' must lie between 1900-01-01 and 2100-12-31, "
-        'not "9999-12-31T23:59:59-14:00"',
+        "movements[0] (slug 'x'): 'archived_at' must lie between 1900-01-01 and 2100-12-31 "
+        '(America/Los_Angeles time), not "9999-12-31T23:59:59-14:00"',
     ),
     (
         "date in year 1",
@@ -277,7 +283,8 @@ def test_postgresql_refuses_an_out_of_range_archive_time_and_export_still_works(
 
     assert str(raised.value) == (
         f"{path}: movements[0] (slug 'fight-for-15'): 'archived_at' must lie between "
-        '1900-01-01 and 2100-12-31, not "9999-12-31T23:59:59-14:00". Nothing was imported.'
+        "1900-01-01 and 2100-12-31 (America/Los_Angeles time), "
+        'not "9999-12-31T23:59:59-14:00". Nothing was imported.'
     )
     assert out == before
     assert list(Movement.objects.values_list("archived_at", flat=True)) == [None, None]
