@@ -2,12 +2,13 @@ import io
 import json
 
 import pytest
-from django.core.management import CommandError, ManagementUtility, call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from movements.exchange import dumps, network_export
 from movements.models import Engagement, Member, Movement, Tension
 from tests.factories import EngagementFactory, MovementFactory, TensionFactory
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -236,16 +237,21 @@ def test_import_of_a_file_with_an_unfit_value_names_it_and_changes_nothing(
     assert dumps(network_export()) == before
 
 
-def test_import_of_an_unfit_value_exits_non_zero_without_a_traceback(network, tmp_path, capsys):
-    """Through manage.py as a person runs it: one line on stderr, exit status 1."""
+def test_import_of_an_unfit_value_exits_non_zero_without_a_traceback(tmp_path):
+    """Through manage.py as a person runs it: one line on stderr, exit status 1 (the file is
+    refused before the database is opened)."""
     path = tmp_path / "network.json"
     path.write_text('{"themes": [{"slug": "food", "name": "\\ud800"}]}', encoding="utf-8")
 
-    with pytest.raises(SystemExit) as exited:
-        ManagementUtility(["manage.py", "import_network", str(path)]).execute()
+    result = run_manage(
+        "import_network",
+        str(path),
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'untouched.sqlite3'}",
+    )
 
-    assert exited.value.code == 1
-    assert capsys.readouterr().err == (
+    assert result.returncode == 1
+    assert result.stderr == (
         f"CommandError: {path}: themes[0] (slug 'food'): 'name' must be valid Unicode text, "
         "not an unpaired surrogate (\\ud800 at character 1). Nothing was imported.\n"
     )
