@@ -9,6 +9,12 @@ Import rules:
 - The whole document is checked before anything is written: shapes, types, choice
   values, dates, references and duplicates. The first problem raises
   :class:`NetworkImportError`, which names the record.
+- Every value must also fit where it goes, on SQLite and PostgreSQL alike: text is valid
+  Unicode (no unpaired surrogates from ``\\ud800`` escapes) without NUL characters and
+  within the column's length; dates and datetimes lie in ``core.dates``' range
+  (1900-01-01..2100-12-31), a datetime by its day in the site's time zone as a form reads
+  it, so every stored value reads back and its export imports again; a number too long
+  to read (``loads``) is kept as :class:`LongNumber` and refused wherever it stands.
 - Records are matched by ``slug`` (members by ``key``). A key missing from a record
   leaves the stored value as it is; new records get the model default.
 - Nested lists (a movement's ``themes``/``tactics``/``regions``, an organization's
@@ -37,7 +43,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 from django.db import connection, models, transaction
+from django.utils import timezone
 
+from core.dates import EARLIEST, LATEST, validate_date_in_range
 from core.text import iso
 from movements.models import (
     Engagement,
@@ -132,16 +140,58 @@ class _Invalid(Exception):
 
 Check = Callable[[Any], Any]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+@dataclass(frozen=True)
+class LongNumber:
+    """An integer in the JSON text with more than ``MAX_INTEGER_DIGITS`` digits. No column
+    holds one, and Python refuses to read one of more than 4,300 digits, so :func:`loads`
+    keeps its size only; every check refuses it as a number, naming the record."""
+
+    digits: int
+
+
+# The longest integer any column can hold (a 64-bit one) has 19 digits.
+MAX_INTEGER_DIGITS = 20
+# How much of a bad value an error message quotes.
+SHOWN_LENGTH = 60
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
 
 
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float | LongNumber) and not isinstance(value, bool):
         return "a number"
     return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    """``value`` as an error message quotes it: JSON, long text cut short, objects and
+    lists by their type."""
+    if isinstance(value, LongNumber):
+        return f"a number of {value.digits} digits"
+    if isinstance(value, str) and len(value) > SHOWN_LENGTH:
+        return json.dumps(value[:SHOWN_LENGTH])[:-1] + '…"'
+    if isinstance(value, str | int | float | bool) or value is None:
+        return json.dumps(value)
+    return _json_type(value)
+
+
+def _quoted(text: str) -> str:
+    """A key or slug as an error message quotes it (Python's quotes), cut short."""
+    return repr(text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…")
+
+
+def _unpaired_surrogate(value: str) -> str | None:
+    """Where ``value`` holds half of a UTF-16 surrogate pair (JSON lets a ``\\ud800``
+    escape through; no database can store it), or None."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"\\u{ord(value[exc.start]):04x} at character {exc.start + 1}"
+    return None
 
 
 def _text(model: type[models.Model], name: str, *, required: bool = False) -> Check:
@@ -150,12 +200,14 @@ def _text(model: type[models.Model], name: str, *, required: bool = False) -> Ch
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise _Invalid(f"must be a string, not {_json_type(value)}")
+        if surrogate := _unpaired_surrogate(value):
+            raise _Invalid(f"must be valid Unicode text, not an unpaired surrogate ({surrogate})")
+        if "\x00" in value:
+            raise _Invalid("must not contain NUL characters")
         if required and not value.strip():
             raise _Invalid("must not be empty")
         if max_length and len(value) > max_length:
             raise _Invalid(f"must be at most {max_length} characters long")
-        if "\x00" in value:
-            raise _Invalid("must not contain NUL characters")
         return value
 
     return check
@@ -197,10 +249,23 @@ def _choice(choices: type[models.TextChoices]) -> Check:
 
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in allowed:
-            raise _Invalid(f"must be one of {', '.join(allowed)}, not {json.dumps(value)}")
+            raise _Invalid(f"must be one of {', '.join(allowed)}, not {_shown(value)}")
         return value
 
     return check
+
+
+def _in_range(day: datetime.date | None, *, value: str, clock: str = "") -> None:
+    """Refuse ``value`` unless ``day`` lies in ``core.dates``' range (None: the value lies
+    beyond what Python can hold)."""
+    if day is not None:
+        try:
+            validate_date_in_range(day)
+        except ValidationError:
+            pass
+        else:
+            return
+    raise _Invalid(f"must lie between {EARLIEST} and {LATEST}{clock}, not {_shown(value)}")
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -208,13 +273,20 @@ def _date(value: Any) -> datetime.date | None:
         return None
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    raise _Invalid(f"must be an ISO date (YYYY-MM-DD) or null, not {json.dumps(value)}")
+        else:
+            _in_range(day, value=value)
+            return day
+    raise _Invalid(f"must be an ISO date (YYYY-MM-DD) or null, not {_shown(value)}")
 
 
 def _moment(value: Any) -> datetime.datetime | None:
+    """An aware datetime whose day in the site's time zone (``DJANGO_TIME_ZONE``, the day
+    the admin form shows) lies in the range. The rule reads the instant, whatever offset
+    it is written with, so what export writes in UTC imports again; and every database
+    stores such a value and reads it back."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -223,17 +295,23 @@ def _moment(value: Any) -> datetime.datetime | None:
         except ValueError:
             pass
         else:
-            if moment.tzinfo is not None:
+            if moment.utcoffset() is not None:
+                try:
+                    local = timezone.localtime(moment, timezone.get_default_timezone())
+                except OverflowError:  # beyond year 1..9999 in the site's time zone
+                    local = None
+                clock = f" ({timezone.get_default_timezone_name()} time)"
+                _in_range(local.date() if local else None, value=value, clock=clock)
                 return moment
     raise _Invalid(
         "must be an ISO date and time with a UTC offset (2024-05-01T18:00:00+00:00) or "
-        f"null, not {json.dumps(value)}"
+        f"null, not {_shown(value)}"
     )
 
 
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _Invalid(f"must be true or false, not {json.dumps(value)}")
+        raise _Invalid(f"must be true or false, not {_shown(value)}")
     return value
 
 
@@ -241,7 +319,7 @@ def _reference(value: Any) -> str | None:
     """A slug of another record, or null; whether it exists is checked later."""
     if value is None or (isinstance(value, str) and value):
         return value
-    raise _Invalid(f"must be a slug or null, not {json.dumps(value)}")
+    raise _Invalid(f"must be a slug or null, not {_shown(value)}")
 
 
 def _references(value: Any) -> list[str]:
@@ -249,7 +327,7 @@ def _references(value: Any) -> list[str]:
         raise _Invalid("must be a list of slugs")
     repeated = [slug for slug, n in Counter(value).items() if n > 1]
     if repeated:
-        raise _Invalid(f"lists {repeated[0]!r} twice")
+        raise _Invalid(f"lists {_quoted(repeated[0])} twice")
     return value
 
 
@@ -444,21 +522,39 @@ class _Document:
 
 
 def loads(text: str) -> Any:
-    """Parse JSON text for :func:`network_import`; bad JSON raises NetworkImportError."""
+    """Parse JSON text for :func:`network_import`; bad JSON raises NetworkImportError.
+    An integer of more than ``MAX_INTEGER_DIGITS`` digits becomes a :class:`LongNumber`,
+    which the checks refuse naming its record."""
     try:
-        return json.loads(text, object_pairs_hook=_object_without_repeated_keys)
+        return json.loads(
+            text, object_pairs_hook=_object_without_repeated_keys, parse_int=_integer
+        )
     except json.JSONDecodeError as exc:
         raise NetworkImportError("document", f"is not valid JSON: {exc}") from None
     except RecursionError:
         raise NetworkImportError("document", "is nested too deeply") from None
 
 
+def _integer(text: str) -> int | LongNumber:
+    digits = len(text.lstrip("-"))
+    return LongNumber(digits) if digits > MAX_INTEGER_DIGITS else int(text)
+
+
 def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     document = dict(pairs)
     if len(document) < len(pairs):
         repeated = next(key for key, n in Counter(key for key, _ in pairs).items() if n > 1)
-        named = next((f" (the one with {k} {v!r})" for k, v in pairs if k in ("slug", "key")), "")
-        raise NetworkImportError("document", f"key {repeated!r} appears twice in an object{named}")
+        named = next(
+            (
+                f" (the one with {k} {_quoted(v)})"
+                for k, v in pairs
+                if k in ("slug", "key") and isinstance(v, str)
+            ),
+            "",
+        )
+        raise NetworkImportError(
+            "document", f"key {_quoted(repeated)} appears twice in an object{named}"
+        )
     return document
 
 
@@ -468,7 +564,7 @@ def _parse(document: Any) -> _Document:
     for key in document:
         if key not in SECTIONS:
             raise NetworkImportError(
-                "document", f"unknown key {key!r} (expected: {', '.join(SECTIONS)})"
+                "document", f"unknown key {_quoted(key)} (expected: {', '.join(SECTIONS)})"
             )
     for section in SECTIONS:
         if not isinstance(document.get(section, []), list):
@@ -494,7 +590,7 @@ def _parse(document: Any) -> _Document:
 def _check_keys(raw: dict, allowed: set[str], required: Sequence[str], where: str) -> None:
     for key in raw:
         if key not in allowed:
-            raise _Invalid(f"unknown key {key!r}{where}")
+            raise _Invalid(f"unknown key {_quoted(key)}{where}")
     for key in required:
         if key not in raw:
             raise _Invalid(f"missing required key {key!r}{where}")
@@ -513,7 +609,7 @@ def _parse_record(shape: Shape, index: int, raw: Any) -> _Record:
         raise NetworkImportError(label, f"must be an object, not {_json_type(raw)}")
     ident = raw.get(shape.ident)
     if isinstance(ident, str) and ident:
-        label = f"{position} ({shape.ident} {ident!r})"
+        label = f"{position} ({shape.ident} {_quoted(ident)})"
     try:
         _check_keys(raw, shape.allowed, (shape.ident, "name"), "")
         return _Record(
@@ -575,7 +671,7 @@ def _refuse_two_open_rows(shape: RowShape, rows: list[_Row]) -> None:
         if target in open_rows:
             raise _Invalid(
                 f"{open_rows[target].label} and {row.label} are both open (until: null) "
-                f"for {shape.one_open_per} {target!r}; end one of them"
+                f"for {shape.one_open_per} {_quoted(target)}; end one of them"
             )
         open_rows[target] = row
 
@@ -586,7 +682,7 @@ def _refuse_repeated_idents(shape: Shape, records: list[_Record]) -> None:
         if record.ident in first:
             raise NetworkImportError(
                 record.label,
-                f"{shape.ident} {record.ident!r} appears twice "
+                f"{shape.ident} {_quoted(record.ident)} appears twice "
                 f"(first at {first[record.ident].position})",
             )
         first[record.ident] = record
@@ -618,7 +714,9 @@ def _check_references(document: _Document, stored: dict[str, dict[str, models.Mo
 
     def refuse_unknown(section: str, slug: str | None, record: _Record | _Tension, where: str):
         if slug is not None and slug not in known[section]:
-            raise NetworkImportError(record.label, f"unknown {NOUNS[section]} {slug!r}{where}")
+            raise NetworkImportError(
+                record.label, f"unknown {NOUNS[section]} {_quoted(slug)}{where}"
+            )
 
     for shape in SHAPES:
         for record in document.records[shape.section]:

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import validate_date_in_range
 from core.roles import is_curator
 
 
@@ -294,11 +295,12 @@ class Movement(models.Model):
     tactics = models.ManyToManyField(Tactic, blank=True, related_name="movements")
     regions = models.ManyToManyField(Region, blank=True, related_name="movements")
     status = models.CharField(max_length=20, choices=MovementStatus, default=MovementStatus.ACTIVE)
-    started_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     website = models.URLField(blank=True)
     archived_at = models.DateTimeField(
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text="Archived movements keep their history but leave the public directory.",
     )
 
@@ -403,11 +405,12 @@ class Organization(models.Model):
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
     )
-    founded_on = models.DateField(null=True, blank=True)
+    founded_on = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     active = models.BooleanField(default=True, help_text="Still organizing today.")
     archived_at = models.DateTimeField(
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text="Archived organizations keep their history but leave the public directory.",
     )
     movements = models.ManyToManyField(
@@ -459,8 +462,13 @@ class Participation(models.Model):
     role = models.CharField(
         max_length=20, choices=ParticipationRole, default=ParticipationRole.PARTNER
     )
-    since = models.DateField(null=True, blank=True)
-    until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
+    since = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    until = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text="Empty while ongoing.",
+    )
 
     objects = DatedQuerySet.as_manager()
 
@@ -541,8 +549,13 @@ class Membership(models.Model):
         Organization, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=MembershipRole, default=MembershipRole.MEMBER)
-    since = models.DateField(null=True, blank=True)
-    until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
+    since = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    until = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text="Empty while ongoing.",
+    )
 
     objects = DatedQuerySet.as_manager()
 
@@ -581,8 +594,13 @@ class Engagement(models.Model):
     role = models.CharField(
         max_length=20, choices=EngagementRole, default=EngagementRole.PARTICIPANT
     )
-    since = models.DateField(null=True, blank=True)
-    until = models.DateField(null=True, blank=True, help_text="Empty while ongoing.")
+    since = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    until = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text="Empty while ongoing.",
+    )
     source = models.CharField(
         max_length=10, choices=EngagementSource, default=EngagementSource.MANUAL
     )

@@ -471,3 +471,147 @@ def test_region_with_organizations_cannot_be_deleted(curator_client):
     response = curator_client.get(admin_url(Region, "delete", region.pk))
 
     assert response.status_code == 403
+
+
+# --- Dates are bounded (core.dates) -------------------------------------------------------
+
+
+@pytest.fixture
+def dated_targets():
+    return {
+        "movement": MovementFactory(),
+        "organization": OrganizationFactory(),
+        "member": MemberFactory(),
+    }
+
+
+def _movement_form(targets, **fields):
+    return {
+        "name": "Tenants unite",
+        "slug": "tenants-unite",
+        "sector": "community",
+        "status": "active",
+        "participations-TOTAL_FORMS": 0,
+        "participations-INITIAL_FORMS": 0,
+        **fields,
+    }
+
+
+def _organization_form(targets, **fields):
+    return {
+        "name": "Tenant union",
+        "slug": "tenant-union",
+        "kind": "union",
+        "active": "on",
+        "participations-TOTAL_FORMS": 0,
+        "participations-INITIAL_FORMS": 0,
+        **fields,
+    }
+
+
+def _participation_form(targets, **fields):
+    return {
+        "organization": targets["organization"].pk,
+        "movement": targets["movement"].pk,
+        "role": "partner",
+        **fields,
+    }
+
+
+def _membership_form(targets, **fields):
+    return {
+        "member": targets["member"].pk,
+        "organization": targets["organization"].pk,
+        "role": "member",
+        **fields,
+    }
+
+
+def _engagement_form(targets, **fields):
+    return {
+        "member": targets["member"].pk,
+        "movement": targets["movement"].pk,
+        "role": "participant",
+        "source": "manual",
+        **fields,
+    }
+
+
+# (model, form, the field, its value in year 9999 as the admin form posts it)
+YEAR_9999 = [
+    (Movement, _movement_form, "started_on", {"started_on": "9999-01-01"}),
+    (
+        Movement,
+        _movement_form,
+        "archived_at",
+        {"archived_at_0": "9999-12-31", "archived_at_1": "23:59:59"},
+    ),
+    (Organization, _organization_form, "founded_on", {"founded_on": "9999-01-01"}),
+    (
+        Organization,
+        _organization_form,
+        "archived_at",
+        {"archived_at_0": "9999-12-31", "archived_at_1": "23:59:59"},
+    ),
+    (Participation, _participation_form, "since", {"since": "9999-01-01"}),
+    (Participation, _participation_form, "until", {"until": "9999-12-31"}),
+    (Membership, _membership_form, "since", {"since": "9999-01-01"}),
+    (Membership, _membership_form, "until", {"until": "9999-12-31"}),
+    (Engagement, _engagement_form, "since", {"since": "9999-01-01"}),
+    (Engagement, _engagement_form, "until", {"until": "9999-12-31"}),
+]
+year_9999_ids = [f"{model.__name__}.{field}" for model, _, field, _ in YEAR_9999]
+
+
+@pytest.mark.parametrize(("model", "form", "field", "value"), YEAR_9999, ids=year_9999_ids)
+def test_admin_add_form_refuses_year_9999_naming_the_field(
+    curator_client, dated_targets, model, form, field, value
+):
+    before = model.objects.count()
+
+    response = curator_client.post(admin_url(model, "add"), form(dated_targets, **value))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()
+    assert {name: [e.code for e in found] for name, found in errors.items()} == {
+        field: ["date_out_of_range"]
+    }
+    assert model.objects.count() == before
+
+
+@pytest.mark.parametrize(("model", "form", "field", "value"), YEAR_9999, ids=year_9999_ids)
+def test_admin_add_form_takes_the_same_date_in_range(
+    curator_client, dated_targets, model, form, field, value
+):
+    in_range = {name: text.replace("9999", "2100") for name, text in value.items()}
+    before = model.objects.count()
+
+    response = curator_client.post(admin_url(model, "add"), form(dated_targets, **in_range))
+
+    assert response.status_code == 302
+    assert model.objects.count() == before + 1
+
+
+def test_admin_inline_refuses_year_9999_naming_the_field(curator_client, dated_targets):
+    data = {
+        "key": "m-9999",
+        "name": "Dana",
+        "visibility": "private",
+        "memberships-TOTAL_FORMS": 1,
+        "memberships-INITIAL_FORMS": 0,
+        "memberships-0-organization": dated_targets["organization"].pk,
+        "memberships-0-role": "member",
+        "memberships-0-since": "9999-01-01",
+        "engagements-TOTAL_FORMS": 0,
+        "engagements-INITIAL_FORMS": 0,
+    }
+
+    response = curator_client.post(admin_url(Member, "add"), data)
+
+    assert response.status_code == 200
+    memberships = response.context["inline_admin_formsets"][0].formset
+    assert [
+        {name: [e.code for e in found] for name, found in form.errors.as_data().items()}
+        for form in memberships.forms
+    ] == [{"since": ["date_out_of_range"]}]
+    assert not Member.objects.filter(key="m-9999").exists()

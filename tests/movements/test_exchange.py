@@ -39,6 +39,12 @@ MODELS = [Theme, Tactic, Region, Movement, Organization, Participation, Member]
 MODELS += [Membership, Engagement, Tension]
 
 
+@pytest.fixture(autouse=True)
+def pacific_time(settings):
+    """A datetime's day is read in the site's time zone."""
+    settings.TIME_ZONE = "America/Los_Angeles"
+
+
 def _flush():
     for model in (Tension, Engagement, Membership, Participation, Member, Organization):
         model.objects.all().delete()
@@ -751,6 +757,202 @@ BAD_DOCUMENTS = [
     ),
 ]
 
+# Values of the right JSON type that would not fit where they go: each class of value, in a
+# top-level record and in a nested row.
+_RANGE = "must lie between 1900-01-01 and 2100-12-31, not"
+# A datetime's day is read in the site's time zone (see the pacific_time fixture).
+_LOCAL_RANGE = "must lie between 1900-01-01 and 2100-12-31 (America/Los_Angeles time), not"
+BAD_DOCUMENTS += [
+    # Dates: parse errors, out of range, overflow.
+    (
+        "impossible month",
+        lambda d: d["movements"][0].update(started_on="2024-13-01"),
+        "movements[0] (slug 'refinery-watch')",
+        "'started_on' must be an ISO date (YYYY-MM-DD) or null, not \"2024-13-01\"",
+    ),
+    (
+        "date in non-ASCII digits",
+        lambda d: d["movements"][0].update(started_on="\u0662\u0660\u0662\u0660-01-01"),
+        "movements[0] (slug 'refinery-watch')",
+        "'started_on' must be an ISO date (YYYY-MM-DD) or null, "
+        'not "\\u0662\\u0660\\u0662\\u0660-01-01"',
+    ),
+    (
+        "date before 1900",
+        lambda d: d["movements"][0].update(started_on="1899-12-31"),
+        "movements[0] (slug 'refinery-watch')",
+        f"'started_on' {_RANGE} \"1899-12-31\"",
+    ),
+    (
+        "date after 2100",
+        lambda d: d["organizations"][0].update(founded_on="2101-01-01"),
+        "organizations[0] (slug 'rail-union')",
+        f"'founded_on' {_RANGE} \"2101-01-01\"",
+    ),
+    (
+        "nested date in year 1",
+        lambda d: d["organizations"][0]["participations"][0].update(since="0001-01-01"),
+        "organizations[0] (slug 'rail-union')",
+        f"'since' in participations[0] {_RANGE} \"0001-01-01\"",
+    ),
+    (
+        "nested date in year 9999",
+        lambda d: _member(d)["engagements"][0].update(until="9999-12-31"),
+        "members[0] (key 'm-0100')",
+        f"'until' in engagements[0] {_RANGE} \"9999-12-31\"",
+    ),
+    (
+        "membership date in year 9999",
+        lambda d: _member(d)["memberships"][0].update(since="9999-01-01"),
+        "members[0] (key 'm-0100')",
+        f"'since' in memberships[0] {_RANGE} \"9999-01-01\"",
+    ),
+    (
+        "archive time that overflows",
+        lambda d: d["movements"][0].update(archived_at="9999-12-31T23:59:59-14:00"),
+        "movements[0] (slug 'refinery-watch')",
+        f"'archived_at' {_LOCAL_RANGE} \"9999-12-31T23:59:59-14:00\"",
+    ),
+    (
+        "archive time before year 1",
+        lambda d: d["organizations"][0].update(archived_at="0001-01-01T00:00:00+14:00"),
+        "organizations[0] (slug 'rail-union')",
+        f"'archived_at' {_LOCAL_RANGE} \"0001-01-01T00:00:00+14:00\"",
+    ),
+    (
+        "archive time in range only on its own clock",
+        lambda d: d["movements"][0].update(archived_at="1900-01-01T02:00:00+05:00"),
+        "movements[0] (slug 'refinery-watch')",
+        f"'archived_at' {_LOCAL_RANGE} \"1900-01-01T02:00:00+05:00\"",
+    ),
+    (
+        "archive time with an impossible hour",
+        lambda d: d["movements"][0].update(archived_at="2024-05-01T25:00:00+00:00"),
+        "movements[0] (slug 'refinery-watch')",
+        "'archived_at' must be an ISO date and time with a UTC offset "
+        '(2024-05-01T18:00:00+00:00) or null, not "2024-05-01T25:00:00+00:00"',
+    ),
+    (
+        "archive time with a huge year",
+        lambda d: d["movements"][0].update(archived_at="+10000-01-01T00:00:00+00:00"),
+        "movements[0] (slug 'refinery-watch')",
+        "'archived_at' must be an ISO date and time with a UTC offset "
+        '(2024-05-01T18:00:00+00:00) or null, not "+10000-01-01T00:00:00+00:00"',
+    ),
+    # Text: unpaired surrogates, NUL characters, beyond the column's length.
+    (
+        "unpaired surrogate in a name",
+        lambda d: d["movements"][1].update(name="Rail \ud800strike"),
+        "movements[1] (slug 'rail-strike')",
+        "'name' must be valid Unicode text, not an unpaired surrogate (\\ud800 at character 6)",
+    ),
+    (
+        "unpaired surrogate in a member key",
+        lambda d: _member(d).update(key="m-\udfff"),
+        "members[0] (key 'm-\\udfff')",
+        "'key' must be valid Unicode text, not an unpaired surrogate (\\udfff at character 3)",
+    ),
+    (
+        "unpaired surrogate in an email",
+        lambda d: _member(d).update(email="cleo@\ud800.example.org"),
+        "members[0] (key 'm-0100')",
+        "'email' must be valid Unicode text, not an unpaired surrogate (\\ud800 at character 6)",
+    ),
+    (
+        "unpaired surrogate in a tension note",
+        lambda d: d["tensions"][0].update(note="\udc80"),
+        "tensions[0]",
+        "'note' must be valid Unicode text, not an unpaired surrogate (\\udc80 at character 1)",
+    ),
+    (
+        "NUL in a description",
+        lambda d: d["organizations"][0].update(description="Rail\x00union"),
+        "organizations[0] (slug 'rail-union')",
+        "'description' must not contain NUL characters",
+    ),
+    (
+        "NUL in a tension note",
+        lambda d: d["tensions"][0].update(note="Jobs\x00"),
+        "tensions[0]",
+        "'note' must not contain NUL characters",
+    ),
+    (
+        "slug too long",
+        lambda d: d["themes"][0].update(slug="c" * 81),
+        f"themes[0] (slug '{'c' * 60}…')",
+        "'slug' must be at most 80 characters long",
+    ),
+    (
+        "member key too long",
+        lambda d: _member(d).update(key="m" * 65),
+        f"members[0] (key '{'m' * 60}…')",
+        "'key' must be at most 64 characters long",
+    ),
+    (
+        "email too long",
+        lambda d: _member(d).update(email="c" * 250 + "@x.org"),
+        "members[0] (key 'm-0100')",
+        "'email' must be at most 254 characters long",
+    ),
+    (
+        "website too long",
+        lambda d: d["movements"][0].update(website="https://x.org/" + "a" * 190),
+        "movements[0] (slug 'refinery-watch')",
+        "'website' must be at most 200 characters long",
+    ),
+    # Numbers and other JSON types where they do not belong.
+    (
+        "number as a date",
+        lambda d: _member(d)["engagements"][0].update(since=20200101),
+        "members[0] (key 'm-0100')",
+        "'since' in engagements[0] must be an ISO date (YYYY-MM-DD) or null, not 20200101",
+    ),
+    (
+        "number beyond 64 bits as a name",
+        lambda d: d["themes"][0].update(name=2**63),
+        "themes[0] (slug 'climate')",
+        "'name' must be a string, not a number",
+    ),
+    (
+        "negative number as a choice",
+        lambda d: d["movements"][1].update(status=-1),
+        "movements[1] (slug 'rail-strike')",
+        "'status' must be one of emerging, active, dormant, not -1",
+    ),
+    (
+        "number as a boolean",
+        lambda d: d["organizations"][0].update(active=1),
+        "organizations[0] (slug 'rail-union')",
+        "'active' must be true or false, not 1",
+    ),
+    (
+        "boolean as a reference",
+        lambda d: d["organizations"][0].update(region=True),
+        "organizations[0] (slug 'rail-union')",
+        "'region' must be a slug or null, not true",
+    ),
+    (
+        "list as a date",
+        lambda d: d["movements"][0].update(archived_at=["2024-01-01T00:00:00+00:00"]),
+        "movements[0] (slug 'refinery-watch')",
+        "'archived_at' must be an ISO date and time with a UTC offset "
+        "(2024-05-01T18:00:00+00:00) or null, not a list",
+    ),
+    (
+        "object as a slug",
+        lambda d: d["regions"][0].update(slug={"slug": "east-bay"}),
+        "regions[0]",
+        "'slug' must be a string, not an object",
+    ),
+    (
+        "long text quoted short",
+        lambda d: d["movements"][1].update(sector="x" * 1000),
+        "movements[1] (slug 'rail-strike')",
+        "'sector' must be one of labor, environmental, student, community, faith, "
+        f'solidarity, other, not "{"x" * 60}…"',
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("spoil", "record", "message"),
@@ -806,3 +1008,76 @@ def test_loads_refuses_a_key_repeated_in_one_object():
     assert str(raised.value) == (
         "document: key 'name' appears twice in an object (the one with slug 'food')"
     )
+
+
+def test_loads_keeps_integers_that_fit_a_column():
+    assert loads('{"n": [-9223372036854775808, 9223372036854775807]}') == {
+        "n": [-(2**63), 2**63 - 1]
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "record", "message"),
+    [
+        (
+            '{"themes": [{"slug": "food", "name": %s}]}',
+            "themes[0] (slug 'food')",
+            "'name' must be a string, not a number",
+        ),
+        (
+            '{"members": [{"key": "m-1", "name": "Ana", "engagements": '
+            '[{"movement": "x", "since": %s}]}]}',
+            "members[0] (key 'm-1')",
+            "'since' in engagements[0] must be an ISO date (YYYY-MM-DD) or null, "
+            "not a number of 5000 digits",
+        ),
+        ('{"themes": %s}', "themes", "must be a list, not a number"),
+    ],
+    ids=["as a name", "as a nested date", "as a section"],
+)
+def test_a_number_too_long_to_read_is_refused_naming_its_record(network, text, record, message):
+    document = loads(text % ("9" * 5000))
+    before = dumps(network_export())
+
+    with pytest.raises(NetworkImportError) as raised:
+        network_import(document=document)
+
+    assert (raised.value.record, raised.value.message) == (record, message)
+    assert dumps(network_export()) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"themes": [{"slug": "food", "name": ' + "[" * 100_000 + "]" * 100_000 + "}]}",
+        '{"themes": ' + '{"a": ' * 100_000 + "1" + "}" * 100_001,
+    ],
+    ids=["lists", "inside a record", "objects"],
+)
+def test_loads_refuses_any_document_nested_100000_levels_deep(text):
+    with pytest.raises(NetworkImportError) as raised:
+        loads(text)
+
+    assert str(raised.value) == "document: is nested too deeply"
+
+
+def _archived_at(text, slug):
+    return next(m for m in json.loads(text)["movements"] if m["slug"] == slug)["archived_at"]
+
+
+def test_an_archive_time_at_the_edges_of_the_range_round_trips(network):
+    """Moments at both ends of the range in the site's time zone import whatever offset they
+    are written with; export writes them in UTC (2101-01-01 for the last one), and that
+    imports again unchanged."""
+    document = _document()
+    document["movements"][0]["archived_at"] = "1900-01-01T13:00:00+05:00"
+    document["movements"][1]["archived_at"] = "2100-12-31T23:59:59-08:00"
+    network_import(document=document)
+    exported = dumps(network_export())
+
+    network_import(document=loads(exported))
+
+    assert dumps(network_export()) == exported
+    assert _archived_at(exported, "refinery-watch") == "1900-01-01T08:00:00+00:00"
+    assert _archived_at(exported, "rail-strike") == "2101-01-01T07:59:59+00:00"

@@ -3,10 +3,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from movements.exchange import dumps, network_export
 from movements.models import Engagement, Member, Movement, Tension
 from tests.factories import EngagementFactory, MovementFactory, TensionFactory
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +20,12 @@ DOCUMENT = {
     "members": [{"key": "m-0001", "name": "Ana", "engagements": [{"movement": "food-justice"}]}],
     "tensions": [{"movements": ["fight-for-15", "food-justice"], "note": "Prices."}],
 }
+
+
+@pytest.fixture(autouse=True)
+def pacific_time(settings):
+    """A datetime's day is read in the site's time zone."""
+    settings.TIME_ZONE = "America/Los_Angeles"
 
 
 @pytest.fixture
@@ -140,9 +148,149 @@ def test_import_of_a_bad_file_fails_and_changes_nothing(network, tmp_path, text,
     assert dumps(network_export()) == before
 
 
-def test_import_of_a_file_that_is_not_utf8_fails(tmp_path):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            '{"themes": [{"slug": "caf\xe9"}]}'.encode("latin-1"),
+            "is not UTF-8 text (byte 25: invalid continuation byte)",
+        ),
+        ('{"themes": []}'.encode("utf-16"), "is not UTF-8 text (byte 0: invalid start byte)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "is not UTF-8 text (byte 0: invalid start byte)"),
+    ],
+    ids=["latin-1", "utf-16", "binary"],
+)
+def test_import_of_a_file_that_is_not_utf8_fails(network, tmp_path, data, message):
     path = tmp_path / "network.json"
-    path.write_bytes(b'{"themes": [{"slug": "caf\xe9"}]}')
+    path.write_bytes(data)
+    before = dumps(network_export())
 
-    with pytest.raises(CommandError, match=r"network\.json: cannot be read: 'utf-8' codec"):
+    with pytest.raises(CommandError) as raised:
         _run("import_network", str(path))
+
+    assert str(raised.value) == f"{path}: {message}. Nothing was imported."
+    assert dumps(network_export()) == before
+
+
+# Each class of value that used to end in a traceback (or in rows Python cannot read back),
+# as the raw JSON text a file carries.
+UNFIT_FILES = [
+    (
+        "unpaired surrogate escape",
+        '{"movements": [{"slug": "x", "name": "\\ud800"}]}',
+        "movements[0] (slug 'x'): 'name' must be valid Unicode text, not an unpaired "
+        "surrogate (\\ud800 at character 1)",
+    ),
+    (
+        "NUL escape",
+        '{"members": [{"key": "m-9", "name": "A\\u0000"}]}',
+        "members[0] (key 'm-9'): 'name' must not contain NUL characters",
+    ),
+    (
+        "5,000-digit number",
+        '{"movements": [{"slug": "x", "name": "X", "started_on": %s}]}' % ("1" * 5000),
+        "movements[0] (slug 'x'): 'started_on' must be an ISO date (YYYY-MM-DD) or null, "
+        "not a number of 5000 digits",
+    ),
+    (
+        "NaN",
+        '{"organizations": [{"slug": "o", "name": "O", "active": NaN}]}',
+        "organizations[0] (slug 'o'): 'active' must be true or false, not NaN",
+    ),
+    (
+        "overflowing datetime",
+        '{"movements": [{"slug": "x", "name": "X", "archived_at": "9999-12-31T23:59:59-14:00"}]}',
+        "movements[0] (slug 'x'): 'archived_at' must lie between 1900-01-01 and 2100-12-31 "
+        '(America/Los_Angeles time), not "9999-12-31T23:59:59-14:00"',
+    ),
+    (
+        "date in year 1",
+        '{"organizations": [{"slug": "o", "name": "O", "participations": '
+        '[{"movement": "fight-for-15", "since": "0001-01-01"}]}]}',
+        "organizations[0] (slug 'o'): 'since' in participations[0] must lie between "
+        '1900-01-01 and 2100-12-31, not "0001-01-01"',
+    ),
+    (
+        "nested 100,000 levels deep",
+        "[" * 100_000 + "]" * 100_000,
+        "document: is nested too deeply",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [case[1:] for case in UNFIT_FILES],
+    ids=[case[0] for case in UNFIT_FILES],
+)
+def test_import_of_a_file_with_an_unfit_value_names_it_and_changes_nothing(
+    network, tmp_path, text, message
+):
+    path = tmp_path / "network.json"
+    path.write_text(text, encoding="utf-8")
+    before = dumps(network_export())
+
+    with pytest.raises(CommandError) as raised:
+        _run("import_network", str(path))
+
+    assert str(raised.value) == f"{path}: {message}. Nothing was imported."
+    assert dumps(network_export()) == before
+
+
+def test_import_of_an_unfit_value_exits_non_zero_without_a_traceback(tmp_path):
+    """Through manage.py as a person runs it: one line on stderr, exit status 1 (the file is
+    refused before the database is opened)."""
+    path = tmp_path / "network.json"
+    path.write_text('{"themes": [{"slug": "food", "name": "\\ud800"}]}', encoding="utf-8")
+
+    result = run_manage(
+        "import_network",
+        str(path),
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'untouched.sqlite3'}",
+    )
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"CommandError: {path}: themes[0] (slug 'food'): 'name' must be valid Unicode text, "
+        "not an unpaired surrogate (\\ud800 at character 1). Nothing was imported.\n"
+    )
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_an_out_of_range_archive_time_and_export_still_works(network, tmp_path):
+    """On PostgreSQL this used to import, storing a timestamp Python cannot read back, and
+    then break every page and export_network."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            f"stores what SQLite cannot; this run uses {connection.vendor} "
+            "(set DATABASE_URL=postgres://… to run it)"
+        )
+    path = tmp_path / "network.json"
+    path.write_text(
+        json.dumps(
+            {
+                "movements": [
+                    {
+                        "slug": "fight-for-15",
+                        "name": "Fight for $15",
+                        "archived_at": "9999-12-31T23:59:59-14:00",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    before = dumps(network_export())
+
+    with pytest.raises(CommandError) as raised:
+        _run("import_network", str(path))
+    out, _ = _run("export_network")
+
+    assert str(raised.value) == (
+        f"{path}: movements[0] (slug 'fight-for-15'): 'archived_at' must lie between "
+        "1900-01-01 and 2100-12-31 (America/Los_Angeles time), "
+        'not "9999-12-31T23:59:59-14:00". Nothing was imported.'
+    )
+    assert out == before
+    assert list(Movement.objects.values_list("archived_at", flat=True)) == [None, None]

@@ -22,7 +22,12 @@ class Command(BaseCommand):
             text = file.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{file}: is not UTF-8 text (byte {exc.start}: {exc.reason}). "
+                "Nothing was imported."
+            ) from None
+        except OSError as exc:
             raise CommandError(f"{file}: cannot be read: {exc}") from None
         try:
             summary = network_import(document=loads(text))
