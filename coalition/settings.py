@@ -275,6 +275,8 @@ if _value := os.environ.get("COALITION_PAGE_CACHE_SECONDS"):
     COALITION_PAGE_CACHE_SECONDS = _value
 if _value := os.environ.get("COALITION_LOCK_TIMEOUT_SECONDS"):
     COALITION_LOCK_TIMEOUT_SECONDS = _value
+if _value := os.environ.get("COALITION_CHECK_IN_OPENS_MINUTES"):
+    COALITION_CHECK_IN_OPENS_MINUTES = _value
 
 # --- Cache --------------------------------------------------------------------------------
 # Overlaps and the map are cached per "network version", bumped on every write that can

@@ -283,6 +283,9 @@ SETTINGS: dict[str, Spec] = {
     "PAGE_CACHE_SECONDS": Integer(60, minimum=0),
     # How long an RSVP waits for the event's row lock, in seconds.
     "LOCK_TIMEOUT_SECONDS": Number(5, positive=True),
+    # Check-in opens this many minutes before an event starts (it closes three days after
+    # the event ends: events/services.py, CHECK_IN_CLOSES_AFTER).
+    "CHECK_IN_OPENS_MINUTES": Integer(60, minimum=0),
     # Engagement insights' thresholds (network/insights/measures.py documents each).
     "INSIGHTS": Group(
         {
