@@ -17,12 +17,14 @@ rolled back.
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
 from core.conf import app_settings
@@ -51,6 +53,13 @@ NOTIFY_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_link")
 # How long before an event its reminder goes out.
 REMINDER_WINDOW = datetime.timedelta(hours=24)
 
+# Check-in opens ``COALITION_CHECK_IN_OPENS_MINUTES`` before the start and closes this long
+# after the end (people are checked in late from paper lists).
+CHECK_IN_CLOSES_AFTER = datetime.timedelta(days=3)
+
+# How a moment reads in refusals (the templates' format, in the site's time zone).
+MOMENT_FORMAT = "D j M Y, g:i A"
+
 
 class RSVPError(Exception):
     """The RSVP cannot be made or changed as asked; nothing was changed."""
@@ -62,6 +71,11 @@ class RSVPClosed(RSVPError):
 
 class RSVPNotAllowed(RSVPError):
     """The request itself is not acceptable (too many guests, wrong movement, …)."""
+
+
+class CheckInClosed(RSVPClosed):
+    """Check-in is not open: it opens ``COALITION_CHECK_IN_OPENS_MINUTES`` before the
+    start and closes ``CHECK_IN_CLOSES_AFTER`` the end."""
 
 
 class EventError(Exception):
@@ -107,6 +121,40 @@ def capacity_error(event: Event, capacity: int | None) -> str:
         return ""
     taken = _places_taken(event)
     return capacity_below_taken_message(taken) if capacity < taken else ""
+
+
+@dataclass(frozen=True)
+class CheckInWindow:
+    """When people can be checked in to an event: from ``opens_at`` to ``closes_at``,
+    both included, unless the event is cancelled."""
+
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    cancelled: bool = False
+
+    def state(self, now: datetime.datetime) -> str:
+        """At ``now``: "cancelled", "not_yet", "open" or "closed"."""
+        if self.cancelled:
+            return "cancelled"
+        if now < self.opens_at:
+            return "not_yet"
+        if now > self.closes_at:
+            return "closed"
+        return "open"
+
+
+def check_in_window(event: Event) -> CheckInWindow:
+    """The one rule of when ``event``'s check-in is open (the service, the attendee page)."""
+    return CheckInWindow(
+        opens_at=event.starts_at - datetime.timedelta(minutes=app_settings.CHECK_IN_OPENS_MINUTES),
+        closes_at=event.ends_at + CHECK_IN_CLOSES_AFTER,
+        cancelled=event.status == EventStatus.CANCELLED,
+    )
+
+
+def format_moment(moment: datetime.datetime) -> str:
+    """``moment`` in the site's time zone, as refusals and pages write it."""
+    return format_date(timezone.localtime(moment), MOMENT_FORMAT)
 
 
 # How many slugs a new event tries: another event may take one between choosing and saving.
@@ -341,12 +389,17 @@ def _rsvp_cancel(*, rsvp: RSVP) -> RSVP:
     return rsvp
 
 
-def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
+def rsvp_check_in(*, rsvp: RSVP, by=None, now: datetime.datetime | None = None) -> RSVP:
     """Record that a going person came: set ``checked_in_at`` and add an engagement
     (source: event attendance, on the event's date) in each of the event's movements
-    that they have no such engagement in yet. Checking in twice changes nothing. Raises
-    ``RSVPNotAllowed`` for an RSVP that is not going and ``RSVPClosed`` for a cancelled
-    event. ``by`` (the user checking people in) is logged."""
+    that they have no such engagement in yet. Checking in twice changes nothing.
+
+    Check-in is open from ``COALITION_CHECK_IN_OPENS_MINUTES`` before the start until
+    ``CHECK_IN_CLOSES_AFTER`` the end (``check_in_window``; ``now`` defaults to the
+    clock). Raises ``RSVPClosed`` for a cancelled event, ``CheckInClosed`` outside the
+    window and ``RSVPNotAllowed`` for an RSVP that is not going; nothing is changed then.
+    ``by`` (the user checking people in) is logged."""
+    now = now or timezone.now()
     with transaction.atomic(durable=True):
         event = _lock_event(rsvp.event)
         rsvp = RSVP.objects.select_for_update().select_related("member").get(pk=rsvp.pk)
@@ -354,12 +407,13 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
             return rsvp
         if event.status == EventStatus.CANCELLED:
             raise RSVPClosed(f"“{event.title}” has been cancelled.")
+        _check_check_in_open(event, now)
         if rsvp.status != RSVPStatus.GOING:
             raise RSVPNotAllowed(
                 f"{rsvp.member} is {rsvp.get_status_display().lower()}, not going: "
                 "only people going can be checked in."
             )
-        rsvp.checked_in_at = timezone.now()
+        rsvp.checked_in_at = now
         rsvp.save(update_fields=["checked_in_at", "updated_at"])
 
         day = timezone.localdate(event.starts_at)
@@ -383,6 +437,21 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
         )
     logger.info("Checked in RSVP %s (event %s) by %s", rsvp.pk, event.pk, by)
     return rsvp
+
+
+def _check_check_in_open(event: Event, now: datetime.datetime) -> None:
+    window = check_in_window(event)
+    state = window.state(now)
+    if state == "not_yet":
+        raise CheckInClosed(
+            f"Check-in for “{event.title}” opens at {format_moment(window.opens_at)}, "
+            f"{app_settings.CHECK_IN_OPENS_MINUTES} minutes before the start."
+        )
+    if state == "closed":
+        raise CheckInClosed(
+            f"Check-in for “{event.title}” closed at {format_moment(window.closes_at)}, "
+            "three days after the event ended."
+        )
 
 
 # --- events --------------------------------------------------------------------------------

@@ -510,11 +510,16 @@ def attendee_rows(event: Event):
 
 
 def attendee_context(event: Event, **extra) -> dict:
-    """The attendee block: the RSVPs and the counts above them."""
+    """The attendee block: the RSVPs, the counts above them and whether check-in is open
+    (its buttons show only then; a line says when it opens or closed)."""
     rsvps = list(attendee_rows(event))
+    window = services.check_in_window(event)
     return {
         "event": event,
         "rsvps": rsvps,
+        "check_in": window.state(timezone.now()),
+        "check_in_opens_at": window.opens_at,
+        "check_in_closes_at": window.closes_at,
         "checked_in_count": sum(1 for rsvp in rsvps if rsvp.checked_in_at),
         "waitlist_count": sum(1 for rsvp in rsvps if rsvp.status == RSVPStatus.WAITLISTED),
         **extra,

@@ -18,7 +18,7 @@ from tests.factories import (
     RSVPFactory,
     days_from_now,
 )
-from tests.helpers import admin_event_form_data
+from tests.helpers import admin_event_form_data, held_yesterday
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +349,7 @@ def test_rsvp_check_in_action_checks_in_people_going_only(curator_client):
     event = EventFactory(capacity=1)
     going = rsvp_create(event=event, member=MemberFactory())
     waiting = rsvp_create(event=event, member=MemberFactory(name="Wai"))
+    held_yesterday(event)
 
     response = curator_client.post(
         admin_url(RSVP, "changelist"),
@@ -369,6 +370,7 @@ def test_rsvp_check_in_action_checks_in_people_going_only(curator_client):
 
 def test_rsvp_check_in_action_from_the_change_page(curator_client):
     rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())
+    held_yesterday(rsvp.event)
 
     response = curator_client.post(
         admin_url(RSVP, "change", rsvp.pk),
@@ -378,6 +380,22 @@ def test_rsvp_check_in_action_from_the_change_page(curator_client):
     assert response.status_code == 302
     rsvp.refresh_from_db()
     assert rsvp.checked_in_at is not None
+
+
+def test_rsvp_check_in_action_before_check_in_opens_says_so(curator_client):
+    rsvp = rsvp_create(event=EventFactory(title="Soup night"), member=MemberFactory(name="Al"))
+
+    response = curator_client.post(
+        admin_url(RSVP, "changelist"),
+        {"action": "check_in_selected", "_selected_action": [rsvp.pk]},
+        follow=True,
+    )
+
+    rsvp.refresh_from_db()
+    assert rsvp.checked_in_at is None
+    [message] = messages_of(response)
+    assert message.startswith("Al: Check-in for “Soup night” opens at ")
+    assert Engagement.objects.count() == 0
 
 
 @pytest.mark.parametrize(

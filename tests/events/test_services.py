@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events.models import RSVP, Event, EventStatus, RSVPStatus
 from events.services import (
+    CheckInClosed,
     EventError,
     EventSlugUnavailable,
     RSVPClosed,
@@ -411,7 +412,7 @@ def test_rsvp_check_in_records_attendance_and_an_engagement_per_movement():
     )
     rsvp = rsvp_create(event=event, member=MemberFactory())
 
-    checked = rsvp_check_in(rsvp=rsvp)
+    checked = rsvp_check_in(rsvp=rsvp, now=event.starts_at)
 
     assert checked.checked_in_at is not None
     assert list(
@@ -426,9 +427,9 @@ def test_rsvp_check_in_records_attendance_and_an_engagement_per_movement():
 
 def test_rsvp_check_in_twice_changes_nothing():
     rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())
-    first = rsvp_check_in(rsvp=rsvp)
+    first = rsvp_check_in(rsvp=rsvp, now=rsvp.event.starts_at)
 
-    second = rsvp_check_in(rsvp=rsvp)
+    second = rsvp_check_in(rsvp=rsvp, now=rsvp.event.ends_at)
 
     assert second.checked_in_at == first.checked_in_at
     assert Engagement.objects.count() == 1
@@ -441,9 +442,9 @@ def test_rsvp_check_in_keeps_an_existing_attendance_engagement_of_that_day():
         movements=[movement], starts_at=event.starts_at + datetime.timedelta(hours=4)
     )
     member = MemberFactory()
-    rsvp_check_in(rsvp=rsvp_create(event=other, member=member))
+    rsvp_check_in(rsvp=rsvp_create(event=other, member=member), now=other.starts_at)
 
-    rsvp_check_in(rsvp=rsvp_create(event=event, member=member))
+    rsvp_check_in(rsvp=rsvp_create(event=event, member=member), now=event.starts_at)
 
     assert Engagement.objects.filter(member=member).count() == 1
 
@@ -454,7 +455,7 @@ def test_rsvp_check_in_adds_to_a_manual_engagement():
     member = MemberFactory()
     EngagementFactory(member=member, movement=movement)
 
-    rsvp_check_in(rsvp=rsvp_create(event=event, member=member))
+    rsvp_check_in(rsvp=rsvp_create(event=event, member=member), now=event.starts_at)
 
     assert sorted(Engagement.objects.filter(member=member).values_list("source", flat=True)) == [
         EngagementSource.EVENT,
@@ -467,7 +468,7 @@ def test_rsvp_check_in_is_refused_for_people_not_going(status):
     rsvp = RSVPFactory(status=status)
 
     with pytest.raises(RSVPNotAllowed, match="only people going can be checked in"):
-        rsvp_check_in(rsvp=rsvp)
+        rsvp_check_in(rsvp=rsvp, now=rsvp.event.starts_at)
 
     rsvp.refresh_from_db()
     assert rsvp.checked_in_at is None
@@ -479,9 +480,92 @@ def test_rsvp_check_in_is_refused_for_a_cancelled_event():
     event_cancel(event=rsvp.event)
 
     with pytest.raises(RSVPClosed, match="has been cancelled"):
-        rsvp_check_in(rsvp=rsvp)
+        rsvp_check_in(rsvp=rsvp, now=rsvp.event.starts_at)
 
     assert Engagement.objects.count() == 0
+
+
+def in_window_event(**kwargs) -> Event:
+    """An event from 18:00 to 21:00 local time on 1 May next year (RSVPs open, whenever
+    this runs)."""
+    starts = datetime.datetime.combine(
+        datetime.date(next_year(), 5, 1),
+        datetime.time(18),
+        tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"),
+    )
+    return EventFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.timedelta(minutes=-60),  # from the start: opens 60 minutes before
+        datetime.timedelta(hours=1),  # during
+        datetime.timedelta(hours=3, days=3),  # from the end: the last moment, 3 days after
+    ],
+    ids=["opens", "during", "last-moment"],
+)
+def test_rsvp_check_in_is_open_from_an_hour_before_the_start_until_three_days_after_the_end(
+    moment,
+):
+    event = in_window_event()
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+
+    checked = rsvp_check_in(rsvp=rsvp, now=event.starts_at + moment)
+
+    assert checked.checked_in_at == event.starts_at + moment
+    assert Engagement.objects.filter(member=rsvp.member).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        (
+            datetime.timedelta(minutes=-61),
+            "Check-in for “Soup night” opens at {may_1:%a} 1 May {may_1.year}, 5:00 PM, "
+            "60 minutes before the start.",
+        ),
+        (
+            datetime.timedelta(hours=3, days=3, seconds=1),
+            "Check-in for “Soup night” closed at {may_4:%a} 4 May {may_4.year}, 9:00 PM, "
+            "three days after the event ended.",
+        ),
+    ],
+    ids=["too-early", "too-late"],
+)
+def test_rsvp_check_in_outside_the_window_is_refused_and_changes_nothing(moment, message):
+    event = in_window_event(title="Soup night")
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+
+    with pytest.raises(CheckInClosed) as refused:
+        rsvp_check_in(rsvp=rsvp, now=event.starts_at + moment)
+
+    may_1, may_4 = datetime.date(next_year(), 5, 1), datetime.date(next_year(), 5, 4)
+    assert str(refused.value) == message.format(may_1=may_1, may_4=may_4)
+    assert isinstance(refused.value, RSVPClosed)
+    rsvp.refresh_from_db()
+    assert rsvp.checked_in_at is None
+    assert Engagement.objects.count() == 0
+
+
+def test_rsvp_check_in_opens_as_many_minutes_before_as_the_setting_says(settings):
+    settings.COALITION_CHECK_IN_OPENS_MINUTES = 15
+    event = in_window_event()
+    early = rsvp_create(event=event, member=MemberFactory())
+    on_time = rsvp_create(event=event, member=MemberFactory())
+
+    with pytest.raises(CheckInClosed, match="15 minutes before the start"):
+        rsvp_check_in(rsvp=early, now=event.starts_at - datetime.timedelta(minutes=16))
+    checked = rsvp_check_in(rsvp=on_time, now=event.starts_at - datetime.timedelta(minutes=15))
+
+    assert checked.checked_in_at is not None
+
+
+def test_rsvp_check_in_uses_the_clock_without_now():
+    rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())  # a week ahead
+
+    with pytest.raises(CheckInClosed, match="opens at"):
+        rsvp_check_in(rsvp=rsvp)
 
 
 # --- events --------------------------------------------------------------------------------
