@@ -225,6 +225,21 @@ def _check_guests(guests: int) -> None:
         raise RSVPNotAllowed(f"Guests must be a whole number from 0 to {MAX_GUESTS}.")
 
 
+def party_never_fits_message(capacity: int, places: int) -> str:
+    return (
+        f"This event has {capacity} place{'' if capacity == 1 else 's'}; "
+        f"a party of {places} can never fit."
+    )
+
+
+def _check_party_can_fit(event: Event, guests: int) -> None:
+    """Refuse a party (the person and ``guests``) bigger than the whole event: it could
+    only ever wait. The caller holds the event lock, so ``event.capacity`` is current."""
+    places = 1 + guests
+    if event.capacity is not None and places > event.capacity:
+        raise RSVPNotAllowed(party_never_fits_message(event.capacity, places))
+
+
 def _movement_for(*, event: Event, member: Member, movement: Movement | None) -> Movement | None:
     """The movement ``member`` comes through: ``movement`` if given (it must be one of the
     event's), else the movement of their most recent ongoing engagement among the event's
@@ -286,9 +301,15 @@ def rsvp_create(
     otherwise. Raises ``RSVPClosed`` when the event is not published, cancelled or has
     started, ``RSVPNotAllowed`` for a bad guest count or a movement that is not the event's.
 
+    A party that can never fit (``1 + guests`` above the capacity) is refused with
+    ``RSVPNotAllowed``, for a new RSVP and for a changed guest count alike. (An organizer
+    may still lower the capacity below a party already waitlisted: it keeps waiting.)
+
     Submitting twice is harmless: an existing going or waitlisted RSVP is returned as it
-    is. Only a different guest count changes it: a waitlisted RSVP simply takes the new
-    count; a going one takes it when the extra places are free (raising
+    is. Only a different guest count changes it: a waitlisted RSVP takes the new count,
+    and with fewer guests it is promoted at once when it now fits, by the waitlist's own
+    rule (``_promote_waitlisted``: earlier parties that fit come first) and mailed like
+    any promotion; a going one takes it when the extra places are free (raising
     ``RSVPNotAllowed`` and changing nothing when they are not), and places it frees go
     to the waitlist. A cancelled RSVP is made again from scratch, at the back of the queue.
     """
@@ -309,6 +330,7 @@ def _rsvp_create(
             _change_guests(event=event, rsvp=rsvp, guests=guests)
         return rsvp
 
+    _check_party_can_fit(event, guests)
     movement = _movement_for(event=event, member=member, movement=movement)
     places = 1 + guests
     status = (
@@ -346,7 +368,10 @@ def _rsvp_create(
 
 
 def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
-    """Change the guest count of an active RSVP; the caller holds the event lock."""
+    """Change the guest count of an active RSVP; the caller holds the event lock. Fewer
+    guests free places (going) or may make the party fit (waitlisted): the waitlist is
+    then promoted, and ``rsvp`` reloaded with its status."""
+    _check_party_can_fit(event, guests)
     if rsvp.status == RSVPStatus.GOING:
         taken_by_others = _places_taken(event) - rsvp.places
         if not _fits(event, taken=taken_by_others, places=1 + guests):
@@ -355,11 +380,12 @@ def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
                 f"There is room for {max(left, 0)} guest{'' if left == 1 else 's'} with you "
                 f"at “{event.title}”, not {guests}; your RSVP is unchanged."
             )
-    freed = rsvp.status == RSVPStatus.GOING and guests < rsvp.guests
+    fewer = guests < rsvp.guests
     rsvp.guests = guests
     rsvp.save(update_fields=["guests", "updated_at"])
-    if freed:
+    if fewer:
         _promote_waitlisted(event)
+        rsvp.refresh_from_db(fields=["status", "updated_at"])
 
 
 def rsvp_cancel(*, rsvp: RSVP) -> RSVP:

@@ -235,6 +235,18 @@ def test_event_edit_adds_rsvps_through_the_capacity_rule(curator_client):
     assert "Bo is waitlisted." in messages_of(response)
 
 
+def test_event_edit_refuses_a_party_that_can_never_fit_and_says_why(curator_client):
+    event = hosted_event(capacity=2)
+    data = add_rsvp_rows(admin_event_form_data(event), event, [(MemberFactory(name="Ana").pk, 2)])
+
+    response = curator_client.post(admin_url(Event, "change", event.pk), data, follow=True)
+
+    assert RSVP.objects.count() == 0
+    assert "No RSVP for Ana: This event has 2 places; a party of 3 can never fit." in messages_of(
+        response
+    )
+
+
 def test_event_edit_refuses_a_second_rsvp_for_the_same_person(curator_client):
     event = hosted_event()
     existing = RSVPFactory(event=event)

@@ -184,6 +184,113 @@ def test_rsvp_create_again_with_fewer_guests_promotes_the_waitlist(
     assert [message.to for message in mail.outbox] == [["m-wait@people.example.org"]]
 
 
+@pytest.mark.parametrize(
+    ("capacity", "guests", "message"),
+    [
+        (3, 3, "This event has 3 places; a party of 4 can never fit."),
+        (1, 1, "This event has 1 place; a party of 2 can never fit."),
+    ],
+)
+def test_rsvp_create_refuses_a_party_that_can_never_fit(capacity, guests, message):
+    event = EventFactory(capacity=capacity)
+
+    with pytest.raises(RSVPNotAllowed) as refused:
+        rsvp_create(event=event, member=MemberFactory(), guests=guests)
+
+    assert str(refused.value) == message
+    assert RSVP.objects.count() == 0
+
+
+def test_rsvp_create_again_with_a_party_that_can_never_fit_is_refused_going_or_waitlisted():
+    event = EventFactory(capacity=3)
+    going = rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-wait"), guests=1)
+
+    for rsvp in (going, waiting):
+        with pytest.raises(RSVPNotAllowed, match="^This event has 3 places; a party of 4 can"):
+            rsvp_create(event=event, member=rsvp.member, guests=3)
+
+    assert statuses(event) == [("m-going", GOING, 1), ("m-wait", WAITLISTED, 1)]
+
+
+def test_a_party_waitlisted_before_the_capacity_was_lowered_below_it_keeps_waiting():
+    event = EventFactory(capacity=4)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-big"), guests=3)
+    Event.objects.filter(pk=event.pk).update(capacity=2)
+
+    again = rsvp_create(event=event, member=waiting.member, guests=3)
+
+    assert (again.pk, again.status) == (waiting.pk, WAITLISTED)
+    assert statuses(event) == [("m-going", GOING, 0), ("m-big", WAITLISTED, 3)]
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_that_now_fit_is_promoted_at_once(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=3, title="Soup night")
+    rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-wait"), guests=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp = rsvp_create(event=event, member=waiting.member, guests=0)
+
+    assert (rsvp.pk, rsvp.status, rsvp.guests) == (waiting.pk, GOING, 0)
+    assert statuses(event) == [("m-going", GOING, 1), ("m-wait", GOING, 0)]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["m-wait@people.example.org"], "You're in: Soup night")
+    ]
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_that_still_do_not_fit_keeps_waiting(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=3)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-wait"), guests=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp = rsvp_create(event=event, member=waiting.member, guests=1)
+
+    assert (rsvp.status, rsvp.guests) == (WAITLISTED, 1)
+    assert mail.outbox == []
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_is_promoted_by_the_waitlists_own_rule():
+    # One place free; the earlier party (two places) still does not fit, so the later
+    # one that now fits in one place goes, as when a place is freed by a cancellation.
+    event = EventFactory(capacity=4)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=2)
+    rsvp_create(event=event, member=MemberFactory(key="m-pair"), guests=1)
+    later = rsvp_create(event=event, member=MemberFactory(key="m-later"), guests=2)
+
+    rsvp_create(event=event, member=later.member, guests=0)
+
+    assert statuses(event) == [
+        ("m-going", GOING, 2),
+        ("m-pair", WAITLISTED, 1),
+        ("m-later", GOING, 0),
+    ]
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_does_not_pass_an_earlier_party_that_fits():
+    event = EventFactory(capacity=2)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    rsvp_create(event=event, member=MemberFactory(key="m-early"), guests=1)
+    later = rsvp_create(event=event, member=MemberFactory(key="m-later"), guests=1)
+    # Two places free, without a promotion (a direct change to the database).
+    Event.objects.filter(pk=event.pk).update(capacity=3)
+
+    rsvp = rsvp_create(event=event, member=later.member, guests=0)
+
+    assert rsvp.status == WAITLISTED
+    assert statuses(event) == [
+        ("m-going", GOING, 0),
+        ("m-early", GOING, 1),
+        ("m-later", WAITLISTED, 0),
+    ]
+
+
 def test_rsvp_create_after_cancelling_goes_to_the_back_of_the_queue():
     event = EventFactory(capacity=1)
     fill(event, 1)
@@ -314,7 +421,7 @@ def test_rsvp_cancel_promotes_the_earliest_waitlisted_that_fit():
     event = EventFactory(capacity=3)
     going = rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
     rsvp_create(event=event, member=MemberFactory(key="m-solo"))
-    rsvp_create(event=event, member=MemberFactory(key="m-big"), guests=3)
+    rsvp_create(event=event, member=MemberFactory(key="m-big"), guests=2)
     rsvp_create(event=event, member=MemberFactory(key="m-pair"), guests=1)
     rsvp_create(event=event, member=MemberFactory(key="m-late"))
 
@@ -323,7 +430,7 @@ def test_rsvp_cancel_promotes_the_earliest_waitlisted_that_fit():
     assert statuses(event) == [
         ("m-going", CANCELLED, 1),
         ("m-solo", GOING, 0),
-        ("m-big", WAITLISTED, 3),
+        ("m-big", WAITLISTED, 2),
         ("m-pair", GOING, 1),
         ("m-late", WAITLISTED, 0),
     ]
