@@ -203,6 +203,7 @@ class RSVPAdmin(ServiceActionsAdmin):
         "status",
         "guests",
         "movement",
+        "told_movements",
         "created_at",
         "updated_at",
         "checked_in_at",

@@ -312,6 +312,9 @@ def rsvp_create(
     any promotion; a going one takes it when the extra places are free (raising
     ``RSVPNotAllowed`` and changing nothing when they are not), and places it frees go
     to the waitlist. A cancelled RSVP is made again from scratch, at the back of the queue.
+
+    A new (or remade) RSVP records the event's movements as what the person was told
+    (``told_movements``): check-in records attendance in those only.
     """
     with transaction.atomic(durable=True):
         return _rsvp_create(event=event, member=member, guests=guests, movement=movement)
@@ -339,7 +342,7 @@ def _rsvp_create(
         else RSVPStatus.WAITLISTED
     )
     if rsvp is None:
-        return RSVP.objects.create(
+        rsvp = RSVP.objects.create(
             event=event,
             member=member,
             status=status,
@@ -347,6 +350,8 @@ def _rsvp_create(
             movement=movement,
             created_at=timezone.now(),
         )
+        _tell_movements(rsvp, event)
+        return rsvp
     rsvp.status = status
     rsvp.guests = guests
     rsvp.movement = movement
@@ -364,7 +369,14 @@ def _rsvp_create(
             "updated_at",
         ]
     )
+    _tell_movements(rsvp, event)
     return rsvp
+
+
+def _tell_movements(rsvp: RSVP, event: Event) -> None:
+    """A new RSVP was made on the event as it is: its movements are what the person saw,
+    so check-in may record attendance in them (``RSVP.told_movements``)."""
+    rsvp.told_movements.set(event.movements.all())
 
 
 def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
@@ -418,7 +430,9 @@ def _rsvp_cancel(*, rsvp: RSVP) -> RSVP:
 def rsvp_check_in(*, rsvp: RSVP, by=None, now: datetime.datetime | None = None) -> RSVP:
     """Record that a going person came: set ``checked_in_at`` and add an engagement
     (source: event attendance, on the event's date) in each of the event's movements
-    that they have no such engagement in yet. Checking in twice changes nothing.
+    that they were told about (``RSVP.told_movements``: when they RSVP'd, or by mail
+    when the movements changed) and have no such engagement in yet. A movement added
+    without telling them, or removed, gets none. Checking in twice changes nothing.
 
     Check-in is open from ``COALITION_CHECK_IN_OPENS_MINUTES`` before the start until
     ``CHECK_IN_CLOSES_AFTER`` the end (``check_in_window``; ``now`` defaults to the
@@ -458,7 +472,9 @@ def rsvp_check_in(*, rsvp: RSVP, by=None, now: datetime.datetime | None = None) 
                 until=day,
                 source=EngagementSource.EVENT,
             )
-            for movement in event.movements.order_by("pk")
+            for movement in event.movements.filter(
+                pk__in=rsvp.told_movements.values("pk")
+            ).order_by("pk")
             if movement.pk not in already
         )
     logger.info("Checked in RSVP %s (event %s) by %s", rsvp.pk, event.pk, by)
@@ -560,8 +576,10 @@ def event_update(*, form: forms.ModelForm) -> Event:
     changed. The event row is locked first, so the change and its consequences never
     interleave with an RSVP. For a published event whose time or place changed
     (``NOTIFY_FIELDS``) the people going are mailed after commit, and a new start time
-    clears ``reminded_at`` so that the reminder goes again; a changed capacity fills new
-    places from the waitlist (each promoted person is mailed). A rollback sends nothing.
+    clears ``reminded_at`` so that the reminder goes again; changed movements are mailed
+    to everyone going or waitlisted (``_notify_movements_changed``); a changed capacity
+    fills new places from the waitlist (each promoted person is mailed). A rollback sends
+    nothing.
     A capacity below the places already taken raises ``CapacityBelowTaken`` (nothing
     changed)."""
     with transaction.atomic(durable=True):
@@ -577,16 +595,26 @@ def _event_update(*, form: forms.ModelForm) -> Event:
         taken = _places_taken(form.instance)
         if capacity < taken:
             raise CapacityBelowTaken(taken)
+    # The movements as they were: the form saves the new ones with the event.
+    movements_before = (
+        set(form.instance.movements.values_list("pk", flat=True))
+        if "movements" in changed
+        else None
+    )
     event = form.save()
     if changed:
-        _notify_event_changed(event, changed_fields=changed)
+        _notify_event_changed(event, changed_fields=changed, movements_before=movements_before)
     return event
 
 
-def _notify_event_changed(event: Event, *, changed_fields: list[str]) -> None:
+def _notify_event_changed(
+    event: Event, *, changed_fields: list[str], movements_before: set[int] | None = None
+) -> None:
     """What follows an organizer's change to ``event`` (saved, its row locked)."""
     if event.status != EventStatus.PUBLISHED:
         return
+    if movements_before is not None:
+        _notify_movements_changed(event, before=movements_before)
     changed = [field for field in NOTIFY_FIELDS if field in changed_fields]
     if "starts_at" in changed:
         RSVP.objects.filter(event=event, reminded_at__isnull=False).update(reminded_at=None)
@@ -603,6 +631,46 @@ def _notify_event_changed(event: Event, *, changed_fields: list[str]) -> None:
         )
     if "capacity" in changed_fields:
         _promote_waitlisted(event)
+
+
+def _notify_movements_changed(event: Event, *, before: set[int]) -> None:
+    """``event``'s movements changed from ``before`` (saved, its row locked): mail each
+    person going or waitlisted the movements added and removed and those in which
+    checking in will record their attendance, after commit; record on their RSVPs that
+    they were told (``told_movements``: the new set). Nobody keeps a removed movement.
+    A person without an address is not told, so check-in records nothing in an added
+    movement for them. Once check-in has closed, nobody is mailed."""
+    after = set(event.movements.values_list("pk", flat=True))
+    added, removed = after - before, before - after
+    if not added and not removed:
+        return
+    told = RSVP.told_movements.through
+    if removed:
+        told.objects.filter(rsvp__event=event, movement__in=removed).delete()
+    if check_in_window(event).state(timezone.now()) == "closed":
+        return
+    names = dict(Movement.objects.filter(pk__in=after | removed).values_list("pk", "name"))
+
+    def named(pks: set[int]) -> list[str]:
+        return sorted((names[pk] for pk in pks), key=str.casefold)
+
+    rsvps = RSVP.objects.filter(event=event).active().select_related("member", "event")
+    messages = {
+        rsvp.pk: mail.movements_changed_message(
+            rsvp, added=named(added), removed=named(removed), movements=named(after)
+        )
+        for rsvp in rsvps.in_queue_order()
+    }
+    told.objects.bulk_create(
+        [
+            told(rsvp_id=rsvp_id, movement_id=movement_id)
+            for rsvp_id, message in messages.items()
+            if message is not None
+            for movement_id in sorted(after)
+        ],
+        ignore_conflicts=True,
+    )
+    _mail_on_commit(list(messages.values()))
 
 
 # --- reminders -----------------------------------------------------------------------------

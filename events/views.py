@@ -434,6 +434,8 @@ class EventUpdateView(ManageEventMixin, InvalidFormIs400, UpdateView):
         text = "Event saved."
         if notified:
             text += " People going are told about the new time or place by mail."
+        if self.object.status == EventStatus.PUBLISHED and "movements" in changed:
+            text += " People who RSVP'd are told about the change of movements by mail."
         messages.success(self.request, text)
         return redirect(self.object)
 

@@ -220,6 +220,29 @@ def test_event_edit_of_the_venue_mails_people_going(
     assert [message.to for message in mail.outbox] == [["m-going@people.example.org"]]
 
 
+def test_event_edit_of_the_movements_mails_people_going_and_waitlisted(
+    curator_client, django_capture_on_commit_callbacks
+):
+    kept, dropped = MovementFactory(name="Kept"), MovementFactory(name="Dropped")
+    event = hosted_event(capacity=1, title="Soup night", movements=[kept, dropped])
+    going = rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+    data = admin_event_form_data(event, [going, waiting])
+    data["movements"] = [kept.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = curator_client.post(admin_url(Event, "change", event.pk), data)
+
+    assert response.status_code == 302
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["m-going@people.example.org"], "Movements changed: Soup night"),
+        (["m-waiting@people.example.org"], "Movements changed: Soup night"),
+    ]
+    assert "Removed: Dropped.\n" in mail.outbox[0].body
+    assert list(event.movements.all()) == [kept]
+    assert list(going.told_movements.all()) == [kept]
+
+
 def test_event_edit_adds_rsvps_through_the_capacity_rule(curator_client):
     event = hosted_event(capacity=2)
     first, second = MemberFactory(name="Ana"), MemberFactory(name="Bo")
@@ -326,6 +349,18 @@ def test_rsvp_change_keeps_status_and_guests_but_takes_the_movement(curator_clie
     assert response.status_code == 302
     rsvp.refresh_from_db()
     assert (rsvp.status, rsvp.guests, rsvp.movement) == (WAITLISTED, 0, second)
+
+
+def test_rsvp_change_page_shows_the_movements_told_about_read_only(curator_client):
+    told, untold = MovementFactory(name="Told one"), MovementFactory(name="Untold one")
+    rsvp = RSVPFactory(event=EventFactory(movements=[told, untold]), told_movements=[told])
+
+    response = curator_client.get(admin_url(RSVP, "change", rsvp.pk))
+
+    assert response.status_code == 200
+    assert "Movements told about" in response.text
+    assert "told_movements" not in response.context["adminform"].form.fields
+    assert '<div class="readonly">Told one</div>' in response.text
 
 
 def test_rsvp_change_refuses_a_movement_that_is_not_the_events(curator_client):

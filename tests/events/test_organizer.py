@@ -20,6 +20,7 @@ from movements.models import Engagement, EngagementSource
 from tests.factories import (
     EventFactory,
     MemberFactory,
+    MovementFactory,
     RegionFactory,
     RSVPFactory,
     days_from_now,
@@ -363,6 +364,52 @@ def test_edit_saves_and_mails_people_going_about_a_new_time(
     )
     assert [message.to for message in mail.outbox] == [["ada@people.example.org"]]
     assert mail.outbox[0].subject == "Changed: Wages Potluck"
+
+
+def test_edit_of_the_movements_mails_everyone_who_rsvpd_and_says_so(
+    world, organizer_client, django_capture_on_commit_callbacks
+):
+    climate = MovementFactory(slug="climate-now", name="Climate Now")
+    waiting = RSVPFactory(
+        event=world["event"],
+        member=MemberFactory(key="m-bo", email="bo@people.example.org"),
+        status=RSVPStatus.WAITLISTED,
+    )
+    RSVPFactory(
+        event=world["event"],
+        member=MemberFactory(key="m-cy", email="cy@people.example.org"),
+        status=RSVPStatus.CANCELLED,
+    )
+    event = world["event"]
+    data = event_data(
+        world,
+        title=event.title,
+        kind=event.kind,
+        description=event.description,
+        starts_at=timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        ends_at=timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        venue=event.venue,
+        address=event.address,
+        capacity=event.capacity,
+        movements=[world["wages"].pk, world["food"].pk, climate.pk],
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post("/events/wages-potluck/edit/", data, follow=True)
+
+    assert "People who RSVP&#x27;d are told about the change of movements by mail." in (
+        response.content.decode()
+    )
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ada@people.example.org"], "Movements changed: Wages Potluck"),
+        (["bo@people.example.org"], "Movements changed: Wages Potluck"),
+    ]
+    assert "Added: Climate Now.\n" in mail.outbox[0].body
+    assert sorted(waiting.told_movements.values_list("slug", flat=True)) == [
+        "climate-now",
+        "fight-for-15",
+        "food-justice",
+    ]
 
 
 BUSY = "Many people are changing RSVPs for this event right now; please try again."

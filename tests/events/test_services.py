@@ -907,3 +907,205 @@ def test_private_address_is_only_in_mail_to_people_going(django_capture_on_commi
         bodies[message.to[0].split("@")[0]].append(message.body)
     assert "8 Secret Lane" in bodies["m-going"][0]
     assert all("Secret Lane" not in body for body in bodies["m-waiting"])
+
+
+# --- changed movements: who was told, and what check-in records ----------------------------
+
+
+def told(rsvp: RSVP) -> list[str]:
+    return sorted(rsvp.told_movements.values_list("slug", flat=True))
+
+
+def attended(member) -> list[str]:
+    """The movements ``member`` has attendance engagements in."""
+    return sorted(
+        Engagement.objects.filter(member=member, source=EngagementSource.EVENT).values_list(
+            "movement__slug", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def soup():
+    """A published soup night a week ahead between wages and food, for three people."""
+    wages = MovementFactory(slug="wages", name="Wages")
+    food = MovementFactory(slug="food", name="Food")
+    climate = MovementFactory(slug="climate", name="Climate")
+    event = EventFactory(title="Soup night", movements=[wages, food], capacity=3)
+    return {"event": event, "wages": wages, "food": food, "climate": climate}
+
+
+def test_rsvp_create_records_the_movements_the_person_saw(soup):
+    rsvp = rsvp_create(event=soup["event"], member=MemberFactory())
+
+    assert told(rsvp) == ["food", "wages"]
+
+
+def test_rsvp_create_again_after_cancelling_records_the_movements_as_they_are_now(soup):
+    rsvp = rsvp_create(event=soup["event"], member=MemberFactory())
+    rsvp_cancel(rsvp=rsvp)
+    soup["event"].movements.set([soup["wages"], soup["climate"]])  # nobody was told
+
+    again = rsvp_create(event=soup["event"], member=rsvp.member)
+
+    assert told(again) == ["climate", "wages"]
+
+
+def test_changed_movements_are_mailed_to_people_going_and_waitlisted_not_cancelled(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    going = rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=2)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+    gone = rsvp_create(event=event, member=MemberFactory(key="m-gone"))
+    rsvp_cancel(rsvp=gone)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["climate"].pk])
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["m-going@people.example.org"], "Movements changed: Soup night"),
+        (["m-waiting@people.example.org"], "Movements changed: Soup night"),
+    ]
+    body = mail.outbox[0].body
+    assert "Added: Climate.\nRemoved: Food.\n" in body
+    assert (
+        "When you are checked in at the event, your attendance is recorded in your "
+        "engagement history in each of its movements: Climate, Wages." in body
+    )
+    assert (told(going), told(waiting), told(gone)) == (
+        ["climate", "wages"],
+        ["climate", "wages"],
+        ["wages"],
+    )
+
+
+def test_changed_movements_are_mailed_only_after_commit(soup, django_capture_on_commit_callbacks):
+    rsvp_create(event=soup["event"], member=MemberFactory())
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        edit(soup["event"], movements=[soup["wages"].pk])
+
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert [m.subject for m in mail.outbox] == ["Movements changed: Soup night"]
+    assert "Removed: Food." in mail.outbox[0].body
+    assert "Added:" not in mail.outbox[0].body
+
+
+def test_the_same_movements_again_mail_nobody(soup, django_capture_on_commit_callbacks):
+    rsvp_create(event=soup["event"], member=MemberFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(soup["event"], movements=[soup["food"].pk, soup["wages"].pk], title="Soup!")
+
+    assert mail.outbox == []
+
+
+def test_check_in_records_an_added_movement_the_person_was_told_about(soup):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    edit(event, movements=[soup["wages"].pk, soup["food"].pk, soup["climate"].pk])
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert attended(rsvp.member) == ["climate", "food", "wages"]
+
+
+def test_check_in_records_nothing_in_a_movement_added_without_telling_the_person(soup):
+    # Told about wages only (made by a path that sent no mail); the event has both.
+    rsvp = RSVPFactory(event=soup["event"], told_movements=[soup["wages"]])
+
+    rsvp_check_in(rsvp=rsvp, now=soup["event"].starts_at)
+
+    assert attended(rsvp.member) == ["wages"]
+
+
+def test_check_in_records_nothing_in_a_movement_added_directly_in_the_database(soup):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    event.movements.add(soup["climate"])  # no service: nobody was told
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert attended(rsvp.member) == ["food", "wages"]
+
+
+@pytest.mark.parametrize("through_the_service", [True, False], ids=["edited", "in-database"])
+def test_check_in_never_records_a_removed_movement(soup, through_the_service):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    if through_the_service:
+        edit(event, movements=[soup["wages"].pk])
+    else:
+        event.movements.remove(soup["food"])
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert attended(rsvp.member) == ["wages"]
+
+
+def test_a_movement_removed_then_added_again_is_told_anew(soup):
+    event = soup["event"]
+    rsvp = RSVPFactory(event=event, member=MemberFactory(email=""))  # cannot be told by mail
+    edit(event, movements=[soup["wages"].pk])
+    edit(event, movements=[soup["wages"].pk, soup["food"].pk])
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert told(rsvp) == ["wages"]
+    assert attended(rsvp.member) == ["wages"]
+
+
+def test_a_person_without_an_address_is_not_told_about_an_added_movement(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory(email=""))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["food"].pk, soup["climate"].pk])
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert mail.outbox == []
+    assert attended(rsvp.member) == ["food", "wages"]
+
+
+def test_a_person_already_checked_in_is_told_their_attendance_stays(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        ends_at=timezone.now() + datetime.timedelta(hours=2),
+    )
+    rsvp_check_in(rsvp=rsvp)
+    event.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["food"].pk, soup["climate"].pk])
+
+    assert "You are already checked in: the attendance recorded then stays as it was." in (
+        mail.outbox[0].body
+    )
+    assert attended(rsvp.member) == ["food", "wages"]
+
+
+def test_changed_movements_mail_nobody_once_check_in_has_closed(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=5),
+        ends_at=timezone.now() - datetime.timedelta(days=4),
+    )
+    event.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["climate"].pk])
+
+    assert mail.outbox == []
+    assert told(rsvp) == ["wages"]
