@@ -283,6 +283,8 @@ if _value := os.environ.get("COALITION_LOCK_TIMEOUT_SECONDS"):
     COALITION_LOCK_TIMEOUT_SECONDS = _value
 # X-Coalition-Cache: hit|miss on cached pages, for development only.
 COALITION_CACHE_HEADER = os.environ.get("COALITION_CACHE_HEADER", "1" if DEBUG else "0")
+if _value := os.environ.get("COALITION_CHECK_IN_OPENS_MINUTES"):
+    COALITION_CHECK_IN_OPENS_MINUTES = _value
 
 # --- Cache --------------------------------------------------------------------------------
 # Overlaps and the map are cached per "network version", bumped on every write that can

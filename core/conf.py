@@ -308,6 +308,9 @@ SETTINGS: dict[str, Spec] = {
     "LOCK_TIMEOUT_SECONDS": Number(5, positive=True),
     # How many messages an event's organizers may send its people in any 24 hours.
     "EVENT_MESSAGES_PER_DAY": Integer(3, minimum=1),
+    # Check-in opens this many minutes before an event starts (it closes three days after
+    # the event ends: events/services.py, CHECK_IN_CLOSES_AFTER).
+    "CHECK_IN_OPENS_MINUTES": Integer(60, minimum=0),
     # Engagement insights' thresholds (network/insights/measures.py documents each).
     "INSIGHTS": Group(
         {

@@ -204,6 +204,7 @@ class RSVPAdmin(ServiceActionsAdmin):
         "status",
         "guests",
         "movement",
+        "told_movements",
         "created_at",
         "updated_at",
         "checked_in_at",

@@ -63,6 +63,22 @@ def event_updated_message(rsvp: RSVP, *, changed_fields: list[str]) -> EmailMess
     return _message(rsvp, "updated", f"Changed: {rsvp.event.title}", changes=changes)
 
 
+def movements_changed_message(
+    rsvp: RSVP, *, added: list[str], removed: list[str], movements: list[str]
+) -> EmailMessage | None:
+    """To someone going or waitlisted, when the event's movements changed: the movements
+    ``added`` and ``removed`` (names), and those checking in will record their attendance
+    in (``movements``, the event's now)."""
+    return _message(
+        rsvp,
+        "movements",
+        f"Movements changed: {rsvp.event.title}",
+        added=added,
+        removed=removed,
+        movements=movements,
+    )
+
+
 def reminder_message(rsvp: RSVP) -> EmailMessage | None:
     """To someone going, about a day before; the event's .ics is attached."""
     event = rsvp.event

@@ -300,6 +300,16 @@ class RSVP(models.Model):
         related_name="+",
         help_text="Which of the event's movements the member comes through.",
     )
+    told_movements = models.ManyToManyField(
+        Movement,
+        blank=True,
+        related_name="+",
+        verbose_name="movements told about",
+        help_text=(
+            "The event's movements this person was told about: when they RSVP'd, and by "
+            "mail when the movements changed. Check-in records attendance in these only."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)

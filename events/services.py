@@ -17,12 +17,14 @@ rolled back.
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import dateformat, timezone
+from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
 from core.conf import app_settings
@@ -64,6 +66,13 @@ REMINDER_WINDOW = datetime.timedelta(hours=24)
 # The window ``COALITION_EVENT_MESSAGES_PER_DAY`` counts an event's messages over.
 MESSAGE_WINDOW = datetime.timedelta(hours=24)
 
+# Check-in opens ``COALITION_CHECK_IN_OPENS_MINUTES`` before the start and closes this long
+# after the end (people are checked in late from paper lists).
+CHECK_IN_CLOSES_AFTER = datetime.timedelta(days=3)
+
+# How a moment reads in refusals (the templates' format, in the site's time zone).
+MOMENT_FORMAT = "D j M Y, g:i A"
+
 
 class RSVPError(Exception):
     """The RSVP cannot be made or changed as asked; nothing was changed."""
@@ -75,6 +84,11 @@ class RSVPClosed(RSVPError):
 
 class RSVPNotAllowed(RSVPError):
     """The request itself is not acceptable (too many guests, wrong movement, …)."""
+
+
+class CheckInClosed(RSVPClosed):
+    """Check-in is not open: it opens ``COALITION_CHECK_IN_OPENS_MINUTES`` before the
+    start and closes ``CHECK_IN_CLOSES_AFTER`` the end."""
 
 
 class EventError(Exception):
@@ -138,6 +152,40 @@ def capacity_error(event: Event, capacity: int | None) -> str:
         return ""
     taken = _places_taken(event)
     return capacity_below_taken_message(taken) if capacity < taken else ""
+
+
+@dataclass(frozen=True)
+class CheckInWindow:
+    """When people can be checked in to an event: from ``opens_at`` to ``closes_at``,
+    both included, unless the event is cancelled."""
+
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    cancelled: bool = False
+
+    def state(self, now: datetime.datetime) -> str:
+        """At ``now``: "cancelled", "not_yet", "open" or "closed"."""
+        if self.cancelled:
+            return "cancelled"
+        if now < self.opens_at:
+            return "not_yet"
+        if now > self.closes_at:
+            return "closed"
+        return "open"
+
+
+def check_in_window(event: Event) -> CheckInWindow:
+    """The one rule of when ``event``'s check-in is open (the service, the attendee page)."""
+    return CheckInWindow(
+        opens_at=event.starts_at - datetime.timedelta(minutes=app_settings.CHECK_IN_OPENS_MINUTES),
+        closes_at=event.ends_at + CHECK_IN_CLOSES_AFTER,
+        cancelled=event.status == EventStatus.CANCELLED,
+    )
+
+
+def format_moment(moment: datetime.datetime) -> str:
+    """``moment`` in the site's time zone, as refusals and pages write it."""
+    return format_date(timezone.localtime(moment), MOMENT_FORMAT)
 
 
 # How many slugs a new event tries: another event may take one between choosing and saving.
@@ -208,6 +256,21 @@ def _check_guests(guests: int) -> None:
         raise RSVPNotAllowed(f"Guests must be a whole number from 0 to {MAX_GUESTS}.")
 
 
+def party_never_fits_message(capacity: int, places: int) -> str:
+    return (
+        f"This event has {capacity} place{'' if capacity == 1 else 's'}; "
+        f"a party of {places} can never fit."
+    )
+
+
+def _check_party_can_fit(event: Event, guests: int) -> None:
+    """Refuse a party (the person and ``guests``) bigger than the whole event: it could
+    only ever wait. The caller holds the event lock, so ``event.capacity`` is current."""
+    places = 1 + guests
+    if event.capacity is not None and places > event.capacity:
+        raise RSVPNotAllowed(party_never_fits_message(event.capacity, places))
+
+
 def _movement_for(*, event: Event, movement: Movement | None) -> Movement | None:
     """The movement the person says they come through: ``movement`` as they chose it (it
     must be one of the event's), or None. Never guessed from their engagements: those are
@@ -260,11 +323,20 @@ def rsvp_create(
     otherwise. Raises ``RSVPClosed`` when the event is not published, cancelled or has
     started, ``RSVPNotAllowed`` for a bad guest count or a movement that is not the event's.
 
+    A party that can never fit (``1 + guests`` above the capacity) is refused with
+    ``RSVPNotAllowed``, for a new RSVP and for a changed guest count alike. (An organizer
+    may still lower the capacity below a party already waitlisted: it keeps waiting.)
+
     Submitting twice is harmless: an existing going or waitlisted RSVP is returned as it
-    is. Only a different guest count changes it: a waitlisted RSVP simply takes the new
-    count; a going one takes it when the extra places are free (raising
+    is. Only a different guest count changes it: a waitlisted RSVP takes the new count,
+    and with fewer guests it is promoted at once when it now fits, by the waitlist's own
+    rule (``_promote_waitlisted``: earlier parties that fit come first) and mailed like
+    any promotion; a going one takes it when the extra places are free (raising
     ``RSVPNotAllowed`` and changing nothing when they are not), and places it frees go
     to the waitlist. A cancelled RSVP is made again from scratch, at the back of the queue.
+
+    A new (or remade) RSVP records the event's movements as what the person was told
+    (``told_movements``): check-in records attendance in those only.
     """
     with transaction.atomic(durable=True):
         return _rsvp_create(event=event, member=member, guests=guests, movement=movement)
@@ -283,6 +355,7 @@ def _rsvp_create(
             _change_guests(event=event, rsvp=rsvp, guests=guests)
         return rsvp
 
+    _check_party_can_fit(event, guests)
     movement = _movement_for(event=event, movement=movement)
     places = 1 + guests
     status = (
@@ -291,7 +364,7 @@ def _rsvp_create(
         else RSVPStatus.WAITLISTED
     )
     if rsvp is None:
-        return RSVP.objects.create(
+        rsvp = RSVP.objects.create(
             event=event,
             member=member,
             status=status,
@@ -299,6 +372,8 @@ def _rsvp_create(
             movement=movement,
             created_at=timezone.now(),
         )
+        _tell_movements(rsvp, event)
+        return rsvp
     rsvp.status = status
     rsvp.guests = guests
     rsvp.movement = movement
@@ -316,11 +391,21 @@ def _rsvp_create(
             "updated_at",
         ]
     )
+    _tell_movements(rsvp, event)
     return rsvp
 
 
+def _tell_movements(rsvp: RSVP, event: Event) -> None:
+    """A new RSVP was made on the event as it is: its movements are what the person saw,
+    so check-in may record attendance in them (``RSVP.told_movements``)."""
+    rsvp.told_movements.set(event.movements.all())
+
+
 def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
-    """Change the guest count of an active RSVP; the caller holds the event lock."""
+    """Change the guest count of an active RSVP; the caller holds the event lock. Fewer
+    guests free places (going) or may make the party fit (waitlisted): the waitlist is
+    then promoted, and ``rsvp`` reloaded with its status."""
+    _check_party_can_fit(event, guests)
     if rsvp.status == RSVPStatus.GOING:
         taken_by_others = _places_taken(event) - rsvp.places
         if not _fits(event, taken=taken_by_others, places=1 + guests):
@@ -329,11 +414,12 @@ def _change_guests(*, event: Event, rsvp: RSVP, guests: int) -> None:
                 f"There is room for {max(left, 0)} guest{'' if left == 1 else 's'} with you "
                 f"at “{event.title}”, not {guests}; your RSVP is unchanged."
             )
-    freed = rsvp.status == RSVPStatus.GOING and guests < rsvp.guests
+    fewer = guests < rsvp.guests
     rsvp.guests = guests
     rsvp.save(update_fields=["guests", "updated_at"])
-    if freed:
+    if fewer:
         _promote_waitlisted(event)
+        rsvp.refresh_from_db(fields=["status", "updated_at"])
 
 
 def rsvp_cancel(*, rsvp: RSVP) -> RSVP:
@@ -363,12 +449,19 @@ def _rsvp_cancel(*, rsvp: RSVP) -> RSVP:
     return rsvp
 
 
-def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
+def rsvp_check_in(*, rsvp: RSVP, by=None, now: datetime.datetime | None = None) -> RSVP:
     """Record that a going person came: set ``checked_in_at`` and add an engagement
     (source: event attendance, on the event's date) in each of the event's movements
-    that they have no such engagement in yet. Checking in twice changes nothing. Raises
-    ``RSVPNotAllowed`` for an RSVP that is not going and ``RSVPClosed`` for a cancelled
-    event. ``by`` (the user checking people in) is logged."""
+    that they were told about (``RSVP.told_movements``: when they RSVP'd, or by mail
+    when the movements changed) and have no such engagement in yet. A movement added
+    without telling them, or removed, gets none. Checking in twice changes nothing.
+
+    Check-in is open from ``COALITION_CHECK_IN_OPENS_MINUTES`` before the start until
+    ``CHECK_IN_CLOSES_AFTER`` the end (``check_in_window``; ``now`` defaults to the
+    clock). Raises ``RSVPClosed`` for a cancelled event, ``CheckInClosed`` outside the
+    window and ``RSVPNotAllowed`` for an RSVP that is not going; nothing is changed then.
+    ``by`` (the user checking people in) is logged."""
+    now = now or timezone.now()
     with transaction.atomic(durable=True):
         event = _lock_event(rsvp.event)
         rsvp = RSVP.objects.select_for_update().select_related("member").get(pk=rsvp.pk)
@@ -376,12 +469,13 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
             return rsvp
         if event.status == EventStatus.CANCELLED:
             raise RSVPClosed(f"“{event.title}” has been cancelled.")
+        _check_check_in_open(event, now)
         if rsvp.status != RSVPStatus.GOING:
             raise RSVPNotAllowed(
                 f"{rsvp.member} is {rsvp.get_status_display().lower()}, not going: "
                 "only people going can be checked in."
             )
-        rsvp.checked_in_at = timezone.now()
+        rsvp.checked_in_at = now
         rsvp.save(update_fields=["checked_in_at", "updated_at"])
 
         day = timezone.localdate(event.starts_at)
@@ -400,11 +494,28 @@ def rsvp_check_in(*, rsvp: RSVP, by=None) -> RSVP:
                 until=day,
                 source=EngagementSource.EVENT,
             )
-            for movement in event.movements.order_by("pk")
+            for movement in event.movements.filter(
+                pk__in=rsvp.told_movements.values("pk")
+            ).order_by("pk")
             if movement.pk not in already
         )
     logger.info("Checked in RSVP %s (event %s) by %s", rsvp.pk, event.pk, by)
     return rsvp
+
+
+def _check_check_in_open(event: Event, now: datetime.datetime) -> None:
+    window = check_in_window(event)
+    state = window.state(now)
+    if state == "not_yet":
+        raise CheckInClosed(
+            f"Check-in for “{event.title}” opens at {format_moment(window.opens_at)}, "
+            f"{app_settings.CHECK_IN_OPENS_MINUTES} minutes before the start."
+        )
+    if state == "closed":
+        raise CheckInClosed(
+            f"Check-in for “{event.title}” closed at {format_moment(window.closes_at)}, "
+            "three days after the event ended."
+        )
 
 
 # --- events --------------------------------------------------------------------------------
@@ -487,8 +598,10 @@ def event_update(*, form: forms.ModelForm) -> Event:
     changed. The event row is locked first, so the change and its consequences never
     interleave with an RSVP. For a published event whose time or place changed
     (``NOTIFY_FIELDS``) the people going are mailed after commit, and a new start time
-    clears ``reminded_at`` so that the reminder goes again; a changed capacity fills new
-    places from the waitlist (each promoted person is mailed). A rollback sends nothing.
+    clears ``reminded_at`` so that the reminder goes again; changed movements are mailed
+    to everyone going or waitlisted (``_notify_movements_changed``); a changed capacity
+    fills new places from the waitlist (each promoted person is mailed). A rollback sends
+    nothing.
     A capacity below the places already taken raises ``CapacityBelowTaken`` (nothing
     changed)."""
     with transaction.atomic(durable=True):
@@ -504,16 +617,26 @@ def _event_update(*, form: forms.ModelForm) -> Event:
         taken = _places_taken(form.instance)
         if capacity < taken:
             raise CapacityBelowTaken(taken)
+    # The movements as they were: the form saves the new ones with the event.
+    movements_before = (
+        set(form.instance.movements.values_list("pk", flat=True))
+        if "movements" in changed
+        else None
+    )
     event = form.save()
     if changed:
-        _notify_event_changed(event, changed_fields=changed)
+        _notify_event_changed(event, changed_fields=changed, movements_before=movements_before)
     return event
 
 
-def _notify_event_changed(event: Event, *, changed_fields: list[str]) -> None:
+def _notify_event_changed(
+    event: Event, *, changed_fields: list[str], movements_before: set[int] | None = None
+) -> None:
     """What follows an organizer's change to ``event`` (saved, its row locked)."""
     if event.status != EventStatus.PUBLISHED:
         return
+    if movements_before is not None:
+        _notify_movements_changed(event, before=movements_before)
     changed = [field for field in NOTIFY_FIELDS if field in changed_fields]
     if "starts_at" in changed:
         RSVP.objects.filter(event=event, reminded_at__isnull=False).update(reminded_at=None)
@@ -622,6 +745,46 @@ def event_message_send(
         )
     logger.info("Message %s to %s people of event %s", message.pk, len(rsvps), locked.pk)
     return message
+
+
+def _notify_movements_changed(event: Event, *, before: set[int]) -> None:
+    """``event``'s movements changed from ``before`` (saved, its row locked): mail each
+    person going or waitlisted the movements added and removed and those in which
+    checking in will record their attendance, after commit; record on their RSVPs that
+    they were told (``told_movements``: the new set). Nobody keeps a removed movement.
+    A person without an address is not told, so check-in records nothing in an added
+    movement for them. Once check-in has closed, nobody is mailed."""
+    after = set(event.movements.values_list("pk", flat=True))
+    added, removed = after - before, before - after
+    if not added and not removed:
+        return
+    told = RSVP.told_movements.through
+    if removed:
+        told.objects.filter(rsvp__event=event, movement__in=removed).delete()
+    if check_in_window(event).state(timezone.now()) == "closed":
+        return
+    names = dict(Movement.objects.filter(pk__in=after | removed).values_list("pk", "name"))
+
+    def named(pks: set[int]) -> list[str]:
+        return sorted((names[pk] for pk in pks), key=str.casefold)
+
+    rsvps = RSVP.objects.filter(event=event).active().select_related("member", "event")
+    messages = {
+        rsvp.pk: mail.movements_changed_message(
+            rsvp, added=named(added), removed=named(removed), movements=named(after)
+        )
+        for rsvp in rsvps.in_queue_order()
+    }
+    told.objects.bulk_create(
+        [
+            told(rsvp_id=rsvp_id, movement_id=movement_id)
+            for rsvp_id, message in messages.items()
+            if message is not None
+            for movement_id in sorted(after)
+        ],
+        ignore_conflicts=True,
+    )
+    _mail_on_commit(list(messages.values()))
 
 
 # --- reminders -----------------------------------------------------------------------------

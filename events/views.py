@@ -443,6 +443,8 @@ class EventUpdateView(ManageEventMixin, InvalidFormIs400, UpdateView):
         text = "Event saved."
         if notified:
             text += " People going are told about the new time or place by mail."
+        if self.object.status == EventStatus.PUBLISHED and "movements" in changed:
+            text += " People who RSVP'd are told about the change of movements by mail."
         messages.success(self.request, text)
         return redirect(self.object)
 
@@ -519,14 +521,19 @@ def attendee_rows(event: Event):
 
 
 def attendee_context(event: Event, *, user, **extra) -> dict:
-    """The attendee block: the RSVPs and the counts above them. Email addresses only for
-    curators: organizers reach the people through messages the app sends
+    """The attendee block: the RSVPs, the counts above them and whether check-in is open
+    (its buttons show only then; a line says when it opens or closed). Email addresses
+    only for curators: organizers reach the people through messages the app sends
     (``EventMessage``), never by reading their addresses."""
     rsvps = list(attendee_rows(event))
+    window = services.check_in_window(event)
     return {
         "event": event,
         "rsvps": rsvps,
         "show_emails": is_curator(user),
+        "check_in": window.state(timezone.now()),
+        "check_in_opens_at": window.opens_at,
+        "check_in_closes_at": window.closes_at,
         "checked_in_count": sum(1 for rsvp in rsvps if rsvp.checked_in_at),
         "waitlist_count": sum(1 for rsvp in rsvps if rsvp.status == RSVPStatus.WAITLISTED),
         **extra,

@@ -202,10 +202,21 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 
 class RSVPFactory(factory.django.DjangoModelFactory):
+    """An RSVP as ``rsvp_create`` makes it: the person was told about the event's movements
+    (``told_movements``; pass a list, e.g. ``[]``, for an RSVP told about others)."""
+
     class Meta:
         model = "events.RSVP"
+        skip_postgeneration_save = True
 
     event = factory.SubFactory(EventFactory)
     member = factory.SubFactory(MemberFactory)
     status = "going"
     guests = 0
+
+    @factory.post_generation
+    def told_movements(self, create, extracted, **kwargs):
+        if create:
+            self.told_movements.set(
+                extracted if extracted is not None else self.event.movements.all()
+            )

@@ -4,6 +4,7 @@ event forms post, ``manage.py`` in a fresh interpreter and logging in a browser 
 Test modules import from here (and from tests/factories.py, tests/scenarios.py), never
 from one another."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -38,6 +39,18 @@ def make_organizer(organization, username: str = "organizer", **member_fields):
     member = MemberFactory(user=user, **member_fields)
     MembershipFactory(member=member, organization=organization, role=MembershipRole.ORGANIZER)
     return user
+
+
+def held_yesterday(event):
+    """Move ``event`` to yesterday, 18:00 to 21:00 local time, whatever the time of day the
+    suite runs at: its check-in is open (until three days after the end), its RSVPs closed.
+    Returns the event, reloaded."""
+    starts_at = days_from_now(-1)
+    type(event).objects.filter(pk=event.pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)
+    )
+    event.refresh_from_db()
+    return event
 
 
 def role_client(role: str, *, host, other) -> Client:

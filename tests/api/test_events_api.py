@@ -715,6 +715,31 @@ def test_more_guests_than_fit_is_409_and_changes_nothing(token_client, network):
     assert rsvps("oakland-potluck")[-1] == ("m-token", "going", 0)
 
 
+def test_a_party_that_can_never_fit_is_409_and_changes_nothing(token_client, network):
+    Event.objects.filter(slug="oakland-potluck").update(capacity=4)
+    url = "/api/events/oakland-potluck/rsvp/"
+    before = rsvps("oakland-potluck")
+
+    response = token_client.post(url, {"guests": 4}, format="json")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This event has 4 places; a party of 5 can never fit."}
+    assert rsvps("oakland-potluck") == before
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_that_now_fit_is_going(token_client, network):
+    Event.objects.filter(slug="oakland-potluck").update(capacity=4)
+    RSVP.objects.filter(member__key="m-waiting").update(status="cancelled")
+    url = "/api/events/oakland-potluck/rsvp/"
+    assert token_client.post(url, {"guests": 1}, format="json").json()["status"] == "waitlisted"
+
+    response = token_client.post(url, {"guests": 0}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["guests"]) == ("going", 0)
+    assert rsvps("oakland-potluck")[-1] == ("m-token", "going", 0)
+
+
 @pytest.mark.parametrize(
     ("change", "detail"),
     [

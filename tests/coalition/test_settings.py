@@ -43,7 +43,7 @@ def test_coalition_values_in_the_environment_reach_the_app_settings():
     script = (
         "from core.conf import app_settings as s; "
         "print(s.PAGE_SIZE, s.OVERLAP['WINDOW_DAYS'], s.OVERLAP['WEIGHTS']['members'], "
-        "s.SITE_URL, s.LOCK_TIMEOUT_SECONDS, s.CACHE_SECONDS)"
+        "s.SITE_URL, s.LOCK_TIMEOUT_SECONDS, s.CACHE_SECONDS, s.CHECK_IN_OPENS_MINUTES)"
     )
     result = run_manage(
         "shell",
@@ -55,7 +55,8 @@ def test_coalition_values_in_the_environment_reach_the_app_settings():
         COALITION_OVERLAP_WINDOW_DAYS="30",
         COALITION_SITE_URL="https://coalition.example.org/",
         COALITION_LOCK_TIMEOUT_SECONDS="2.5",
+        COALITION_CHECK_IN_OPENS_MINUTES="90",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "7 30 0.3 https://coalition.example.org 2.5 300\n"
+    assert result.stdout == "7 30 0.3 https://coalition.example.org 2.5 300 90\n"

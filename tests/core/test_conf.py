@@ -32,6 +32,7 @@ def test_every_setting_falls_back_to_its_default(settings):
     assert app_settings.PAGE_CACHE_SECONDS == 60
     assert app_settings.MAP_EDGES_PER_NODE == 5
     assert app_settings.LOCK_TIMEOUT_SECONDS == 5
+    assert app_settings.CHECK_IN_OPENS_MINUTES == 60
     assert app_settings.OVERLAP["WINDOW_DAYS"] == 1095
     assert app_settings.PROPOSALS["PANEL_SIZE"] == (3, 5)
     assert app_settings.INSIGHTS["LOW_RETENTION"] == 0.5
@@ -63,12 +64,14 @@ def test_text_from_the_environment_is_parsed():
     with override_settings(
         COALITION_PAGE_SIZE=" 7 ",
         COALITION_LOCK_TIMEOUT_SECONDS="2.5",
+        COALITION_CHECK_IN_OPENS_MINUTES=" 45 ",
         COALITION_OVERLAP={"WINDOW_DAYS": "30"},
         COALITION_SITE_URL="https://coalition.example.org/",
     ):
         assert check_app_settings() == []
         assert app_settings.PAGE_SIZE == 7
         assert app_settings.LOCK_TIMEOUT_SECONDS == 2.5
+        assert app_settings.CHECK_IN_OPENS_MINUTES == 45
         assert app_settings.OVERLAP["WINDOW_DAYS"] == 30
         assert app_settings.SITE_URL == "https://coalition.example.org"
 
@@ -80,6 +83,7 @@ def test_text_from_the_environment_is_parsed():
         ("COALITION_PAGE_SIZE", True, "coalition.E001"),
         ("COALITION_CACHE_SECONDS", 1.5, "coalition.E001"),
         ("COALITION_LOCK_TIMEOUT_SECONDS", "soon", "coalition.E001"),
+        ("COALITION_CHECK_IN_OPENS_MINUTES", "an hour", "coalition.E001"),
         ("COALITION_OVERLAP", [("WINDOW_DAYS", 30)], "coalition.E001"),
         ("COALITION_PROPOSALS", {"PANEL_SIZE": 4}, "coalition.E001"),
         ("COALITION_SITE_URL", 8000, "coalition.E001"),
@@ -88,6 +92,7 @@ def test_text_from_the_environment_is_parsed():
         ("COALITION_PAGE_CACHE_SECONDS", "-60", "coalition.E002"),
         ("COALITION_MAP_EDGES_PER_NODE", 0, "coalition.E002"),
         ("COALITION_LOCK_TIMEOUT_SECONDS", 0, "coalition.E002"),
+        ("COALITION_CHECK_IN_OPENS_MINUTES", -1, "coalition.E002"),
         ("COALITION_LOCK_TIMEOUT_SECONDS", float("inf"), "coalition.E002"),
         ("COALITION_OVERLAP", {"WINDOW_DAYS": 0}, "coalition.E002"),
         ("COALITION_OVERLAP", {"WEIGHTS": {"members": -1}}, "coalition.E002"),

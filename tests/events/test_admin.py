@@ -18,7 +18,7 @@ from tests.factories import (
     RSVPFactory,
     days_from_now,
 )
-from tests.helpers import admin_event_form_data
+from tests.helpers import admin_event_form_data, held_yesterday
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +220,29 @@ def test_event_edit_of_the_venue_mails_people_going(
     assert [message.to for message in mail.outbox] == [["m-going@people.example.org"]]
 
 
+def test_event_edit_of_the_movements_mails_people_going_and_waitlisted(
+    curator_client, django_capture_on_commit_callbacks
+):
+    kept, dropped = MovementFactory(name="Kept"), MovementFactory(name="Dropped")
+    event = hosted_event(capacity=1, title="Soup night", movements=[kept, dropped])
+    going = rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+    data = admin_event_form_data(event, [going, waiting])
+    data["movements"] = [kept.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = curator_client.post(admin_url(Event, "change", event.pk), data)
+
+    assert response.status_code == 302
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["m-going@people.example.org"], "Movements changed: Soup night"),
+        (["m-waiting@people.example.org"], "Movements changed: Soup night"),
+    ]
+    assert "Removed: Dropped.\n" in mail.outbox[0].body
+    assert list(event.movements.all()) == [kept]
+    assert list(going.told_movements.all()) == [kept]
+
+
 def test_event_edit_adds_rsvps_through_the_capacity_rule(curator_client):
     event = hosted_event(capacity=2)
     first, second = MemberFactory(name="Ana"), MemberFactory(name="Bo")
@@ -233,6 +256,18 @@ def test_event_edit_adds_rsvps_through_the_capacity_rule(curator_client):
     ) == [("Ana", GOING), ("Bo", WAITLISTED)]
     assert "Ana is going." in messages_of(response)
     assert "Bo is waitlisted." in messages_of(response)
+
+
+def test_event_edit_refuses_a_party_that_can_never_fit_and_says_why(curator_client):
+    event = hosted_event(capacity=2)
+    data = add_rsvp_rows(admin_event_form_data(event), event, [(MemberFactory(name="Ana").pk, 2)])
+
+    response = curator_client.post(admin_url(Event, "change", event.pk), data, follow=True)
+
+    assert RSVP.objects.count() == 0
+    assert "No RSVP for Ana: This event has 2 places; a party of 3 can never fit." in messages_of(
+        response
+    )
 
 
 def test_event_edit_refuses_a_second_rsvp_for_the_same_person(curator_client):
@@ -316,6 +351,18 @@ def test_rsvp_change_keeps_status_and_guests_but_takes_the_movement(curator_clie
     assert (rsvp.status, rsvp.guests, rsvp.movement) == (WAITLISTED, 0, second)
 
 
+def test_rsvp_change_page_shows_the_movements_told_about_read_only(curator_client):
+    told, untold = MovementFactory(name="Told one"), MovementFactory(name="Untold one")
+    rsvp = RSVPFactory(event=EventFactory(movements=[told, untold]), told_movements=[told])
+
+    response = curator_client.get(admin_url(RSVP, "change", rsvp.pk))
+
+    assert response.status_code == 200
+    assert "Movements told about" in response.text
+    assert "told_movements" not in response.context["adminform"].form.fields
+    assert '<div class="readonly">Told one</div>' in response.text
+
+
 def test_rsvp_change_refuses_a_movement_that_is_not_the_events(curator_client):
     rsvp = RSVPFactory()
     other = MovementFactory()
@@ -349,6 +396,7 @@ def test_rsvp_check_in_action_checks_in_people_going_only(curator_client):
     event = EventFactory(capacity=1)
     going = rsvp_create(event=event, member=MemberFactory())
     waiting = rsvp_create(event=event, member=MemberFactory(name="Wai"))
+    held_yesterday(event)
 
     response = curator_client.post(
         admin_url(RSVP, "changelist"),
@@ -369,6 +417,7 @@ def test_rsvp_check_in_action_checks_in_people_going_only(curator_client):
 
 def test_rsvp_check_in_action_from_the_change_page(curator_client):
     rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())
+    held_yesterday(rsvp.event)
 
     response = curator_client.post(
         admin_url(RSVP, "change", rsvp.pk),
@@ -378,6 +427,22 @@ def test_rsvp_check_in_action_from_the_change_page(curator_client):
     assert response.status_code == 302
     rsvp.refresh_from_db()
     assert rsvp.checked_in_at is not None
+
+
+def test_rsvp_check_in_action_before_check_in_opens_says_so(curator_client):
+    rsvp = rsvp_create(event=EventFactory(title="Soup night"), member=MemberFactory(name="Al"))
+
+    response = curator_client.post(
+        admin_url(RSVP, "changelist"),
+        {"action": "check_in_selected", "_selected_action": [rsvp.pk]},
+        follow=True,
+    )
+
+    rsvp.refresh_from_db()
+    assert rsvp.checked_in_at is None
+    [message] = messages_of(response)
+    assert message.startswith("Al: Check-in for “Soup night” opens at ")
+    assert Engagement.objects.count() == 0
 
 
 @pytest.mark.parametrize(

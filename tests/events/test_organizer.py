@@ -20,11 +20,19 @@ from movements.models import Engagement, EngagementSource
 from tests.factories import (
     EventFactory,
     MemberFactory,
+    MovementFactory,
     RegionFactory,
     RSVPFactory,
     days_from_now,
 )
-from tests.helpers import ROLES, Code, error_codes, event_form_data, role_client
+from tests.helpers import (
+    ROLES,
+    Code,
+    error_codes,
+    event_form_data,
+    held_yesterday,
+    role_client,
+)
 from tests.scenarios import hosted_event
 
 pytestmark = pytest.mark.django_db
@@ -368,6 +376,52 @@ def test_edit_saves_and_mails_people_going_about_a_new_time(
     assert mail.outbox[0].subject == "Changed: Wages Potluck"
 
 
+def test_edit_of_the_movements_mails_everyone_who_rsvpd_and_says_so(
+    world, organizer_client, django_capture_on_commit_callbacks
+):
+    climate = MovementFactory(slug="climate-now", name="Climate Now")
+    waiting = RSVPFactory(
+        event=world["event"],
+        member=MemberFactory(key="m-bo", email="bo@people.example.org"),
+        status=RSVPStatus.WAITLISTED,
+    )
+    RSVPFactory(
+        event=world["event"],
+        member=MemberFactory(key="m-cy", email="cy@people.example.org"),
+        status=RSVPStatus.CANCELLED,
+    )
+    event = world["event"]
+    data = event_data(
+        world,
+        title=event.title,
+        kind=event.kind,
+        description=event.description,
+        starts_at=timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        ends_at=timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        venue=event.venue,
+        address=event.address,
+        capacity=event.capacity,
+        movements=[world["wages"].pk, world["food"].pk, climate.pk],
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post("/events/wages-potluck/edit/", data, follow=True)
+
+    assert "People who RSVP&#x27;d are told about the change of movements by mail." in (
+        response.content.decode()
+    )
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ada@people.example.org"], "Movements changed: Wages Potluck"),
+        (["bo@people.example.org"], "Movements changed: Wages Potluck"),
+    ]
+    assert "Added: Climate Now.\n" in mail.outbox[0].body
+    assert sorted(waiting.told_movements.values_list("slug", flat=True)) == [
+        "climate-now",
+        "fight-for-15",
+        "food-justice",
+    ]
+
+
 BUSY = "Many people are changing RSVPs for this event right now; please try again."
 
 
@@ -526,6 +580,7 @@ def test_manage_box_only_for_managers(world, role):
 
 
 def test_attendee_list_shows_rsvps_in_order(world, organizer_client):
+    held_yesterday(world["event"])
     later = MemberFactory(name="Bo Waiting", key="m-bo", email="bo@people.example.org")
     RSVPFactory(event=world["event"], member=later, status=RSVPStatus.WAITLISTED)
     gone = MemberFactory(name="Cy Gone", key="m-cy")
@@ -548,6 +603,51 @@ def test_attendee_list_shows_rsvps_in_order(world, organizer_client):
     assert (
         'hx-post="/events/wages-potluck/attendees/{}/check-in/"'.format(world["rsvp"].pk) in body
     )
+    assert "Check-in is open until " in body
+
+
+def window_line(body: str) -> str:
+    return re.search(r'<p class="check-in-window" id="check-in-window">(.*?)</p>', body)[1]
+
+
+def test_attendee_list_before_check_in_opens_says_when_and_has_no_buttons(world, organizer_client):
+    event = world["event"]  # a week ahead
+    opens = timezone.localtime(event.starts_at - datetime.timedelta(hours=1))
+
+    body = organizer_client.get("/events/wages-potluck/attendees/").content.decode()
+
+    assert ">Check in<span" not in body
+    assert window_line(body) == (
+        f'Check-in opens at <time datetime="{opens.isoformat()}">'
+        f"{opens:%a} {opens.day} {opens:%b %Y}, 5:00 PM</time>."
+    )
+
+
+def test_attendee_list_after_check_in_closed_says_so_and_has_no_buttons(world, organizer_client):
+    starts_at = days_from_now(-4)
+    Event.objects.filter(pk=world["event"].pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)
+    )
+    closed = timezone.localtime(starts_at + datetime.timedelta(hours=3, days=3))
+
+    body = organizer_client.get("/events/wages-potluck/attendees/").content.decode()
+
+    assert ">Check in<span" not in body
+    assert window_line(body) == (
+        f'Check-in closed at <time datetime="{closed.isoformat()}">'
+        f"{closed:%a} {closed.day} {closed:%b %Y}, 9:00 PM</time>, "
+        "three days after the event ended."
+    )
+
+
+def test_attendee_list_of_a_cancelled_event_has_no_check_in_buttons(world, organizer_client):
+    held_yesterday(world["event"])
+    Event.objects.filter(pk=world["event"].pk).update(status=EventStatus.CANCELLED)
+
+    body = organizer_client.get("/events/wages-potluck/attendees/").content.decode()
+
+    assert ">Check in<span" not in body
+    assert window_line(body) == "The event is cancelled: nobody can be checked in."
 
 
 def test_attendee_list_shows_emails_to_curators(world, curator_client):
@@ -559,6 +659,7 @@ def test_attendee_list_shows_emails_to_curators(world, curator_client):
 
 
 def test_check_in_by_htmx_shows_no_email_to_organizers(world, organizer_client):
+    held_yesterday(world["event"])
     response = organizer_client.post(
         f"/events/wages-potluck/attendees/{world['rsvp'].pk}/check-in/", **HTMX
     )
@@ -568,6 +669,7 @@ def test_check_in_by_htmx_shows_no_email_to_organizers(world, organizer_client):
 
 
 def test_check_in_records_attendance(world, organizer_client):
+    held_yesterday(world["event"])
     response = organizer_client.post(
         f"/events/wages-potluck/attendees/{world['rsvp'].pk}/check-in/", follow=True
     )
@@ -583,6 +685,7 @@ def test_check_in_records_attendance(world, organizer_client):
 
 
 def test_check_in_by_htmx_returns_the_attendee_block(world, organizer_client):
+    held_yesterday(world["event"])
     response = organizer_client.post(
         f"/events/wages-potluck/attendees/{world['rsvp'].pk}/check-in/", **HTMX
     )
@@ -598,6 +701,7 @@ def test_check_in_by_htmx_returns_the_attendee_block(world, organizer_client):
 
 
 def test_check_in_of_a_waitlisted_rsvp_is_refused(world, organizer_client):
+    held_yesterday(world["event"])
     waiting = RSVPFactory(event=world["event"], status=RSVPStatus.WAITLISTED)
 
     response = organizer_client.post(
@@ -608,6 +712,28 @@ def test_check_in_of_a_waitlisted_rsvp_is_refused(world, organizer_client):
     assert "only people going can be checked in." in response.content.decode()
     waiting.refresh_from_db()
     assert waiting.checked_in_at is None
+
+
+@pytest.mark.parametrize("days", [7, -4], ids=["before-it-opens", "after-it-closed"])
+def test_check_in_outside_the_window_is_refused_and_changes_nothing(world, organizer_client, days):
+    starts_at = days_from_now(days)
+    Event.objects.filter(pk=world["event"].pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)
+    )
+    before = snapshot()
+    path = f"/events/wages-potluck/attendees/{world['rsvp'].pk}/check-in/"
+
+    htmx = organizer_client.post(path, **HTMX)
+    plain = organizer_client.post(path, follow=True)
+
+    expected = "opens at" if days > 0 else "three days after the event ended."
+    assert htmx.status_code == 409
+    assert "Check-in for “Wages Potluck” " in htmx.content.decode()
+    assert expected in htmx.content.decode()
+    assert ">Check in<span" not in htmx.content.decode()
+    assert plain.redirect_chain[0][1] == 302
+    assert expected in plain.content.decode()
+    assert snapshot() == before
 
 
 def test_check_in_of_another_events_rsvp_is_404(world, organizer_client):

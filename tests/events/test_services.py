@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events.models import RSVP, Event, EventStatus, RSVPStatus
 from events.services import (
+    CheckInClosed,
     EventError,
     EventSlugUnavailable,
     RSVPClosed,
@@ -183,6 +184,113 @@ def test_rsvp_create_again_with_fewer_guests_promotes_the_waitlist(
     assert [message.to for message in mail.outbox] == [["m-wait@people.example.org"]]
 
 
+@pytest.mark.parametrize(
+    ("capacity", "guests", "message"),
+    [
+        (3, 3, "This event has 3 places; a party of 4 can never fit."),
+        (1, 1, "This event has 1 place; a party of 2 can never fit."),
+    ],
+)
+def test_rsvp_create_refuses_a_party_that_can_never_fit(capacity, guests, message):
+    event = EventFactory(capacity=capacity)
+
+    with pytest.raises(RSVPNotAllowed) as refused:
+        rsvp_create(event=event, member=MemberFactory(), guests=guests)
+
+    assert str(refused.value) == message
+    assert RSVP.objects.count() == 0
+
+
+def test_rsvp_create_again_with_a_party_that_can_never_fit_is_refused_going_or_waitlisted():
+    event = EventFactory(capacity=3)
+    going = rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-wait"), guests=1)
+
+    for rsvp in (going, waiting):
+        with pytest.raises(RSVPNotAllowed, match="^This event has 3 places; a party of 4 can"):
+            rsvp_create(event=event, member=rsvp.member, guests=3)
+
+    assert statuses(event) == [("m-going", GOING, 1), ("m-wait", WAITLISTED, 1)]
+
+
+def test_a_party_waitlisted_before_the_capacity_was_lowered_below_it_keeps_waiting():
+    event = EventFactory(capacity=4)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-big"), guests=3)
+    Event.objects.filter(pk=event.pk).update(capacity=2)
+
+    again = rsvp_create(event=event, member=waiting.member, guests=3)
+
+    assert (again.pk, again.status) == (waiting.pk, WAITLISTED)
+    assert statuses(event) == [("m-going", GOING, 0), ("m-big", WAITLISTED, 3)]
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_that_now_fit_is_promoted_at_once(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=3, title="Soup night")
+    rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-wait"), guests=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp = rsvp_create(event=event, member=waiting.member, guests=0)
+
+    assert (rsvp.pk, rsvp.status, rsvp.guests) == (waiting.pk, GOING, 0)
+    assert statuses(event) == [("m-going", GOING, 1), ("m-wait", GOING, 0)]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["m-wait@people.example.org"], "You're in: Soup night")
+    ]
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_that_still_do_not_fit_keeps_waiting(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=3)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-wait"), guests=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp = rsvp_create(event=event, member=waiting.member, guests=1)
+
+    assert (rsvp.status, rsvp.guests) == (WAITLISTED, 1)
+    assert mail.outbox == []
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_is_promoted_by_the_waitlists_own_rule():
+    # One place free; the earlier party (two places) still does not fit, so the later
+    # one that now fits in one place goes, as when a place is freed by a cancellation.
+    event = EventFactory(capacity=4)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=2)
+    rsvp_create(event=event, member=MemberFactory(key="m-pair"), guests=1)
+    later = rsvp_create(event=event, member=MemberFactory(key="m-later"), guests=2)
+
+    rsvp_create(event=event, member=later.member, guests=0)
+
+    assert statuses(event) == [
+        ("m-going", GOING, 2),
+        ("m-pair", WAITLISTED, 1),
+        ("m-later", GOING, 0),
+    ]
+
+
+def test_a_waitlisted_rsvp_with_fewer_guests_does_not_pass_an_earlier_party_that_fits():
+    event = EventFactory(capacity=2)
+    rsvp_create(event=event, member=MemberFactory(key="m-going"))
+    rsvp_create(event=event, member=MemberFactory(key="m-early"), guests=1)
+    later = rsvp_create(event=event, member=MemberFactory(key="m-later"), guests=1)
+    # Two places free, without a promotion (a direct change to the database).
+    Event.objects.filter(pk=event.pk).update(capacity=3)
+
+    rsvp = rsvp_create(event=event, member=later.member, guests=0)
+
+    assert rsvp.status == WAITLISTED
+    assert statuses(event) == [
+        ("m-going", GOING, 0),
+        ("m-early", GOING, 1),
+        ("m-later", WAITLISTED, 0),
+    ]
+
+
 def test_rsvp_create_after_cancelling_goes_to_the_back_of_the_queue():
     event = EventFactory(capacity=1)
     fill(event, 1)
@@ -309,7 +417,7 @@ def test_rsvp_cancel_promotes_the_earliest_waitlisted_that_fit():
     event = EventFactory(capacity=3)
     going = rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=1)
     rsvp_create(event=event, member=MemberFactory(key="m-solo"))
-    rsvp_create(event=event, member=MemberFactory(key="m-big"), guests=3)
+    rsvp_create(event=event, member=MemberFactory(key="m-big"), guests=2)
     rsvp_create(event=event, member=MemberFactory(key="m-pair"), guests=1)
     rsvp_create(event=event, member=MemberFactory(key="m-late"))
 
@@ -318,7 +426,7 @@ def test_rsvp_cancel_promotes_the_earliest_waitlisted_that_fit():
     assert statuses(event) == [
         ("m-going", CANCELLED, 1),
         ("m-solo", GOING, 0),
-        ("m-big", WAITLISTED, 3),
+        ("m-big", WAITLISTED, 2),
         ("m-pair", GOING, 1),
         ("m-late", WAITLISTED, 0),
     ]
@@ -407,7 +515,7 @@ def test_rsvp_check_in_records_attendance_and_an_engagement_per_movement():
     )
     rsvp = rsvp_create(event=event, member=MemberFactory())
 
-    checked = rsvp_check_in(rsvp=rsvp)
+    checked = rsvp_check_in(rsvp=rsvp, now=event.starts_at)
 
     assert checked.checked_in_at is not None
     assert list(
@@ -422,9 +530,9 @@ def test_rsvp_check_in_records_attendance_and_an_engagement_per_movement():
 
 def test_rsvp_check_in_twice_changes_nothing():
     rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())
-    first = rsvp_check_in(rsvp=rsvp)
+    first = rsvp_check_in(rsvp=rsvp, now=rsvp.event.starts_at)
 
-    second = rsvp_check_in(rsvp=rsvp)
+    second = rsvp_check_in(rsvp=rsvp, now=rsvp.event.ends_at)
 
     assert second.checked_in_at == first.checked_in_at
     assert Engagement.objects.count() == 1
@@ -437,9 +545,9 @@ def test_rsvp_check_in_keeps_an_existing_attendance_engagement_of_that_day():
         movements=[movement], starts_at=event.starts_at + datetime.timedelta(hours=4)
     )
     member = MemberFactory()
-    rsvp_check_in(rsvp=rsvp_create(event=other, member=member))
+    rsvp_check_in(rsvp=rsvp_create(event=other, member=member), now=other.starts_at)
 
-    rsvp_check_in(rsvp=rsvp_create(event=event, member=member))
+    rsvp_check_in(rsvp=rsvp_create(event=event, member=member), now=event.starts_at)
 
     assert Engagement.objects.filter(member=member).count() == 1
 
@@ -450,7 +558,7 @@ def test_rsvp_check_in_adds_to_a_manual_engagement():
     member = MemberFactory()
     EngagementFactory(member=member, movement=movement)
 
-    rsvp_check_in(rsvp=rsvp_create(event=event, member=member))
+    rsvp_check_in(rsvp=rsvp_create(event=event, member=member), now=event.starts_at)
 
     assert sorted(Engagement.objects.filter(member=member).values_list("source", flat=True)) == [
         EngagementSource.EVENT,
@@ -463,7 +571,7 @@ def test_rsvp_check_in_is_refused_for_people_not_going(status):
     rsvp = RSVPFactory(status=status)
 
     with pytest.raises(RSVPNotAllowed, match="only people going can be checked in"):
-        rsvp_check_in(rsvp=rsvp)
+        rsvp_check_in(rsvp=rsvp, now=rsvp.event.starts_at)
 
     rsvp.refresh_from_db()
     assert rsvp.checked_in_at is None
@@ -475,9 +583,92 @@ def test_rsvp_check_in_is_refused_for_a_cancelled_event():
     event_cancel(event=rsvp.event)
 
     with pytest.raises(RSVPClosed, match="has been cancelled"):
-        rsvp_check_in(rsvp=rsvp)
+        rsvp_check_in(rsvp=rsvp, now=rsvp.event.starts_at)
 
     assert Engagement.objects.count() == 0
+
+
+def in_window_event(**kwargs) -> Event:
+    """An event from 18:00 to 21:00 local time on 1 May next year (RSVPs open, whenever
+    this runs)."""
+    starts = datetime.datetime.combine(
+        datetime.date(next_year(), 5, 1),
+        datetime.time(18),
+        tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"),
+    )
+    return EventFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.timedelta(minutes=-60),  # from the start: opens 60 minutes before
+        datetime.timedelta(hours=1),  # during
+        datetime.timedelta(hours=3, days=3),  # from the end: the last moment, 3 days after
+    ],
+    ids=["opens", "during", "last-moment"],
+)
+def test_rsvp_check_in_is_open_from_an_hour_before_the_start_until_three_days_after_the_end(
+    moment,
+):
+    event = in_window_event()
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+
+    checked = rsvp_check_in(rsvp=rsvp, now=event.starts_at + moment)
+
+    assert checked.checked_in_at == event.starts_at + moment
+    assert Engagement.objects.filter(member=rsvp.member).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        (
+            datetime.timedelta(minutes=-61),
+            "Check-in for “Soup night” opens at {may_1:%a} 1 May {may_1.year}, 5:00 PM, "
+            "60 minutes before the start.",
+        ),
+        (
+            datetime.timedelta(hours=3, days=3, seconds=1),
+            "Check-in for “Soup night” closed at {may_4:%a} 4 May {may_4.year}, 9:00 PM, "
+            "three days after the event ended.",
+        ),
+    ],
+    ids=["too-early", "too-late"],
+)
+def test_rsvp_check_in_outside_the_window_is_refused_and_changes_nothing(moment, message):
+    event = in_window_event(title="Soup night")
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+
+    with pytest.raises(CheckInClosed) as refused:
+        rsvp_check_in(rsvp=rsvp, now=event.starts_at + moment)
+
+    may_1, may_4 = datetime.date(next_year(), 5, 1), datetime.date(next_year(), 5, 4)
+    assert str(refused.value) == message.format(may_1=may_1, may_4=may_4)
+    assert isinstance(refused.value, RSVPClosed)
+    rsvp.refresh_from_db()
+    assert rsvp.checked_in_at is None
+    assert Engagement.objects.count() == 0
+
+
+def test_rsvp_check_in_opens_as_many_minutes_before_as_the_setting_says(settings):
+    settings.COALITION_CHECK_IN_OPENS_MINUTES = 15
+    event = in_window_event()
+    early = rsvp_create(event=event, member=MemberFactory())
+    on_time = rsvp_create(event=event, member=MemberFactory())
+
+    with pytest.raises(CheckInClosed, match="15 minutes before the start"):
+        rsvp_check_in(rsvp=early, now=event.starts_at - datetime.timedelta(minutes=16))
+    checked = rsvp_check_in(rsvp=on_time, now=event.starts_at - datetime.timedelta(minutes=15))
+
+    assert checked.checked_in_at is not None
+
+
+def test_rsvp_check_in_uses_the_clock_without_now():
+    rsvp = rsvp_create(event=EventFactory(), member=MemberFactory())  # a week ahead
+
+    with pytest.raises(CheckInClosed, match="opens at"):
+        rsvp_check_in(rsvp=rsvp)
 
 
 # --- events --------------------------------------------------------------------------------
@@ -716,3 +907,205 @@ def test_private_address_is_only_in_mail_to_people_going(django_capture_on_commi
         bodies[message.to[0].split("@")[0]].append(message.body)
     assert "8 Secret Lane" in bodies["m-going"][0]
     assert all("Secret Lane" not in body for body in bodies["m-waiting"])
+
+
+# --- changed movements: who was told, and what check-in records ----------------------------
+
+
+def told(rsvp: RSVP) -> list[str]:
+    return sorted(rsvp.told_movements.values_list("slug", flat=True))
+
+
+def attended(member) -> list[str]:
+    """The movements ``member`` has attendance engagements in."""
+    return sorted(
+        Engagement.objects.filter(member=member, source=EngagementSource.EVENT).values_list(
+            "movement__slug", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def soup():
+    """A published soup night a week ahead between wages and food, for three people."""
+    wages = MovementFactory(slug="wages", name="Wages")
+    food = MovementFactory(slug="food", name="Food")
+    climate = MovementFactory(slug="climate", name="Climate")
+    event = EventFactory(title="Soup night", movements=[wages, food], capacity=3)
+    return {"event": event, "wages": wages, "food": food, "climate": climate}
+
+
+def test_rsvp_create_records_the_movements_the_person_saw(soup):
+    rsvp = rsvp_create(event=soup["event"], member=MemberFactory())
+
+    assert told(rsvp) == ["food", "wages"]
+
+
+def test_rsvp_create_again_after_cancelling_records_the_movements_as_they_are_now(soup):
+    rsvp = rsvp_create(event=soup["event"], member=MemberFactory())
+    rsvp_cancel(rsvp=rsvp)
+    soup["event"].movements.set([soup["wages"], soup["climate"]])  # nobody was told
+
+    again = rsvp_create(event=soup["event"], member=rsvp.member)
+
+    assert told(again) == ["climate", "wages"]
+
+
+def test_changed_movements_are_mailed_to_people_going_and_waitlisted_not_cancelled(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    going = rsvp_create(event=event, member=MemberFactory(key="m-going"), guests=2)
+    waiting = rsvp_create(event=event, member=MemberFactory(key="m-waiting"))
+    gone = rsvp_create(event=event, member=MemberFactory(key="m-gone"))
+    rsvp_cancel(rsvp=gone)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["climate"].pk])
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["m-going@people.example.org"], "Movements changed: Soup night"),
+        (["m-waiting@people.example.org"], "Movements changed: Soup night"),
+    ]
+    body = mail.outbox[0].body
+    assert "Added: Climate.\nRemoved: Food.\n" in body
+    assert (
+        "When you are checked in at the event, your attendance is recorded in your "
+        "engagement history in each of its movements: Climate, Wages." in body
+    )
+    assert (told(going), told(waiting), told(gone)) == (
+        ["climate", "wages"],
+        ["climate", "wages"],
+        ["wages"],
+    )
+
+
+def test_changed_movements_are_mailed_only_after_commit(soup, django_capture_on_commit_callbacks):
+    rsvp_create(event=soup["event"], member=MemberFactory())
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        edit(soup["event"], movements=[soup["wages"].pk])
+
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert [m.subject for m in mail.outbox] == ["Movements changed: Soup night"]
+    assert "Removed: Food." in mail.outbox[0].body
+    assert "Added:" not in mail.outbox[0].body
+
+
+def test_the_same_movements_again_mail_nobody(soup, django_capture_on_commit_callbacks):
+    rsvp_create(event=soup["event"], member=MemberFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(soup["event"], movements=[soup["food"].pk, soup["wages"].pk], title="Soup!")
+
+    assert mail.outbox == []
+
+
+def test_check_in_records_an_added_movement_the_person_was_told_about(soup):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    edit(event, movements=[soup["wages"].pk, soup["food"].pk, soup["climate"].pk])
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert attended(rsvp.member) == ["climate", "food", "wages"]
+
+
+def test_check_in_records_nothing_in_a_movement_added_without_telling_the_person(soup):
+    # Told about wages only (made by a path that sent no mail); the event has both.
+    rsvp = RSVPFactory(event=soup["event"], told_movements=[soup["wages"]])
+
+    rsvp_check_in(rsvp=rsvp, now=soup["event"].starts_at)
+
+    assert attended(rsvp.member) == ["wages"]
+
+
+def test_check_in_records_nothing_in_a_movement_added_directly_in_the_database(soup):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    event.movements.add(soup["climate"])  # no service: nobody was told
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert attended(rsvp.member) == ["food", "wages"]
+
+
+@pytest.mark.parametrize("through_the_service", [True, False], ids=["edited", "in-database"])
+def test_check_in_never_records_a_removed_movement(soup, through_the_service):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    if through_the_service:
+        edit(event, movements=[soup["wages"].pk])
+    else:
+        event.movements.remove(soup["food"])
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert attended(rsvp.member) == ["wages"]
+
+
+def test_a_movement_removed_then_added_again_is_told_anew(soup):
+    event = soup["event"]
+    rsvp = RSVPFactory(event=event, member=MemberFactory(email=""))  # cannot be told by mail
+    edit(event, movements=[soup["wages"].pk])
+    edit(event, movements=[soup["wages"].pk, soup["food"].pk])
+
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert told(rsvp) == ["wages"]
+    assert attended(rsvp.member) == ["wages"]
+
+
+def test_a_person_without_an_address_is_not_told_about_an_added_movement(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory(email=""))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["food"].pk, soup["climate"].pk])
+    rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+
+    assert mail.outbox == []
+    assert attended(rsvp.member) == ["food", "wages"]
+
+
+def test_a_person_already_checked_in_is_told_their_attendance_stays(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        ends_at=timezone.now() + datetime.timedelta(hours=2),
+    )
+    rsvp_check_in(rsvp=rsvp)
+    event.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["food"].pk, soup["climate"].pk])
+
+    assert "You are already checked in: the attendance recorded then stays as it was." in (
+        mail.outbox[0].body
+    )
+    assert attended(rsvp.member) == ["food", "wages"]
+
+
+def test_changed_movements_mail_nobody_once_check_in_has_closed(
+    soup, django_capture_on_commit_callbacks
+):
+    event = soup["event"]
+    rsvp = rsvp_create(event=event, member=MemberFactory())
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=5),
+        ends_at=timezone.now() - datetime.timedelta(days=4),
+    )
+    event.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(event, movements=[soup["wages"].pk, soup["climate"].pk])
+
+    assert mail.outbox == []
+    assert told(rsvp) == ["wages"]

@@ -513,6 +513,32 @@ def test_rsvp_with_bad_input_is_refused_and_changes_nothing(signed_in, potluck, 
     assert RSVP.objects.count() == 0
 
 
+def test_rsvp_with_a_party_that_can_never_fit_is_refused_and_changes_nothing(signed_in, potluck):
+    client, _ = signed_in
+    message = "This event has 3 places; a party of 4 can never fit."
+
+    plain = client.post("/events/wages-gardens-potluck/rsvp/", {"guests": "3"})
+    htmx = client.post("/events/wages-gardens-potluck/rsvp/", {"guests": "3"}, **HTMX)
+
+    assert (plain.status_code, htmx.status_code) == (400, 400)
+    assert message in plain.content.decode()
+    assert message in htmx.content.decode()
+    assert RSVP.objects.count() == 0
+
+
+def test_rsvp_again_with_fewer_guests_from_the_waitlist_is_going_at_once(signed_in, potluck):
+    client, member = signed_in
+    RSVPFactory(event=potluck, guests=1)
+    client.post("/events/wages-gardens-potluck/rsvp/", {"guests": "1"})
+    assert RSVP.objects.get(member=member).status == "waitlisted"
+
+    response = client.post("/events/wages-gardens-potluck/rsvp/", {"guests": "0"}, **HTMX)
+
+    assert response.status_code == 200
+    assert "You are going to “Wages and Gardens Potluck”." in response.content.decode()
+    assert RSVP.objects.get(member=member).status == "going"
+
+
 def test_rsvp_through_a_movement_not_of_the_event_is_refused(signed_in, potluck):
     client, _ = signed_in
     elsewhere = MovementFactory()
