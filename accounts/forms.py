@@ -1,12 +1,19 @@
-"""Forms for accounts: signing up and choosing who may see your profile."""
+"""Forms for accounts: signing up, choosing who may see your profile, and the forms that
+ask for the password again (through ``password_check``, so django-axes throttles them like
+logins)."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.views.decorators.debug import sensitive_variables
 
+from accounts.services import password_check
 from movements.models import Member, Visibility
 
 User = get_user_model()
+
+WRONG_PASSWORD = "That is not your password."
 
 
 class SignupForm(UserCreationForm):
@@ -68,8 +75,10 @@ class VisibilityForm(forms.ModelForm):
         field.error_messages["invalid_choice"] = "Choose private or public."
 
 
-class AccountDeleteForm(forms.Form):
-    """Deleting an account asks for the password again, so a borrowed session cannot."""
+class PasswordAskedAgainForm(forms.Form):
+    """A form that asks the signed-in ``user`` for their password again, so a borrowed
+    session cannot make the change. The check is ``password_check``: django-axes counts
+    a wrong answer like a failed login and refuses every answer once locked out."""
 
     password = forms.CharField(
         label="Your password",
@@ -77,15 +86,40 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="To be sure it is you.",
     )
+    wrong_password = WRONG_PASSWORD
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
+    @sensitive_variables("password")
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(
-                "That is not your password. Nothing was deleted.", code="password_incorrect"
-            )
+        if not password_check(request=self.request, user=self.user, password=password):
+            raise forms.ValidationError(self.wrong_password, code="password_incorrect")
         return password
+
+
+class AccountDeleteForm(PasswordAskedAgainForm):
+    """Deleting an account asks for the password again."""
+
+    wrong_password = f"{WRONG_PASSWORD} Nothing was deleted."
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's password change, its old password checked by ``password_check`` (so
+    throttled like logins). Needs the ``request``."""
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_check(request=self.request, user=self.user, password=old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

@@ -9,6 +9,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.utils import timezone
 
 from core.text import iso
@@ -16,13 +17,56 @@ from events.models import RSVP, Event, Proposal
 from movements.services import member_for_user
 
 # Bump when the shape of the download changes.
-MY_DATA_FORMAT = 1
+MY_DATA_FORMAT = 2
+
+
+def login_records(username: str) -> list[dict[str, Any]]:
+    """What django-axes keeps about logins with ``username``: successful logins
+    (``AccessLog``), the failures it is counting now (``AccessAttempt``: the latest
+    failure, and how many) and its failure log (``AccessFailureLog``), oldest first. Three
+    queries."""
+    records = [
+        {
+            "time": log.attempt_time,
+            "success": True,
+            "ip_address": log.ip_address,
+            "user_agent": log.user_agent,
+            "path": log.path_info,
+            "logout_time": iso(log.logout_time),
+        }
+        for log in AccessLog.objects.filter(username=username)
+    ]
+    records += [
+        {
+            "time": attempt.attempt_time,
+            "success": False,
+            "ip_address": attempt.ip_address,
+            "user_agent": attempt.user_agent,
+            "path": attempt.path_info,
+            "failures": attempt.failures_since_start,
+        }
+        for attempt in AccessAttempt.objects.filter(username=username)
+    ]
+    records += [
+        {
+            "time": failure.attempt_time,
+            "success": False,
+            "ip_address": failure.ip_address,
+            "user_agent": failure.user_agent,
+            "path": failure.path_info,
+            "locked_out": failure.locked_out,
+        }
+        for failure in AccessFailureLog.objects.filter(username=username)
+    ]
+    records.sort(key=lambda record: (record["time"], record["success"]))
+    return [{**record, "time": iso(record["time"])} for record in records]
 
 
 def member_data(*, user) -> dict[str, Any]:
     """Everything Coalition stores about ``user`` and their Member record, as JSON-ready
     data: the account, the person, memberships, engagements, RSVPs, the events they
-    created and the proposals they decided. Nothing about anyone else."""
+    created, the proposals they decided and the login records kept for their username
+    (``login_records``). Nothing about anyone else."""
     member = member_for_user(user=user)
     memberships = member.memberships.select_related("organization").order_by("since", "pk")
     engagements = member.engagements.select_related("movement", "organization").order_by(
@@ -109,6 +153,7 @@ def member_data(*, user) -> dict[str, Any]:
             }
             for p in proposals
         ],
+        "login_records": login_records(user.get_username()),
     }
 
 

@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/signup/", accounts.SignupView.as_view(), name="signup"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

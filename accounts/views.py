@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.forms import AccountDeleteForm, SignupForm, VisibilityForm
+from accounts.forms import AccountDeleteForm, PasswordChangeForm, SignupForm, VisibilityForm
 from accounts.selectors import member_data, member_timeline, timeline_by_year
 from accounts.services import account_create, account_delete, member_set_visibility
 from core.roles import is_curator
@@ -132,6 +132,20 @@ class MeView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class PasswordFormMixin:
+    """Hands the form the request (and the user), for ``password_check``."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordChangeView(InvalidFormIs400, PasswordFormMixin, auth_views.PasswordChangeView):
+    """Django's password change with the old password throttled (``PasswordChangeForm``);
+    a form sent back with errors answers 400."""
+
+    form_class = PasswordChangeForm
+
+
 class MyDataView(LoginRequiredMixin, View):
     """Everything stored about the signed-in person, as a JSON download."""
 
@@ -144,7 +158,7 @@ class MyDataView(LoginRequiredMixin, View):
         return response
 
 
-class AccountDeleteView(LoginRequiredMixin, InvalidFormIs400, FormView):
+class AccountDeleteView(LoginRequiredMixin, InvalidFormIs400, PasswordFormMixin, FormView):
     """Asks for the password, then deletes the account (``account_delete``) and logs out."""
 
     form_class = AccountDeleteForm

@@ -271,7 +271,7 @@ def test_password_change_with_a_wrong_old_password_changes_nothing(member_client
         {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error_codes(response.context["form"].errors) == {"old_password": ["password_incorrect"]}
     member_user.refresh_from_db()
     assert member_user.check_password(PASSWORD)
