@@ -10,14 +10,29 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.text import iso
 from events.models import RSVP, Event, Proposal
 from movements.services import member_for_user
+from movements.verification import is_verified
 
 # Bump when the shape of the download changes.
 MY_DATA_FORMAT = 2
+
+
+def users_with_email(email: str) -> QuerySet:
+    """The logins ``email`` already belongs to, whatever its case: a user's own address,
+    or the address of the Member a user is linked to. Empty when it is free (people on
+    an imported roster without a login do not hold it)."""
+    return (
+        get_user_model()
+        .objects.filter(Q(email__iexact=email) | Q(member__email__iexact=email))
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def login_records(username: str) -> list[dict[str, Any]]:
@@ -94,6 +109,9 @@ def member_data(*, user) -> dict[str, Any]:
             "key": member.key,
             "name": member.name,
             "email": member.email,
+            "email_verified": is_verified(member),
+            "verified_email": member.verified_email,
+            "email_verified_at": iso(member.email_verified_at),
             "region": member.region.slug if member.region_id else None,
             "visibility": member.visibility,
             "created_at": iso(member.created_at),

@@ -81,12 +81,11 @@ def verification_url(member: Member, *, next_url: str = "") -> str:
     return f"{app_settings.SITE_URL}{path}"
 
 
-def email_verify(token: str) -> Member:
-    """Confirm the address a verification link was sent to, and return its member.
-
+def verification_link_member(token: str, *, lock: bool = False) -> Member:
+    """The member a verification link is for, changing nothing (a page may show the link
+    before it is used); ``lock`` locks their row (inside the caller's transaction).
     Raises ``VerificationLinkInvalid`` for a forged, damaged or expired link and for one
-    sent to an address the member no longer has; ``EmailAlreadyVerified`` when the
-    address was confirmed before (so callers may treat the first use specially)."""
+    sent to an address the member no longer has."""
     try:
         payload = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     except signing.SignatureExpired as error:
@@ -97,20 +96,30 @@ def email_verify(token: str) -> Member:
         raise VerificationLinkInvalid(
             "This link is not valid. Copy the whole link from the mail, or ask for a new one."
         ) from error
-    stale = VerificationLinkInvalid(
-        "This link was sent to an address that is no longer on the account. "
-        "Use the link in the newest mail, or ask for a new one."
-    )
-    if not isinstance(payload, dict) or not isinstance(payload.get("m"), int):
-        raise stale
+    member = None
+    if isinstance(payload, dict) and isinstance(payload.get("m"), int):
+        members = Member.objects.select_for_update() if lock else Member.objects
+        member = members.filter(pk=payload["m"]).first()
+    if (
+        member is None
+        or not member.email
+        or not constant_time_compare(email_digest(member.email), str(payload.get("e")))
+    ):
+        raise VerificationLinkInvalid(
+            "This link was sent to an address that is no longer on the account. "
+            "Use the link in the newest mail, or ask for a new one."
+        )
+    return member
+
+
+def email_verify(token: str) -> Member:
+    """Confirm the address a verification link was sent to, and return its member.
+
+    Raises ``VerificationLinkInvalid`` as ``verification_link_member`` does, and
+    ``EmailAlreadyVerified`` when the address was confirmed before (so callers may treat
+    the first use specially)."""
     with transaction.atomic():
-        member = Member.objects.select_for_update().filter(pk=payload["m"]).first()
-        if (
-            member is None
-            or not member.email
-            or not constant_time_compare(email_digest(member.email), str(payload.get("e")))
-        ):
-            raise stale
+        member = verification_link_member(token, lock=True)
         if is_verified(member):
             raise EmailAlreadyVerified(member)
         return email_mark_verified(member=member, email=member.email)

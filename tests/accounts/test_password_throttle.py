@@ -1,4 +1,4 @@
-"""Asking for the password again (password change, account deletion) is
+"""Asking for the password again (password change, email change, account deletion) is
 throttled like logging in (django-axes, the same limits), and the login records axes keeps
 belong to the account: in /me/data.json while it exists, deleted with it."""
 
@@ -7,6 +7,7 @@ import datetime
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 
 from movements.models import Member
@@ -20,7 +21,7 @@ PASSWORD = "correct horse battery staple"  # UserFactory's
 NEW_PASSWORD = "a brand new tulip meadow"
 LOCKED = "After 5 failed attempts, logging in as “ada” from this connection is paused for 30"
 ALSO_PAUSED = (
-    "Changing your password and deleting your account ask for your password too, "
+    "Changing your password or email and deleting your account ask for your password too, "
     "so they are paused as well."
 )
 
@@ -53,6 +54,12 @@ FORMS = {
         },
         "old_password",
         lambda: User.objects.get(username="ada").check_password(NEW_PASSWORD),
+    ),
+    "email-change": (
+        "/me/email/",
+        lambda password: {"email": "new@example.org", "password": password},
+        "password",
+        lambda: bool(mail.outbox),
     ),
     "account-delete": (
         "/me/delete/",
@@ -140,7 +147,7 @@ def test_the_right_password_clears_the_count_as_a_login_does(ada):
     assert AccessAttempt.objects.get(username="ada").failures_since_start == 1
 
 
-def test_a_failed_attempt_never_records_a_password(ada):
+def test_a_failed_attempt_never_records_a_password_or_an_address(ada):
     client = signed_in(ada)
 
     client.post(
@@ -151,10 +158,11 @@ def test_a_failed_attempt_never_records_a_password(ada):
             "new_password2": NEW_PASSWORD,
         },
     )
+    client.post("/me/email/", {"email": "secret-new@example.org", "password": "wrong-too"})
 
     stored = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
     assert "old_password=********************" in stored
-    for secret in ["wrong-old", NEW_PASSWORD]:
+    for secret in ["wrong-old", NEW_PASSWORD, "secret-new@example.org", "wrong-too"]:
         assert secret not in stored
 
 
