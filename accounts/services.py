@@ -143,7 +143,8 @@ def email_change_link(token: str, *, lock: bool = False) -> tuple[Member, str]:
         ) from error
     member, new_email = None, ""
     if isinstance(payload, dict) and isinstance(payload.get("m"), int):
-        members = Member.objects.select_for_update() if lock else Member.objects
+        # Lock the member's row only: PostgreSQL cannot lock the outer join to the login.
+        members = Member.objects.select_for_update(of=("self",)) if lock else Member.objects
         member = members.select_related("user").filter(pk=payload["m"]).first()
         new_email = str(payload.get("to", ""))
     if member is not None and member.email == new_email and is_verified(member):
