@@ -30,10 +30,10 @@ from events.services import RSVPClosed, _mail_on_commit, _rsvp_cancel
 from movements.models import Member
 from movements.services import member_erase, member_for_user
 from movements.verification import (
-    LINK_MAX_AGE,
     VerificationLinkInvalid,
     email_digest,
     is_verified,
+    link_payload,
     verification_url,
 )
 
@@ -131,16 +131,7 @@ def email_change_link(token: str, *, lock: bool = False) -> tuple[Member, str]:
     to, changing nothing; ``lock`` locks the member's row. Raises
     ``VerificationLinkInvalid`` for a forged, damaged or expired link and for one made
     before the address changed some other way; a link already used answers as good."""
-    try:
-        payload = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise VerificationLinkInvalid(
-            "This link has expired: links work for 3 days. Ask for the change again."
-        ) from error
-    except signing.BadSignature as error:
-        raise VerificationLinkInvalid(
-            "This link is not valid. Copy the whole link from the mail, or ask again."
-        ) from error
+    payload = link_payload(token, salt=EMAIL_CHANGE_SALT, again="ask for the change again")
     member, new_email = None, ""
     if isinstance(payload, dict) and isinstance(payload.get("m"), int):
         # Lock the member's row only: PostgreSQL cannot lock the outer join to the login.

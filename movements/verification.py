@@ -81,21 +81,29 @@ def verification_url(member: Member, *, next_url: str = "") -> str:
     return f"{app_settings.SITE_URL}{path}"
 
 
+def link_payload(token: str, *, salt: str, again: str) -> object:
+    """What a signed mail link (made with ``salt``) carries, if it is genuine and younger
+    than ``LINK_MAX_AGE``; else ``VerificationLinkInvalid`` saying so, ending with what
+    to do (``again``, e.g. "ask for a new one")."""
+    try:
+        return signing.loads(token, salt=salt, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise VerificationLinkInvalid(
+            f"This link has expired: links work for {LINK_MAX_AGE.days} days. "
+            f"{again[0].upper()}{again[1:]}."
+        ) from error
+    except signing.BadSignature as error:
+        raise VerificationLinkInvalid(
+            f"This link is not valid. Copy the whole link from the mail, or {again}."
+        ) from error
+
+
 def verification_link_member(token: str, *, lock: bool = False) -> Member:
     """The member a verification link is for, changing nothing (a page may show the link
     before it is used); ``lock`` locks their row (inside the caller's transaction).
     Raises ``VerificationLinkInvalid`` for a forged, damaged or expired link and for one
     sent to an address the member no longer has."""
-    try:
-        payload = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise VerificationLinkInvalid(
-            "This link has expired: links work for 3 days. Ask for a new one."
-        ) from error
-    except signing.BadSignature as error:
-        raise VerificationLinkInvalid(
-            "This link is not valid. Copy the whole link from the mail, or ask for a new one."
-        ) from error
+    payload = link_payload(token, salt=LINK_SALT, again="ask for a new one")
     member = None
     if isinstance(payload, dict) and isinstance(payload.get("m"), int):
         members = Member.objects.select_for_update() if lock else Member.objects

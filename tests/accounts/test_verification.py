@@ -2,14 +2,21 @@
 link, "send the link again" on /me/, and changing the address."""
 
 import re
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 
+from accounts.services import EMAIL_CHANGE_SALT
 from movements.models import Member
-from movements.verification import email_mark_verified, is_verified, verification_url
+from movements.verification import (
+    email_digest,
+    email_mark_verified,
+    is_verified,
+    verification_url,
+)
 from tests.factories import MemberFactory, UserFactory
 from tests.helpers import error_codes, logged_in
 
@@ -462,3 +469,22 @@ def test_signup_says_who_sees_what(client):
         "public; then your name and engagement history."
     ) in content
     assert "Never shown to anyone" not in content
+
+
+def test_an_expired_change_link_changes_nothing(ada):
+    payload = {"m": ada.member.pk, "from": email_digest("ada@example.org"), "to": "n@example.org"}
+
+    class FourDaysAgo(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - 4 * 86400)
+
+    token = FourDaysAgo(salt=EMAIL_CHANGE_SALT).sign_object(payload)
+
+    response = logged_in(ada).post(f"/accounts/email/{token}/")
+
+    assert response.status_code == 400
+    assert (
+        '<p role="alert">This link has expired: links work for 3 days. Ask for the change '
+        "again.</p>"
+    ) in main_of(response)
+    assert Member.objects.get(key="m-ada").email == "ada@example.org"
