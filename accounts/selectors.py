@@ -9,20 +9,79 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.text import iso
 from events.models import RSVP, Event, Proposal
 from movements.services import member_for_user
+from movements.verification import is_verified
 
 # Bump when the shape of the download changes.
-MY_DATA_FORMAT = 1
+MY_DATA_FORMAT = 2
+
+
+def users_with_email(email: str) -> QuerySet:
+    """The logins ``email`` already belongs to, whatever its case: a user's own address,
+    or the address of the Member a user is linked to. Empty when it is free (people on
+    an imported roster without a login do not hold it)."""
+    return (
+        get_user_model()
+        .objects.filter(Q(email__iexact=email) | Q(member__email__iexact=email))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def login_records(username: str) -> list[dict[str, Any]]:
+    """What django-axes keeps about logins with ``username``: successful logins
+    (``AccessLog``), the failures it is counting now (``AccessAttempt``: the latest
+    failure, and how many) and its failure log (``AccessFailureLog``), oldest first. Three
+    queries."""
+    records = [
+        {
+            "time": log.attempt_time,
+            "success": True,
+            "ip_address": log.ip_address,
+            "user_agent": log.user_agent,
+            "path": log.path_info,
+            "logout_time": iso(log.logout_time),
+        }
+        for log in AccessLog.objects.filter(username=username)
+    ]
+    records += [
+        {
+            "time": attempt.attempt_time,
+            "success": False,
+            "ip_address": attempt.ip_address,
+            "user_agent": attempt.user_agent,
+            "path": attempt.path_info,
+            "failures": attempt.failures_since_start,
+        }
+        for attempt in AccessAttempt.objects.filter(username=username)
+    ]
+    records += [
+        {
+            "time": failure.attempt_time,
+            "success": False,
+            "ip_address": failure.ip_address,
+            "user_agent": failure.user_agent,
+            "path": failure.path_info,
+            "locked_out": failure.locked_out,
+        }
+        for failure in AccessFailureLog.objects.filter(username=username)
+    ]
+    records.sort(key=lambda record: (record["time"], record["success"]))
+    return [{**record, "time": iso(record["time"])} for record in records]
 
 
 def member_data(*, user) -> dict[str, Any]:
     """Everything Coalition stores about ``user`` and their Member record, as JSON-ready
     data: the account, the person, memberships, engagements, RSVPs, the events they
-    created and the proposals they decided. Nothing about anyone else."""
+    created, the proposals they decided and the login records kept for their username
+    (``login_records``). Nothing about anyone else."""
     member = member_for_user(user=user)
     memberships = member.memberships.select_related("organization").order_by("since", "pk")
     engagements = member.engagements.select_related("movement", "organization").order_by(
@@ -50,6 +109,9 @@ def member_data(*, user) -> dict[str, Any]:
             "key": member.key,
             "name": member.name,
             "email": member.email,
+            "email_verified": is_verified(member),
+            "verified_email": member.verified_email,
+            "email_verified_at": iso(member.email_verified_at),
             "region": member.region.slug if member.region_id else None,
             "visibility": member.visibility,
             "created_at": iso(member.created_at),
@@ -109,6 +171,7 @@ def member_data(*, user) -> dict[str, Any]:
             }
             for p in proposals
         ],
+        "login_records": login_records(user.get_username()),
     }
 
 

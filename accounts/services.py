@@ -1,24 +1,209 @@
-"""Writes on a person's account: creating it at sign-up and deleting it.
+"""Writes on a person's account: signing up, confirming and changing the email address,
+checking the password again, and deleting the account.
 
 ``account_delete`` is the write behind "Delete my account": it crosses the events and
 movements apps, so it lives here, in the layer above both. Reads are in ``selectors.py``.
+Whether an address is confirmed, and the links that confirm it, are
+``movements.verification``'s (every layer needs them); the mails are ``accounts/mail.py``'s,
+sent after commit.
 """
 
-from django.db import transaction
-from django.utils import timezone
+import datetime
 
+from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from accounts import mail
+from accounts.selectors import users_with_email
+from events.mail import site_url
 from events.models import RSVP
-from events.services import RSVPClosed, _rsvp_cancel
+from events.services import RSVPClosed, _mail_on_commit, _rsvp_cancel
 from movements.models import Member
 from movements.services import member_erase, member_for_user
+from movements.verification import (
+    VerificationLinkInvalid,
+    email_digest,
+    is_verified,
+    link_payload,
+    verification_url,
+)
+
+# "Send the link again" sends at most one mail a minute per person.
+RESEND_INTERVAL = datetime.timedelta(minutes=1)
+EMAIL_CHANGE_SALT = "coalition.email-change"
+
+
+class VerificationTooSoon(Exception):
+    """A link went to this person less than ``RESEND_INTERVAL`` ago; nothing was sent."""
+
+
+# --- signing up ------------------------------------------------------------------------------
+
+
+def account_sign_up(*, user, name: str = "", next_url: str = "") -> Member | None:
+    """Sign up the new (unsaved) ``user``, answering the same whether or not their email
+    address is known, so that signing up tells nobody who has an account.
+
+    A new address: save the login and its private Member record (named ``name``, else the
+    username) and mail a link that confirms the address and logs the person in (then on
+    to ``next_url``). Returns the member. An address that already belongs to a login:
+    create nothing and mail that address how to log in or reset the password. Returns
+    None. Either way exactly one mail goes out, after commit."""
+    with transaction.atomic(durable=True):
+        usernames = [u.get_username() for u in users_with_email(user.email)]
+        if usernames:
+            _mail_on_commit(
+                [mail.address_in_use_message(user.email, usernames=usernames, change=False)]
+            )
+            return None
+        user.save()
+        member = member_for_user(user=user)
+        if name and member.name != name:
+            member.name = name
+            member.save(update_fields=["name"])
+        email_verification_send(member=member, next_url=next_url)
+    return member
+
+
+# --- confirming the address -------------------------------------------------------------------
+
+
+def email_verification_send(*, member: Member, next_url: str = "") -> Member:
+    """Mail ``member`` the link that confirms their current address (after commit). A
+    member without an address gets nothing."""
+    if member.email:
+        url = verification_url(member, next_url=next_url)
+        _mail_on_commit([mail.verification_message(member, url=url)])
+    return member
+
+
+def email_verification_resend(*, member: Member) -> Member:
+    """For "send the link again" on /me/: ``email_verification_send``, at most once per
+    ``RESEND_INTERVAL`` for one person (``VerificationTooSoon`` otherwise; the cache is
+    shared by every process)."""
+    key = f"accounts:verification-sent:{member.pk}"
+    if not cache.add(key, True, timeout=int(RESEND_INTERVAL.total_seconds())):
+        raise VerificationTooSoon(
+            "A link went to your address less than a minute ago. Look for it in your inbox "
+            "(and the spam folder), or try again in a minute."
+        )
+    with transaction.atomic(durable=True):
+        return email_verification_send(member=member)
+
+
+# --- changing the address ---------------------------------------------------------------------
+
+
+def email_change_request(*, member: Member, new_email: str) -> Member:
+    """Ask to move ``member``'s account to ``new_email``. Nothing changes yet: a link goes
+    to ``new_email`` and opening it makes the change (``email_change_confirm``), so the
+    account never carries an address its owner does not read. When ``new_email`` already
+    belongs to another login, that address is told instead, and the answer here is the
+    same, so the form tells nobody who has an account. One mail, after commit."""
+    with transaction.atomic(durable=True):
+        usernames = [
+            u.get_username() for u in users_with_email(new_email).exclude(pk=member.user_id)
+        ]
+        if usernames:
+            message = mail.address_in_use_message(new_email, usernames=usernames, change=True)
+        else:
+            token = signing.dumps(
+                {"m": member.pk, "from": email_digest(member.email), "to": new_email},
+                salt=EMAIL_CHANGE_SALT,
+            )
+            url = site_url(reverse("email_change_confirm", kwargs={"token": token}))
+            message = mail.email_change_message(member, new_email=new_email, url=url)
+        _mail_on_commit([message])
+    return member
+
+
+def email_change_link(token: str, *, lock: bool = False) -> tuple[Member, str]:
+    """The member an ``email_change_request`` link is for and the address it moves them
+    to, changing nothing; ``lock`` locks the member's row. Raises
+    ``VerificationLinkInvalid`` for a forged, damaged or expired link and for one made
+    before the address changed some other way; a link already used answers as good."""
+    payload = link_payload(token, salt=EMAIL_CHANGE_SALT, again="ask for the change again")
+    member, new_email = None, ""
+    if isinstance(payload, dict) and isinstance(payload.get("m"), int):
+        # Lock the member's row only: PostgreSQL cannot lock the outer join to the login.
+        members = Member.objects.select_for_update(of=("self",)) if lock else Member.objects
+        member = members.select_related("user").filter(pk=payload["m"]).first()
+        new_email = str(payload.get("to", ""))
+    if member is not None and member.email == new_email and is_verified(member):
+        return member, new_email  # used already
+    if member is None or not constant_time_compare(
+        email_digest(member.email), str(payload.get("from"))
+    ):
+        raise VerificationLinkInvalid(
+            "This link no longer works: the account's address changed since it was sent."
+        )
+    return member, new_email
+
+
+def email_change_confirm(token: str) -> Member:
+    """Make the change an ``email_change_request`` link asks for: the member's address
+    and their login's become the new one, confirmed (the link was opened from it).
+
+    Raises ``VerificationLinkInvalid`` as ``email_change_link`` does, and when the new
+    address has since come to belong to another login. Nothing is changed then; a link
+    opened twice changes nothing the second time."""
+    with transaction.atomic(durable=True):
+        member, new_email = email_change_link(token, lock=True)
+        if member.email == new_email:
+            return member
+        if users_with_email(new_email).exclude(pk=member.user_id).exists():
+            raise VerificationLinkInvalid(
+                "This address now belongs to another account, so it cannot be moved here."
+            )
+        member.email = new_email
+        member.verified_email = new_email
+        member.email_verified_at = timezone.now()
+        member.save(update_fields=["email", "verified_email", "email_verified_at"])
+        if member.user is not None:
+            member.user.email = new_email
+            member.user.save(update_fields=["email"])
+    return member
+
+
+# --- the password, asked again ------------------------------------------------------------------
+
+
+def password_check(*, request, user, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, asked again before a change that needs it
+    (password change, address change, account deletion).
+
+    Checked through ``authenticate()``, so django-axes counts it exactly like a login:
+    a wrong password is a failure for this username and address, and once they are
+    locked out (``AXES_FAILURE_LIMIT``) every answer is False, the right password too,
+    and axes' middleware answers with the lockout page. A right answer clears the
+    failures as a login does (``AXES_RESET_ON_SUCCESS``)."""
+    username = user.get_username()
+    checked = authenticate(request, username=username, password=password)
+    if checked is None or checked.pk != user.pk:
+        return False
+    if settings.AXES_ENABLED and settings.AXES_RESET_ON_SUCCESS:
+        axes_reset(ip=get_client_ip_address(request), username=username)
+    return True
+
+
+# --- deleting the account ----------------------------------------------------------------------
 
 
 def account_delete(*, user) -> Member:
     """Delete ``user``'s account, all or nothing: cancel their RSVPs to events that have not
     started (``rsvp_cancel``, in this transaction: it promotes and mails the waitlist after
     commit), anonymise their Member record (``member_erase``; their history stays as
-    anonymous aggregates) and delete the login. Returns the anonymised member. The caller
-    logs them out."""
+    anonymous aggregates), delete the login records django-axes keeps for their username
+    and delete the login. Returns the anonymised member. The caller logs them out."""
     with transaction.atomic(durable=True):
         member = member_for_user(user=user)
         upcoming = (
@@ -35,19 +220,10 @@ def account_delete(*, user) -> Member:
                 # attached to the anonymised member like any past event.
                 continue
         member = member_erase(member=member)
+        username = user.get_username()
+        for model in (AccessAttempt, AccessLog, AccessFailureLog):
+            model.objects.filter(username=username).delete()
         user.delete()
-    return member
-
-
-def account_create(*, user, name: str = "") -> Member:
-    """Save a new (unsaved) ``user`` and give them their Member record, private by default,
-    named ``name`` (their username when empty). Both rows or neither."""
-    with transaction.atomic(durable=True):
-        user.save()
-        member = member_for_user(user=user)
-        if name and member.name != name:
-            member.name = name
-            member.save(update_fields=["name"])
     return member
 
 

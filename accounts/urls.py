@@ -16,9 +16,16 @@ urlpatterns = [
     ),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.SignupView.as_view(), name="signup"),
+    path("accounts/signup/sent/", accounts.SignupSentView.as_view(), name="signup_sent"),
+    path("accounts/verify/<str:token>/", accounts.EmailVerifyView.as_view(), name="email_verify"),
+    path(
+        "accounts/email/<str:token>/",
+        accounts.EmailChangeConfirmView.as_view(),
+        name="email_change_confirm",
+    ),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -49,6 +56,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/email/", accounts.EmailChangeView.as_view(), name="email_change"),
+    path(
+        "me/email/verify/",
+        accounts.EmailVerificationSendView.as_view(),
+        name="email_verification_send",
+    ),
     path("me/data.json", accounts.MyDataView.as_view(), name="my_data"),
     path("me/delete/", accounts.AccountDeleteView.as_view(), name="account_delete"),
 ]

@@ -1,9 +1,12 @@
-"""Accounts: signing up, logging out with a message, and the signed-in person's own page.
+"""Accounts: signing up, confirming an address, logging out with a message, and the
+signed-in person's own page.
 
-Logging in and the password views are Django's own (see ``account_urls.py``); only the
-templates are ours. ``/me/`` shows the signed-in person their own data and nothing about
-anyone else; ``/me/data.json`` hands all of it over and ``/me/delete/`` deletes the account
-(``accounts.services``).
+Logging in and the password reset views are Django's own (see ``urls.py``); only the
+templates are ours. Every form that asks for the password again (password change, email
+change, account deletion) checks it through ``accounts.services.password_check``, which
+django-axes throttles like a login. ``/me/`` shows the signed-in person their own data
+and nothing about anyone else; ``/me/data.json`` hands all of it over and ``/me/delete/``
+deletes the account (``accounts.services``).
 """
 
 from django.contrib import messages
@@ -13,14 +16,30 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import F
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.forms import AccountDeleteForm, SignupForm, VisibilityForm
+from accounts.forms import (
+    AccountDeleteForm,
+    EmailChangeForm,
+    PasswordChangeForm,
+    SignupForm,
+    VisibilityForm,
+)
 from accounts.selectors import member_data, member_timeline, timeline_by_year
-from accounts.services import account_create, account_delete, member_set_visibility
+from accounts.services import (
+    VerificationTooSoon,
+    account_delete,
+    account_sign_up,
+    email_change_confirm,
+    email_change_link,
+    email_change_request,
+    email_verification_resend,
+    member_set_visibility,
+)
 from core.roles import is_curator
 from core.views import InvalidFormIs400
 from events.models import RSVP
@@ -28,32 +47,102 @@ from events.permissions import is_organizer
 from events.services import EventBusy
 from movements.models import MembershipRole, Visibility
 from movements.services import member_for_user
+from movements.verification import (
+    EmailAlreadyVerified,
+    VerificationLinkInvalid,
+    email_verify,
+    is_verified,
+    verification_link_member,
+)
 
 ORGANIZING_ROLES = {MembershipRole.ORGANIZER, MembershipRole.LEADER}
 # Memberships and engagements, latest start first; unknown starts last on every database.
 LATEST_FIRST = (F("since").desc(nulls_last=True), "-pk")
 
 
+def safe_next(request, url: str) -> str:
+    """``url`` when it points into this site, else ""."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
 class SignupView(InvalidFormIs400, FormView):
+    """Sign up. Whether or not the address already has an account, the answer is the
+    same redirect to "check your inbox" (``account_sign_up`` decides what the mail
+    says); nobody is logged in until they open the link."""
+
     form_class = SignupForm
     template_name = "registration/signup.html"
-    success_url = reverse_lazy("me")
+    success_url = reverse_lazy("signup_sent")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             return redirect("me")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_initial(self):
+        return {"next": safe_next(self.request, self.request.GET.get("next", ""))}
+
     def form_valid(self, form):
+        # Saving without committing hashes the password on both paths, so a known
+        # address takes as long to answer as a new one.
         user = form.save(commit=False)
-        account_create(user=user, name=form.cleaned_data["name"])
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            self.request,
-            f"Welcome to Coalition, {user.get_username()}! Your profile is private: only you "
-            "and the curators can see it. You can change that below.",
+        account_sign_up(
+            user=user,
+            name=form.cleaned_data["name"],
+            next_url=safe_next(self.request, form.cleaned_data["next"]),
         )
         return super().form_valid(form)
+
+
+class SignupSentView(TemplateView):
+    """The "check your inbox" page: the same whatever happened to the address."""
+
+    template_name = "registration/signup_sent.html"
+
+
+class EmailVerifyView(TemplateView):
+    """The link in a verification mail. GET shows a button (so that mail scanners, which
+    follow links, confirm nothing); POST confirms the address (``email_verify``) and, on
+    the first confirmation, logs the person in and takes them to ``next`` or /me/."""
+
+    template_name = "registration/email_verify.html"
+
+    def get(self, request, *args, token, **kwargs):
+        try:
+            verification_link_member(token)
+        except VerificationLinkInvalid as error:
+            return self.render_to_response({"error": str(error)}, status=400)
+        return self.render_to_response(self.get_context_data(next=self._next()))
+
+    def post(self, request, *args, token, **kwargs):
+        try:
+            member = email_verify(token)
+        except VerificationLinkInvalid as error:
+            return self.render_to_response({"error": str(error)}, status=400)
+        except EmailAlreadyVerified:
+            messages.info(request, "Your address is already confirmed. Log in to continue.")
+            if request.user.is_authenticated:
+                return redirect("me")
+            query = urlencode({"next": self._next() or reverse("me")})
+            return redirect(f"{reverse('login')}?{query}")
+        user = member.user
+        if user is not None and user.is_active:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            f"Thank you, {member.name}: your email address is confirmed. Your profile is "
+            "private: only you and the curators can see it. You can change that on your "
+            "page.",
+        )
+        return redirect(self._next() or "me")
+
+    def _next(self) -> str:
+        request = self.request
+        return safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
 
 
 class LogoutView(auth_views.LogoutView):
@@ -108,6 +197,7 @@ class MeView(LoginRequiredMixin, TemplateView):
         past = [m for m in memberships if not m.running]
         context.update(
             member=member,
+            email_verified=is_verified(member),
             rsvps=RSVP.objects.filter(member=member, event__ends_at__gte=timezone.now())
             .active()
             .select_related("event")
@@ -132,6 +222,89 @@ class MeView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class EmailVerificationSendView(MeView):
+    """The "send the link again" button on /me/ (POST): one verification mail, at most
+    once a minute (``email_verification_resend``); too soon answers 429 with /me/ and a
+    message."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect("me")
+
+    def post(self, request, *args, **kwargs):
+        member = member_for_user(user=request.user)
+        if not member.email:
+            messages.error(request, "Your account has no email address to confirm.")
+            return redirect("me")
+        if is_verified(member):
+            messages.info(request, "Your address is already confirmed.")
+            return redirect("me")
+        try:
+            email_verification_resend(member=member)
+        except VerificationTooSoon as error:
+            messages.error(request, str(error))
+            return self.render_to_response(self.get_context_data(form=self._form()), status=429)
+        messages.success(request, f"We sent a new link to {member.email}. It works for 3 days.")
+        return redirect("me")
+
+
+class PasswordFormMixin:
+    """Hands the form the request (and the user), for ``password_check``."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class EmailChangeView(LoginRequiredMixin, InvalidFormIs400, PasswordFormMixin, FormView):
+    """Change my email: asks for the new address and the password, then mails a link to
+    the new address (``email_change_request``); the address changes when it is opened."""
+
+    form_class = EmailChangeForm
+    template_name = "accounts/me_email.html"
+
+    def get_form_kwargs(self):
+        self.member = member_for_user(user=self.request.user)
+        return {**super().get_form_kwargs(), "user": self.request.user, "member": self.member}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        email_change_request(member=self.member, new_email=email)
+        messages.success(
+            self.request,
+            f"We sent a link to {email}. Your address changes when you open it; until then "
+            "it stays as it was.",
+        )
+        return redirect("me")
+
+
+class EmailChangeConfirmView(TemplateView):
+    """The link in an email change mail: GET shows a button, POST makes the change
+    (``email_change_confirm``). It logs nobody in."""
+
+    template_name = "registration/email_change_confirm.html"
+
+    def get(self, request, *args, token, **kwargs):
+        try:
+            _member, new_email = email_change_link(token)
+        except VerificationLinkInvalid as error:
+            return self.render_to_response({"error": str(error)}, status=400)
+        return self.render_to_response(self.get_context_data(new_email=new_email))
+
+    def post(self, request, *args, token, **kwargs):
+        try:
+            member = email_change_confirm(token)
+        except VerificationLinkInvalid as error:
+            return self.render_to_response({"error": str(error)}, status=400)
+        messages.success(request, f"Your email address is now {member.email}, confirmed.")
+        return redirect("me")
+
+
+class PasswordChangeView(InvalidFormIs400, PasswordFormMixin, auth_views.PasswordChangeView):
+    """Django's password change with the old password throttled (``PasswordChangeForm``);
+    a form sent back with errors answers 400."""
+
+    form_class = PasswordChangeForm
+
+
 class MyDataView(LoginRequiredMixin, View):
     """Everything stored about the signed-in person, as a JSON download."""
 
@@ -144,7 +317,7 @@ class MyDataView(LoginRequiredMixin, View):
         return response
 
 
-class AccountDeleteView(LoginRequiredMixin, InvalidFormIs400, FormView):
+class AccountDeleteView(LoginRequiredMixin, InvalidFormIs400, PasswordFormMixin, FormView):
     """Asks for the password, then deletes the account (``account_delete``) and logs out."""
 
     form_class = AccountDeleteForm

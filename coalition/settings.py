@@ -197,12 +197,24 @@ SECURE_CSP = {
 }
 
 # Login throttling (django-axes): 5 failed logins for one username from one IP address lock
-# that pair out for 30 minutes, on /accounts/login/ and /admin/login/ alike.
+# that pair out for 30 minutes, on /accounts/login/ and /admin/login/ alike, and for every
+# form that asks for the password again.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Forms that ask for the password again (password change, email change, account deletion)
+# are counted the same way (accounts.services.password_check). A failed attempt keeps the
+# form's fields; never its passwords ("password" is always masked) or an email address.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "email",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

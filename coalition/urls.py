@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from core.pagecache import cached_pages
 
@@ -10,6 +11,9 @@ EVENT_PAGES = {"event_list": BOTH}
 DIRECTORY_PAGES = {"home": BOTH, "movement_list": ("network",), "organization_list": ("network",)}
 
 urlpatterns = [
+    # The admin's own password change checks the old password without django-axes; the
+    # site's (accounts.views.PasswordChangeView) counts it like a login.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("accounts.urls")),

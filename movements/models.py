@@ -495,6 +495,16 @@ class MemberQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
 
+    def verified(self):
+        """People whose current email address was confirmed (``movements.verification``):
+        the address they have now is the one they confirmed, exactly."""
+        return self.exclude(email="").filter(verified_email=F("email"))
+
+    def outreach_allowed(self):
+        """People outreach may mail (PRODUCT.md, "Consent and verification"): verified
+        addresses. ``verification.may_receive_outreach`` is the same rule for one person."""
+        return self.verified()
+
 
 class MemberManager(models.Manager.from_queryset(MemberQuerySet)):
     def for_user(self, user) -> "Member | None":
@@ -526,6 +536,15 @@ class Member(models.Model):
     )
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
+    # Set together by ``movements.verification`` when the person proves they read mail at
+    # ``email``. The address is kept, not only the time: whatever changes ``email`` (a
+    # form, the admin, an import) leaves it unconfirmed until the new one is confirmed.
+    verified_email = models.EmailField(
+        blank=True, editable=False, help_text="The address the person confirmed."
+    )
+    email_verified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When they confirmed it."
+    )
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )

@@ -293,8 +293,9 @@ ERASED_MEMBER_NAME = "Former member"
 
 
 def member_erase(*, member: Member) -> Member:
-    """Anonymise ``member`` for good: the name becomes "Former member", the email, region
-    and login link are removed, the key becomes ``erased-<pk>`` and the profile private.
+    """Anonymise ``member`` for good: the name becomes "Former member", the email (and the
+    record of its confirmation), region and login link are removed, the key becomes
+    ``erased-<pk>`` and the profile private.
 
     Their memberships and engagements stay attached to the anonymised record, so every
     count and insight that included them still adds up without saying who they were.
@@ -305,9 +306,22 @@ def member_erase(*, member: Member) -> Member:
         member = Member.objects.select_for_update().get(pk=member.pk)
         member.name = ERASED_MEMBER_NAME
         member.email = ""
+        member.verified_email = ""
+        member.email_verified_at = None
         member.key = f"erased-{member.pk}"
         member.visibility = Visibility.PRIVATE
         member.user = None
         member.region = None
-        member.save(update_fields=["name", "email", "key", "visibility", "user", "region"])
+        member.save(
+            update_fields=[
+                "name",
+                "email",
+                "verified_email",
+                "email_verified_at",
+                "key",
+                "visibility",
+                "user",
+                "region",
+            ]
+        )
     return member

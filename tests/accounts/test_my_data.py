@@ -279,7 +279,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
     workshop = Event.objects.get(slug="adas-workshop")
     last_login = User.objects.get(pk=ada.pk).last_login  # set by logging in
     assert data == {
-        "format": 1,
+        "format": 2,
         "account": {
             "username": "ada",
             "email": "ada@example.org",
@@ -292,6 +292,9 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
             "key": "m-ada",
             "name": "Ada Okafor",
             "email": "ada@people.example.org",
+            "email_verified": False,
+            "verified_email": "",
+            "email_verified_at": None,
             "region": "oakland",
             "visibility": "public",
             "created_at": member.created_at.astimezone(UTC).isoformat(),
@@ -365,6 +368,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
                 "dismissed_reason": "We did one last month.",
             }
         ],
+        "login_records": [],
     }
 
 
@@ -417,8 +421,8 @@ def test_my_data_runs_a_fixed_number_of_queries(ada):
 
     assert len(response.json()["rsvps"]) == 12
     # session, user, member, region, memberships, engagements, RSVPs, events created,
-    # proposals decided
-    assert len(many) == len(few) == 9
+    # proposals decided, and the three tables of login records
+    assert len(many) == len(few) == 12
 
 
 # --- /me/delete/ -------------------------------------------------------------------------

@@ -9,8 +9,10 @@ Every page on these paths promises to work without JavaScript; only the map itse
 """
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from events.models import RSVP, Event
@@ -200,6 +202,12 @@ def test_new_member_rsvps_sees_it_on_me_and_cancels(journey_page, live_server, j
     page.locator("#id_password1").fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url(base + "/accounts/signup/sent/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your inbox"
+    [message] = mail.outbox
+    [link] = re.findall(r"http://127\.0\.0\.1:8000(/accounts/verify/\S+/)", message.body)
+    page.goto(base + link)
+    page.get_by_role("button", name="Confirm my address").click()
     page.wait_for_url(base + "/me/")
     assert page.locator(".me__section .empty").first.inner_text() == (
         "You have no upcoming events. Find an event where movements meet."

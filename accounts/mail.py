@@ -1,0 +1,58 @@
+"""The mails accounts send: confirming an address, and telling an address that someone
+tried to use it. Composed here like ``events/mail.py``'s, sent after commit by
+``accounts/services.py`` through ``events.mail.send``. Bodies are plain-text templates in
+``templates/accounts/email/``. Each mail goes to one address and names nobody else."""
+
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from events.mail import site_url
+from movements.models import Member
+from movements.verification import LINK_MAX_AGE
+
+
+def verification_message(member: Member, *, url: str) -> EmailMessage:
+    """To ``member``'s current address: the link (``url``) that confirms it."""
+    return _message(
+        member.email,
+        "verify",
+        "Confirm your email address for Coalition",
+        member=member,
+        url=url,
+    )
+
+
+def email_change_message(member: Member, *, new_email: str, url: str) -> EmailMessage:
+    """To the address ``member`` asked to move their account to: the link that moves it."""
+    return _message(
+        new_email,
+        "email_change",
+        "Confirm your new email address for Coalition",
+        member=member,
+        new_email=new_email,
+        url=url,
+    )
+
+
+def address_in_use_message(email: str, *, usernames: list[str], change: bool) -> EmailMessage:
+    """To an address that already belongs to an account, when someone signed up with it
+    (``change`` False) or asked to move another account to it (``change`` True). Nothing
+    was changed; the owner learns how to log in or reset their password."""
+    return _message(
+        email,
+        "address_in_use",
+        "Someone tried to use your address on Coalition",
+        usernames=usernames,
+        change=change,
+        login_url=site_url(reverse("login")),
+        reset_url=site_url(reverse("password_reset")),
+    )
+
+
+def _message(to: str, template: str, subject: str, **context) -> EmailMessage:
+    body = render_to_string(
+        f"accounts/email/{template}.txt",
+        {"days": LINK_MAX_AGE.days, "site_url": site_url("/"), **context},
+    )
+    return EmailMessage(subject=subject, body=body, to=[to])
