@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("movements", "0001_directory"),
+        ("movements", "0002_bounded_dates"),
     ]
 
     operations = [
