@@ -28,6 +28,7 @@ from movements.models import (
     Tension,
     Theme,
 )
+from movements.verification import is_verified
 
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -404,14 +405,38 @@ class EngagementInline(admin.TabularInline):
         return super().get_queryset(request).select_related("member", "movement")
 
 
+class EmailConfirmedFilter(admin.SimpleListFilter):
+    """Whether the person confirmed the address they have now (``movements.verification``):
+    outreach goes only to those who did."""
+
+    title = "email confirmed"
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        verified = Member.objects.verified().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=verified)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=verified)
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(KeepsHistoryAdmin):
     """People are sensitive: the admin is staff-only, and the list shows no email."""
 
-    list_display = ["key", "name", "region", "visibility", "user"]
+    @admin.display(boolean=True, description="Email confirmed")
+    def email_confirmed(self, member: Member) -> bool:
+        return is_verified(member)
+
+    list_display = ["key", "name", "region", "visibility", "user", "email_confirmed"]
     list_select_related = ["region", "user"]
-    list_filter = ["visibility", "region"]
+    list_filter = ["visibility", EmailConfirmedFilter, "region"]
     search_fields = ["key", "name", "email"]
+    readonly_fields = ["verified_email", "email_verified_at"]
     autocomplete_fields = ["region", "user"]
     ordering = ["name", "key"]
     date_hierarchy = "created_at"

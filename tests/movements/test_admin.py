@@ -22,6 +22,7 @@ from movements.models import (
     Tension,
     Theme,
 )
+from movements.verification import email_mark_verified
 from tests.factories import (
     EngagementFactory,
     MemberFactory,
@@ -615,3 +616,18 @@ def test_admin_inline_refuses_year_9999_naming_the_field(curator_client, dated_t
         for form in memberships.forms
     ] == [{"since": ["date_out_of_range"]}]
     assert not Member.objects.filter(key="m-9999").exists()
+
+
+def test_member_admin_shows_and_filters_whether_the_email_is_confirmed(curator_client):
+    """Outreach goes only to confirmed addresses: curators can see who confirmed."""
+    confirmed = MemberFactory(name="Confirmed Person", email="yes@example.org")
+    MemberFactory(name="Unconfirmed Person", email="no@example.org")
+    email_mark_verified(member=confirmed, email="yes@example.org")
+
+    everyone = curator_client.get("/admin/movements/member/").content.decode()
+    only_yes = curator_client.get("/admin/movements/member/?confirmed=yes").content.decode()
+    only_no = curator_client.get("/admin/movements/member/?confirmed=no").content.decode()
+
+    assert "Email confirmed" in everyone
+    assert "Confirmed Person" in only_yes and "Unconfirmed Person" not in only_yes
+    assert "Unconfirmed Person" in only_no and "Confirmed Person" not in only_no
