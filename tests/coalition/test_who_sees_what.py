@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from axes.models import AccessLog
 from django.test import Client
 
-from events.models import EventStatus
-from events.services import rsvp_create
+from events.models import EventStatus, MessageAudience
+from events.services import event_message_send, rsvp_create
 from movements.models import Visibility
 from tests.factories import (
     EngagementFactory,
@@ -32,7 +33,7 @@ from tests.factories import (
     MovementFactory,
     UserFactory,
 )
-from tests.helpers import ROLES, logged_in, role_client
+from tests.helpers import ROLES, logged_in, make_organizer, role_client
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,8 @@ STREET = "12 Hidden Lane"  # the address as it reads in a page and in an .ics (c
 PRIVATE_TITLE = "Tenants and Teachers Strategy Night"
 SECRET_MOVEMENT = "Rent Strike Network"
 KEY = "strategy-night-secret-link-key"
+SUBJECT = "Bring a dish from your kitchen"
+BROWSER = "AdaBrowser/1.0 (who-sees-what)"
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,11 @@ ROWS = [
         *MANAGERS,
         "the_person",
     ),
+    # Messages organizers sent: the event's managers see the log (never who got them).
+    row("messages organizers sent", "/events/potluck/messages/", SUBJECT, *MANAGERS),
+    row("messages organizers sent", "/events/potluck/messages/", NAME),
+    # Login records (django-axes): the person, in their data export.
+    row("login records", "/me/data.json", BROWSER, "the_person"),
     # People-counts below the threshold: exact for curators, "fewer than 5" for the rest.
     row(
         "small movement's size",
@@ -171,6 +179,15 @@ def world(proposal_network):
     )
     rsvp_create(event=potluck, member=ada, movement=network["food_justice"])
     rsvp_create(event=meeting, member=ada)
+    organizer = make_organizer(network["union"], "potluck-host", name="Potluck Host")
+    event_message_send(
+        event=potluck,
+        sender=organizer,
+        subject=SUBJECT,
+        body="See you there.",
+        audience=MessageAudience.GOING,
+    )
+    AccessLog.objects.create(username="ada", ip_address="192.0.2.7", user_agent=BROWSER)
     return {**network, "ada": user}
 
 
