@@ -5,6 +5,7 @@ Models stay thin; the rules (capacity, waitlist, check-in, mail) live in
 """
 
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -67,6 +68,12 @@ class ProposalStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACCEPTED = "accepted", "Accepted"
     DISMISSED = "dismissed", "Dismissed"
+
+
+def proposal_identity(kind: str, movement_ids: Iterable[int]) -> str:
+    """What identifies a proposal: its kind and its set of movements (``potluck:3-7``, ids
+    in ascending order). The engine and the import both match proposals by it."""
+    return f"{kind}:" + "-".join(str(pk) for pk in sorted(movement_ids))
 
 
 def new_link_key() -> str:

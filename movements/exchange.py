@@ -1,8 +1,14 @@
-"""Import and export of the whole directory as one JSON document.
+"""Import and export of the whole network as one JSON document.
 
 The format is the public contract in PRODUCT.md ("Import/export document"). Both
 management commands (``import_network``, ``export_network``) and ``seed_demo`` call
 this module.
+
+This module reads and writes the directory (themes … tensions). Apps above ``movements``
+add their own sections as an :class:`ExchangePart` registered from their
+``AppConfig.ready()`` (``events`` adds events, RSVPs and proposal decisions:
+``events/exchange.py``), so :func:`network_import` and :func:`network_export` always
+handle the whole document, in one transaction, without this app importing them.
 
 Import rules:
 
@@ -26,6 +32,10 @@ Import rules:
 - Writes are bulk queries inside one transaction: the cost grows with the size of the
   document, never with a query per record.
 
+- A registered part checks its sections' shapes and values before the transaction, and
+  what needs the database (references, capacity) inside it, after the directory is
+  written; its refusal rolls the whole import back.
+
 Export writes every field the import reads, in a fixed order (records by slug or key,
 nested rows by ``since`` and then the slug they point to), so export → import → export
 gives the same text (see :func:`dumps`).
@@ -38,7 +48,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
@@ -108,6 +118,8 @@ class ImportSummary:
     memberships: Counts = field(default_factory=Counts)
     engagements: Counts = field(default_factory=Counts)
     tensions: Counts = field(default_factory=Counts)
+    # What the registered parts changed (events, rsvps, proposals), in their order.
+    parts: dict[str, Counts] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -116,7 +128,8 @@ class ImportSummary:
         )
 
     def items(self) -> list[tuple[str, Counts]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+        directory = [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "parts"]
+        return [*directory, *self.parts.items()]
 
     def __str__(self) -> str:
         lines = [
@@ -128,13 +141,53 @@ class ImportSummary:
         return "\n".join(lines)
 
 
+# The pk of every directory record by slug (members by key), per section; what a part's
+# writes refer to.
+Ids = dict[str, dict[str, int]]
+
+
+class ExchangePart(Protocol):
+    """Sections of the document that an app above ``movements`` reads and writes, registered
+    once with :func:`register_part` (from its ``AppConfig.ready()``)."""
+
+    sections: tuple[str, ...]
+
+    def parse(self, document: dict[str, Any]) -> Any:
+        """Check the part's sections (shapes, types, choices, ranges), before the
+        transaction and before anything is read from the database. Each section present
+        is a list. Raises NetworkImportError naming the record; returns what ``write``
+        takes."""
+
+    def write(self, parsed: Any, *, ids: Ids) -> dict[str, Counts]:
+        """Inside the import's transaction, once the directory is written: check what
+        needs the database (references, capacity), raising NetworkImportError (the whole
+        import is rolled back), then write. Returns what changed, per kind of row, with
+        the same keys whatever the document holds."""
+
+    def export(self) -> dict[str, list[Any]]:
+        """The part's sections, in a fixed order."""
+
+
+_parts: list[ExchangePart] = []
+
+
+def register_part(part: ExchangePart) -> None:
+    """Make ``part``'s sections part of every import and export (once)."""
+    if part not in _parts:
+        _parts.append(part)
+
+
+def _sections() -> tuple[str, ...]:
+    return (*DIRECTORY_SECTIONS, *(s for part in _parts for s in part.sections))
+
+
 # --- Checks for single values -------------------------------------------------------------
 #
-# A check takes a JSON value and returns the Python value to store, or raises _Invalid with
+# A check takes a JSON value and returns the Python value to store, or raises Invalid with
 # the problem; the caller says where the value was.
 
 
-class _Invalid(Exception):
+class Invalid(Exception):
     pass
 
 
@@ -159,7 +212,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, int | float | LongNumber) and not isinstance(value, bool):
@@ -167,7 +220,7 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """``value`` as an error message quotes it: JSON, long text cut short, objects and
     lists by their type."""
     if isinstance(value, LongNumber):
@@ -176,10 +229,10 @@ def _shown(value: Any) -> str:
         return json.dumps(value[:SHOWN_LENGTH])[:-1] + '…"'
     if isinstance(value, str | int | float | bool) or value is None:
         return json.dumps(value)
-    return _json_type(value)
+    return json_type(value)
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """A key or slug as an error message quotes it (Python's quotes), cut short."""
     return repr(text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…")
 
@@ -194,20 +247,20 @@ def _unpaired_surrogate(value: str) -> str | None:
     return None
 
 
-def _text(model: type[models.Model], name: str, *, required: bool = False) -> Check:
+def text_check(model: type[models.Model], name: str, *, required: bool = False) -> Check:
     max_length = model._meta.get_field(name).max_length
 
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise _Invalid(f"must be a string, not {_json_type(value)}")
+            raise Invalid(f"must be a string, not {json_type(value)}")
         if surrogate := _unpaired_surrogate(value):
-            raise _Invalid(f"must be valid Unicode text, not an unpaired surrogate ({surrogate})")
+            raise Invalid(f"must be valid Unicode text, not an unpaired surrogate ({surrogate})")
         if "\x00" in value:
-            raise _Invalid("must not contain NUL characters")
+            raise Invalid("must not contain NUL characters")
         if required and not value.strip():
-            raise _Invalid("must not be empty")
+            raise Invalid("must not be empty")
         if max_length and len(value) > max_length:
-            raise _Invalid(f"must be at most {max_length} characters long")
+            raise Invalid(f"must be at most {max_length} characters long")
         return value
 
     return check
@@ -222,34 +275,34 @@ def _validated(text_check: Check, validate: Callable[[str], None], what: str) ->
             try:
                 validate(value)
             except ValidationError:
-                raise _Invalid(f"must be {what}, not {value!r}") from None
+                raise Invalid(f"must be {what}, not {value!r}") from None
         return value
 
     return check
 
 
-def _slug(model: type[models.Model]) -> Check:
+def slug_check(model: type[models.Model]) -> Check:
     return _validated(
-        _text(model, "slug", required=True),
+        text_check(model, "slug", required=True),
         validate_slug,
         "a slug (letters, digits, hyphens, underscores)",
     )
 
 
-def _email(model: type[models.Model], name: str) -> Check:
-    return _validated(_text(model, name), validate_email, "an email address")
+def email_check(model: type[models.Model], name: str) -> Check:
+    return _validated(text_check(model, name), validate_email, "an email address")
 
 
-def _url(model: type[models.Model], name: str) -> Check:
-    return _validated(_text(model, name), URLValidator(), "a URL (http:// or https://)")
+def url_check(model: type[models.Model], name: str) -> Check:
+    return _validated(text_check(model, name), URLValidator(), "a URL (http:// or https://)")
 
 
-def _choice(choices: type[models.TextChoices]) -> Check:
+def choice_check(choices: type[models.TextChoices]) -> Check:
     allowed = list(choices.values)
 
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in allowed:
-            raise _Invalid(f"must be one of {', '.join(allowed)}, not {_shown(value)}")
+            raise Invalid(f"must be one of {', '.join(allowed)}, not {shown(value)}")
         return value
 
     return check
@@ -265,10 +318,10 @@ def _in_range(day: datetime.date | None, *, value: str, clock: str = "") -> None
             pass
         else:
             return
-    raise _Invalid(f"must lie between {EARLIEST} and {LATEST}{clock}, not {_shown(value)}")
+    raise Invalid(f"must lie between {EARLIEST} and {LATEST}{clock}, not {shown(value)}")
 
 
-def _date(value: Any) -> datetime.date | None:
+def date_check(value: Any) -> datetime.date | None:
     if value is None:
         return None
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
@@ -279,10 +332,10 @@ def _date(value: Any) -> datetime.date | None:
         else:
             _in_range(day, value=value)
             return day
-    raise _Invalid(f"must be an ISO date (YYYY-MM-DD) or null, not {_shown(value)}")
+    raise Invalid(f"must be an ISO date (YYYY-MM-DD) or null, not {shown(value)}")
 
 
-def _moment(value: Any) -> datetime.datetime | None:
+def moment_check(value: Any) -> datetime.datetime | None:
     """An aware datetime whose day in the site's time zone (``DJANGO_TIME_ZONE``, the day
     the admin form shows) lies in the range. The rule reads the instant, whatever offset
     it is written with, so what export writes in UTC imports again; and every database
@@ -303,31 +356,31 @@ def _moment(value: Any) -> datetime.datetime | None:
                 clock = f" ({timezone.get_default_timezone_name()} time)"
                 _in_range(local.date() if local else None, value=value, clock=clock)
                 return moment
-    raise _Invalid(
+    raise Invalid(
         "must be an ISO date and time with a UTC offset (2024-05-01T18:00:00+00:00) or "
-        f"null, not {_shown(value)}"
+        f"null, not {shown(value)}"
     )
 
 
-def _boolean(value: Any) -> bool:
+def boolean_check(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _Invalid(f"must be true or false, not {_shown(value)}")
+        raise Invalid(f"must be true or false, not {shown(value)}")
     return value
 
 
-def _reference(value: Any) -> str | None:
+def reference_check(value: Any) -> str | None:
     """A slug of another record, or null; whether it exists is checked later."""
     if value is None or (isinstance(value, str) and value):
         return value
-    raise _Invalid(f"must be a slug or null, not {_shown(value)}")
+    raise Invalid(f"must be a slug or null, not {shown(value)}")
 
 
-def _references(value: Any) -> list[str]:
+def references_check(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise _Invalid("must be a list of slugs")
+        raise Invalid("must be a list of slugs")
     repeated = [slug for slug, n in Counter(value).items() if n > 1]
     if repeated:
-        raise _Invalid(f"lists {_quoted(repeated[0])} twice")
+        raise Invalid(f"lists {quoted(repeated[0])} twice")
     return value
 
 
@@ -383,12 +436,15 @@ class Shape:
 
 def _taxonomy(section: str, model: type[models.Model]) -> Shape:
     return Shape(
-        section, model, "slug", {"slug": _slug(model), "name": _text(model, "name", required=True)}
+        section,
+        model,
+        "slug",
+        {"slug": slug_check(model), "name": text_check(model, "name", required=True)},
     )
 
 
 def _dated(role: type[models.TextChoices]) -> dict[str, Check]:
-    return {"role": _choice(role), "since": _date, "until": _date}
+    return {"role": choice_check(role), "since": date_check, "until": date_check}
 
 
 THEMES = _taxonomy("themes", Theme)
@@ -397,7 +453,7 @@ REGIONS = Shape(
     "regions",
     Region,
     "slug",
-    {"slug": _slug(Region), "name": _text(Region, "name", required=True)},
+    {"slug": slug_check(Region), "name": text_check(Region, "name", required=True)},
     refs={"parent": "regions"},
 )
 MOVEMENTS = Shape(
@@ -405,16 +461,16 @@ MOVEMENTS = Shape(
     Movement,
     "slug",
     {
-        "slug": _slug(Movement),
-        "name": _text(Movement, "name", required=True),
-        "sector": _choice(Sector),
-        "constituency": _text(Movement, "constituency"),
-        "status": _choice(MovementStatus),
-        "summary": _text(Movement, "summary"),
-        "description": _text(Movement, "description"),
-        "started_on": _date,
-        "website": _url(Movement, "website"),
-        "archived_at": _moment,
+        "slug": slug_check(Movement),
+        "name": text_check(Movement, "name", required=True),
+        "sector": choice_check(Sector),
+        "constituency": text_check(Movement, "constituency"),
+        "status": choice_check(MovementStatus),
+        "summary": text_check(Movement, "summary"),
+        "description": text_check(Movement, "description"),
+        "started_on": date_check,
+        "website": url_check(Movement, "website"),
+        "archived_at": moment_check,
     },
     many={"themes": "themes", "tactics": "tactics", "regions": "regions"},
 )
@@ -432,15 +488,15 @@ ORGANIZATIONS = Shape(
     Organization,
     "slug",
     {
-        "slug": _slug(Organization),
-        "name": _text(Organization, "name", required=True),
-        "kind": _choice(OrganizationKind),
-        "description": _text(Organization, "description"),
-        "website": _url(Organization, "website"),
-        "contact_email": _email(Organization, "contact_email"),
-        "founded_on": _date,
-        "active": _boolean,
-        "archived_at": _moment,
+        "slug": slug_check(Organization),
+        "name": text_check(Organization, "name", required=True),
+        "kind": choice_check(OrganizationKind),
+        "description": text_check(Organization, "description"),
+        "website": url_check(Organization, "website"),
+        "contact_email": email_check(Organization, "contact_email"),
+        "founded_on": date_check,
+        "active": boolean_check,
+        "archived_at": moment_check,
     },
     refs={"region": "regions"},
     rows={"participations": PARTICIPATIONS},
@@ -460,7 +516,7 @@ ENGAGEMENTS = RowShape(
     owner="member",
     refs={"movement": "movements", "organization": "organizations"},
     required=("movement",),
-    fields={**_dated(EngagementRole), "source": _choice(EngagementSource)},
+    fields={**_dated(EngagementRole), "source": choice_check(EngagementSource)},
     defaults={"source": EngagementSource.IMPORT},
 )
 MEMBERS = Shape(
@@ -468,16 +524,16 @@ MEMBERS = Shape(
     Member,
     "key",
     {
-        "key": _text(Member, "key", required=True),
-        "name": _text(Member, "name", required=True),
-        "email": _email(Member, "email"),
-        "visibility": _choice(Visibility),
+        "key": text_check(Member, "key", required=True),
+        "name": text_check(Member, "name", required=True),
+        "email": email_check(Member, "email"),
+        "visibility": choice_check(Visibility),
     },
     refs={"region": "regions"},
     rows={"memberships": MEMBERSHIPS, "engagements": ENGAGEMENTS},
 )
 SHAPES = (THEMES, TACTICS, REGIONS, MOVEMENTS, ORGANIZATIONS, MEMBERS)
-SECTIONS = (*(shape.section for shape in SHAPES), "tensions", "events")
+DIRECTORY_SECTIONS = (*(shape.section for shape in SHAPES), "tensions")
 NOUNS = {
     "themes": "theme",
     "tactics": "tactic",
@@ -519,6 +575,7 @@ class _Tension:
 class _Document:
     records: dict[str, list[_Record]]
     tensions: list[_Tension]
+    parts: list[tuple[ExchangePart, Any]]
 
 
 def loads(text: str) -> Any:
@@ -546,36 +603,32 @@ def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any
         repeated = next(key for key, n in Counter(key for key, _ in pairs).items() if n > 1)
         named = next(
             (
-                f" (the one with {k} {_quoted(v)})"
+                f" (the one with {k} {quoted(v)})"
                 for k, v in pairs
                 if k in ("slug", "key") and isinstance(v, str)
             ),
             "",
         )
         raise NetworkImportError(
-            "document", f"key {_quoted(repeated)} appears twice in an object{named}"
+            "document", f"key {quoted(repeated)} appears twice in an object{named}"
         )
     return document
 
 
 def _parse(document: Any) -> _Document:
     if not isinstance(document, dict):
-        raise NetworkImportError("document", f"must be a JSON object, not {_json_type(document)}")
+        raise NetworkImportError("document", f"must be a JSON object, not {json_type(document)}")
+    sections = _sections()
     for key in document:
-        if key not in SECTIONS:
+        if key not in sections:
             raise NetworkImportError(
-                "document", f"unknown key {_quoted(key)} (expected: {', '.join(SECTIONS)})"
+                "document", f"unknown key {quoted(key)} (expected: {', '.join(sections)})"
             )
-    for section in SECTIONS:
+    for section in sections:
         if not isinstance(document.get(section, []), list):
             raise NetworkImportError(
-                section, f"must be a list, not {_json_type(document[section])}"
+                section, f"must be a list, not {json_type(document[section])}"
             )
-    if document.get("events"):
-        raise NetworkImportError(
-            "events",
-            "importing events is not supported yet; leave the list empty",
-        )
     records = {}
     for shape in SHAPES:
         records[shape.section] = [
@@ -584,58 +637,63 @@ def _parse(document: Any) -> _Document:
         ]
         _refuse_repeated_idents(shape, records[shape.section])
     tensions = [_parse_tension(i, raw) for i, raw in enumerate(document.get("tensions", []))]
-    return _Document(records=records, tensions=tensions)
+    parts = [(part, part.parse(document)) for part in _parts]
+    return _Document(records=records, tensions=tensions, parts=parts)
 
 
-def _check_keys(raw: dict, allowed: set[str], required: Sequence[str], where: str) -> None:
+def check_keys(raw: dict, allowed: set[str], required: Sequence[str], where: str) -> None:
     for key in raw:
         if key not in allowed:
-            raise _Invalid(f"unknown key {_quoted(key)}{where}")
+            raise Invalid(f"unknown key {quoted(key)}{where}")
     for key in required:
         if key not in raw:
-            raise _Invalid(f"missing required key {key!r}{where}")
+            raise Invalid(f"missing required key {key!r}{where}")
 
 
-def _checked(check: Check, key: str, value: Any, where: str = "") -> Any:
+def checked(check: Check, key: str, value: Any, where: str = "") -> Any:
     try:
         return check(value)
-    except _Invalid as exc:
-        raise _Invalid(f"{key!r}{where} {exc}") from None
+    except Invalid as exc:
+        raise Invalid(f"{key!r}{where} {exc}") from None
 
 
 def _parse_record(shape: Shape, index: int, raw: Any) -> _Record:
     position = label = f"{shape.section}[{index}]"
     if not isinstance(raw, dict):
-        raise NetworkImportError(label, f"must be an object, not {_json_type(raw)}")
+        raise NetworkImportError(label, f"must be an object, not {json_type(raw)}")
     ident = raw.get(shape.ident)
     if isinstance(ident, str) and ident:
-        label = f"{position} ({shape.ident} {_quoted(ident)})"
+        label = f"{position} ({shape.ident} {quoted(ident)})"
     try:
-        _check_keys(raw, shape.allowed, (shape.ident, "name"), "")
+        check_keys(raw, shape.allowed, (shape.ident, "name"), "")
         return _Record(
             position=position,
             label=label,
             ident=ident,
             values={
-                key: _checked(check, key, raw[key])
+                key: checked(check, key, raw[key])
                 for key, check in shape.fields.items()
                 if key in raw
             },
-            refs={key: _checked(_reference, key, raw[key]) for key in shape.refs if key in raw},
-            many={key: _checked(_references, key, raw[key]) for key in shape.many if key in raw},
+            refs={
+                key: checked(reference_check, key, raw[key]) for key in shape.refs if key in raw
+            },
+            many={
+                key: checked(references_check, key, raw[key]) for key in shape.many if key in raw
+            },
             rows={
                 key: _parse_rows(row_shape, raw[key])
                 for key, row_shape in shape.rows.items()
                 if key in raw
             },
         )
-    except _Invalid as exc:
+    except Invalid as exc:
         raise NetworkImportError(label, str(exc)) from None
 
 
 def _parse_rows(shape: RowShape, raw_rows: Any) -> list[_Row]:
     if not isinstance(raw_rows, list):
-        raise _Invalid(f"{shape.key!r} must be a list, not {_json_type(raw_rows)}")
+        raise Invalid(f"{shape.key!r} must be a list, not {json_type(raw_rows)}")
     rows = [_parse_row(shape, index, raw) for index, raw in enumerate(raw_rows)]
     if shape.one_open_per:
         _refuse_two_open_rows(shape, rows)
@@ -645,20 +703,20 @@ def _parse_rows(shape: RowShape, raw_rows: Any) -> list[_Row]:
 def _parse_row(shape: RowShape, index: int, raw: Any) -> _Row:
     label = f"{shape.key}[{index}]"
     if not isinstance(raw, dict):
-        raise _Invalid(f"{label} must be an object, not {_json_type(raw)}")
+        raise Invalid(f"{label} must be an object, not {json_type(raw)}")
     where = f" in {label}"
-    _check_keys(raw, shape.allowed, shape.required, where)
-    refs = {key: _checked(_reference, key, raw.get(key), where) for key in shape.refs}
+    check_keys(raw, shape.allowed, shape.required, where)
+    refs = {key: checked(reference_check, key, raw.get(key), where) for key in shape.refs}
     for key in shape.required:
         if refs[key] is None:
-            raise _Invalid(f"{key!r}{where} must be a slug, not null")
+            raise Invalid(f"{key!r}{where} must be a slug, not null")
     values = {
-        key: _checked(check, key, raw[key], where) if key in raw else shape.default(key)
+        key: checked(check, key, raw[key], where) if key in raw else shape.default(key)
         for key, check in shape.fields.items()
     }
     since, until = values["since"], values["until"]
     if since and until and until < since:
-        raise _Invalid(f"'until' ({until}) is before 'since' ({since}){where}")
+        raise Invalid(f"'until' ({until}) is before 'since' ({since}){where}")
     return _Row(label=label, refs=refs, values=values)
 
 
@@ -669,9 +727,9 @@ def _refuse_two_open_rows(shape: RowShape, rows: list[_Row]) -> None:
             continue
         target = row.refs[shape.one_open_per]
         if target in open_rows:
-            raise _Invalid(
+            raise Invalid(
                 f"{open_rows[target].label} and {row.label} are both open (until: null) "
-                f"for {shape.one_open_per} {_quoted(target)}; end one of them"
+                f"for {shape.one_open_per} {quoted(target)}; end one of them"
             )
         open_rows[target] = row
 
@@ -682,7 +740,7 @@ def _refuse_repeated_idents(shape: Shape, records: list[_Record]) -> None:
         if record.ident in first:
             raise NetworkImportError(
                 record.label,
-                f"{shape.ident} {_quoted(record.ident)} appears twice "
+                f"{shape.ident} {quoted(record.ident)} appears twice "
                 f"(first at {first[record.ident].position})",
             )
         first[record.ident] = record
@@ -691,14 +749,14 @@ def _refuse_repeated_idents(shape: Shape, records: list[_Record]) -> None:
 def _parse_tension(index: int, raw: Any) -> _Tension:
     label = f"tensions[{index}]"
     if not isinstance(raw, dict):
-        raise NetworkImportError(label, f"must be an object, not {_json_type(raw)}")
+        raise NetworkImportError(label, f"must be an object, not {json_type(raw)}")
     try:
-        _check_keys(raw, {"movements", "note"}, ("movements", "note"), "")
-        pair = _checked(_references, "movements", raw["movements"])
+        check_keys(raw, {"movements", "note"}, ("movements", "note"), "")
+        pair = checked(references_check, "movements", raw["movements"])
         if len(pair) != 2:
-            raise _Invalid(f"'movements' must name two movements, not {len(pair)}")
-        note = _checked(_text(Tension, "note", required=True), "note", raw["note"])
-    except _Invalid as exc:
+            raise Invalid(f"'movements' must name two movements, not {len(pair)}")
+        note = checked(text_check(Tension, "note", required=True), "note", raw["note"])
+    except Invalid as exc:
         raise NetworkImportError(label, str(exc)) from None
     return _Tension(label=label, movements=(pair[0], pair[1]), note=note)
 
@@ -715,7 +773,7 @@ def _check_references(document: _Document, stored: dict[str, dict[str, models.Mo
     def refuse_unknown(section: str, slug: str | None, record: _Record | _Tension, where: str):
         if slug is not None and slug not in known[section]:
             raise NetworkImportError(
-                record.label, f"unknown {NOUNS[section]} {_quoted(slug)}{where}"
+                record.label, f"unknown {NOUNS[section]} {quoted(slug)}{where}"
             )
 
     for shape in SHAPES:
@@ -762,7 +820,9 @@ def network_import(*, document: dict) -> ImportSummary:
     with transaction.atomic(durable=True):
         stored = {shape.section: _stored(shape) for shape in SHAPES}
         _check_references(parsed, stored)
-        summary = _write(parsed, stored)
+        summary, ids = _write(parsed, stored)
+        for part, part_parsed in parsed.parts:
+            summary.parts.update(part.write(part_parsed, ids=ids))
         transaction.on_commit(
             lambda: network_imported.send(sender=network_import, summary=summary)
         )
@@ -774,9 +834,11 @@ def _stored(shape: Shape) -> dict[str, models.Model]:
     return {getattr(obj, shape.ident): obj for obj in shape.model.objects.order_by()}
 
 
-def _write(document: _Document, stored: dict[str, dict[str, models.Model]]) -> ImportSummary:
+def _write(
+    document: _Document, stored: dict[str, dict[str, models.Model]]
+) -> tuple[ImportSummary, Ids]:
     summary = ImportSummary()
-    ids: dict[str, dict[str, int]] = {}
+    ids: Ids = {}
     for shape in SHAPES:
         records = document.records[shape.section]
         counts: Counts = getattr(summary, shape.section)
@@ -795,14 +857,14 @@ def _write(document: _Document, stored: dict[str, dict[str, models.Model]]) -> I
             ]
             _replace_rows(row_shape, owners, ids, getattr(summary, key))
     summary.tensions.created = _add_tensions(document.tensions, ids["movements"])
-    return summary
+    return summary, ids
 
 
 def _upsert(
     shape: Shape,
     records: list[_Record],
     stored: dict[str, models.Model],
-    ids: dict[str, dict[str, int]],
+    ids: Ids,
 ) -> tuple[set[str], set[str]]:
     """Create new records and update changed ones; returns (created, updated) idents.
     A reference to the section itself (a region's parent) is left to the caller."""
@@ -857,26 +919,41 @@ def _replace_many(
 ) -> set[str]:
     """Make each record's many-to-many list (a movement's themes…) what the document says;
     returns the idents whose list changed."""
-    relation = shape.model._meta.get_field(key)
+    wanted = {
+        owner_ids[record.ident]: [target_ids[slug] for slug in record.many[key]]
+        for record in records
+        if key in record.many
+    }
+    changed = replace_links(shape.model._meta.get_field(key), wanted)
+    return {record.ident for record in records if owner_ids[record.ident] in changed}
+
+
+def replace_links(relation: models.ManyToManyField, wanted: dict[int, list[int]]) -> set[int]:
+    """Make the many-to-many links of each owner in ``wanted`` (owner pk → target pks) exactly
+    those; other owners' links are left alone, links already there are kept. Returns the
+    owners whose links changed. Bulk queries: one read per batch of owners, then the
+    writes."""
     through = relation.remote_field.through
     owner_column = f"{relation.m2m_field_name()}_id"
     target_column = f"{relation.m2m_reverse_field_name()}_id"
     links: dict[int, dict[int, int]] = defaultdict(dict)
-    for pk, owner, target in through.objects.values_list("pk", owner_column, target_column):
-        links[owner][target] = pk
+    for batch in in_batches(list(wanted)):
+        rows = (
+            through.objects.filter(**{f"{owner_column}__in": batch})
+            .order_by()
+            .values_list("pk", owner_column, target_column)
+        )
+        for pk, owner, target in rows:
+            links[owner][target] = pk
     new, gone, changed = [], [], set()
-    for record in records:
-        if key not in record.many:
-            continue
-        owner = owner_ids[record.ident]
-        wanted = [target_ids[slug] for slug in record.many[key]]
+    for owner, targets in wanted.items():
         have = links[owner]
         new += [
-            through(**{owner_column: owner, target_column: t}) for t in wanted if t not in have
+            through(**{owner_column: owner, target_column: t}) for t in targets if t not in have
         ]
-        gone += [pk for target, pk in have.items() if target not in wanted]
-        if set(wanted) != set(have):
-            changed.add(record.ident)
+        gone += [pk for target, pk in have.items() if target not in targets]
+        if set(targets) != set(have):
+            changed.add(owner)
     _delete(through, gone)
     through.objects.bulk_create(new, batch_size=INSERT_BATCH_SIZE)
     return changed
@@ -885,7 +962,7 @@ def _replace_many(
 def _replace_rows(
     shape: RowShape,
     owners: list[tuple[int, list[_Row], bool]],
-    ids: dict[str, dict[str, int]],
+    ids: Ids,
     counts: Counts,
 ) -> None:
     """Make each owner's rows (an organization's participations…) what the document says.
@@ -893,7 +970,7 @@ def _replace_rows(
     owner_column = f"{shape.owner}_id"
     stored: dict[int, list[tuple[int, tuple]]] = defaultdict(list)
     existing_owners = [owner for owner, _, created in owners if not created]
-    for batch in _batches(existing_owners):
+    for batch in in_batches(existing_owners):
         rows = (
             shape.model.objects.filter(**{f"{owner_column}__in": batch})
             .order_by()
@@ -915,7 +992,7 @@ def _replace_rows(
     counts.created, counts.removed = len(new), len(gone)
 
 
-def _row_columns(shape: RowShape, row: _Row, ids: dict[str, dict[str, int]]) -> tuple:
+def _row_columns(shape: RowShape, row: _Row, ids: Ids) -> tuple:
     refs = (
         None if row.refs[key] is None else ids[section][row.refs[key]]
         for key, section in shape.refs.items()
@@ -953,14 +1030,15 @@ def _add_tensions(tensions: list[_Tension], movement_ids: dict[str, int]) -> int
     return len(new)
 
 
-def _batches(items: list) -> Iterator[list]:
+def in_batches(items: list) -> Iterator[list]:
+    """``items`` in lists short enough for one ``IN (…)`` on every database."""
     size = min(IN_BATCH_SIZE, connection.features.max_query_params or IN_BATCH_SIZE)
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def _delete(model: type[models.Model], pks: list[int]) -> None:
-    for batch in _batches(pks):
+    for batch in in_batches(pks):
         model.objects.filter(pk__in=batch).delete()
 
 
@@ -968,8 +1046,9 @@ def _delete(model: type[models.Model], pks: list[int]) -> None:
 
 
 def network_export() -> dict[str, Any]:
-    """The whole directory as one document, in a fixed order (see the module docstring)."""
-    return {
+    """The whole network as one document, in a fixed order (see the module docstring): the
+    directory, then each registered part's sections."""
+    document = {
         "themes": _export_taxonomy(Theme),
         "tactics": _export_taxonomy(Tactic),
         "regions": [
@@ -982,8 +1061,10 @@ def network_export() -> dict[str, Any]:
         "organizations": _export_organizations(),
         "members": _export_members(),
         "tensions": _export_tensions(),
-        "events": [],
     }
+    for part in _parts:
+        document.update(part.export())
+    return document
 
 
 def dumps(document: dict[str, Any]) -> str:

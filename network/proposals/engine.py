@@ -51,7 +51,7 @@ from django.utils import timezone
 from core.conf import app_settings
 from core.privacy import disclosed
 from core.text import join_names
-from events.models import EventKind, Proposal, ProposalStatus
+from events.models import EventKind, Proposal, ProposalStatus, proposal_identity
 from movements.models import (
     Engagement,
     Movement,
@@ -90,7 +90,7 @@ class Candidate:
 
     @property
     def identity(self) -> str:
-        return f"{self.kind}:" + "-".join(str(pk) for pk in sorted(m.pk for m in self.movements))
+        return proposal_identity(self.kind, (m.pk for m in self.movements))
 
 
 def _plural(name: str) -> str:

@@ -56,7 +56,7 @@ def test_export_writes_the_document_to_a_file(network, tmp_path):
     out, _ = _run("export_network", str(path))
 
     assert path.read_text(encoding="utf-8") == dumps(network_export())
-    assert out == f"Wrote 2 movements, 0 organizations, 1 members to {path}.\n"
+    assert out == f"Wrote 2 movements, 0 organizations, 1 members, 0 events to {path}.\n"
 
 
 def test_export_to_a_missing_directory_fails_clearly(tmp_path):

@@ -1,4 +1,4 @@
-"""``manage.py export_network [FILE.json]``: the whole directory as one document."""
+"""``manage.py export_network [FILE.json]``: the whole network as one document."""
 
 from pathlib import Path
 
@@ -9,7 +9,8 @@ from movements.exchange import dumps, network_export
 
 class Command(BaseCommand):
     help = (
-        "Export the directory as a JSON document that import_network reads back. "
+        "Export the network as a JSON document that import_network reads back: the "
+        "directory, events with their RSVPs and private link keys, and proposal decisions. "
         "Writes to FILE, or to standard output when no file is given."
     )
 
@@ -28,6 +29,6 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot be written: {exc}") from None
         counts = ", ".join(
             f"{len(document[section])} {section}"
-            for section in ("movements", "organizations", "members")
+            for section in ("movements", "organizations", "members", "events")
         )
         self.stdout.write(f"Wrote {counts} to {file}.")

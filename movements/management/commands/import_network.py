@@ -1,4 +1,4 @@
-"""``manage.py import_network FILE.json``: load the whole directory from one document."""
+"""``manage.py import_network FILE.json``: load the whole network from one document."""
 
 from pathlib import Path
 
@@ -9,9 +9,10 @@ from movements.exchange import NetworkImportError, loads, network_import
 
 class Command(BaseCommand):
     help = (
-        "Import the directory from a JSON document (the format export_network writes). "
-        "All or nothing: records are matched by slug (members by key), and an error names "
-        "the bad record and changes nothing."
+        "Import the network from a JSON document (the format export_network writes): the "
+        "directory, events and their RSVPs, proposal decisions. All or nothing: records are "
+        "matched by slug (members by key, RSVPs by event and member), RSVPs are never "
+        "deleted, no mail is sent, and an error names the bad record and changes nothing."
     )
 
     def add_arguments(self, parser):
