@@ -1,4 +1,4 @@
-"""The outbox in the curators' admin.
+"""The outbox and the periodic jobs in the curators' admin.
 
 Mails are read-only: a curator filters them by status, reads why one failed and sends
 failed ones again (``services.mails_send_again``). The body is never shown: it can carry a
@@ -9,7 +9,7 @@ from django.contrib.admin import ActionLocation
 
 from core.admin import ServiceActionsAdmin
 from worker import services
-from worker.models import Mail
+from worker.models import Mail, PeriodicJob
 
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -76,3 +76,18 @@ class MailAdmin(ServiceActionsAdmin):
         if skipped:
             text += f" {skipped} already sent left alone."
         self.message_user(request, text, messages.SUCCESS if queued else messages.WARNING)
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(admin.ModelAdmin):
+    """When each periodic job last ran and runs next (``manage.py schedule_tasks``)."""
+
+    list_display = ["name", "last_run_at", "next_run_at"]
+    fields = ["name", "last_run_at", "next_run_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,5 @@
-"""The rows the task worker works from: mails waiting to leave (the outbox). Thin models;
-the rules are in ``services.py``."""
+"""The rows the task worker works from: mails waiting to leave (the outbox) and the
+periodic jobs' chains. Thin models; the rules are in ``services.py`` and ``schedule.py``."""
 
 from django.db import models
 from django.db.models import Q
@@ -70,3 +70,20 @@ class Mail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class PeriodicJob(models.Model):
+    """The chain of one periodic job (``schedule.periodic``): the task due at
+    ``next_run_at`` carries ``token``; a task with any other token ends its chain, so
+    exactly one chain runs however often ``schedule_tasks`` is called."""
+
+    name = models.CharField(max_length=100, unique=True)
+    token = models.CharField(max_length=32, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

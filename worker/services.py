@@ -15,7 +15,7 @@ curators see it in the admin and can send it again (``mails_send_again``). With 
 backend that cannot defer (the immediate one, ``make run`` and the tests) a failed
 attempt waits for "Send again".
 
-``mails_sweep`` enqueues again the pending rows
+``mails_sweep`` (a periodic job, ``worker/tasks.py``) enqueues again the pending rows
 whose task was lost (a process that died between commit and enqueue) and deletes sent
 rows after ``SENT_KEPT``.
 """

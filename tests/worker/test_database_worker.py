@@ -1,6 +1,6 @@
 """The production setup in one process: tasks wait in the database (django-tasks-db) and
 its worker, ``manage.py db_worker`` (what ``make worker`` runs), sends the mail a request
-left. Committed transactions, as in
+left and runs the periodic jobs ``schedule_tasks`` set up. Committed transactions, as in
 production: each request's commit enqueues its tasks."""
 
 import signal
@@ -12,7 +12,7 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import UserFactory
-from worker.models import Mail, MailStatus
+from worker.models import Mail, MailStatus, PeriodicJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,3 +51,23 @@ def test_the_database_worker_sends_the_mail_a_request_left(database_tasks):
     ]
     assert Mail.objects.get().status == MailStatus.SENT
     assert DBTaskResult.objects.successful().count() == 1
+
+
+def test_schedule_tasks_and_the_worker_keep_one_chain_per_periodic_job(database_tasks):
+    call_command("schedule_tasks", verbosity=0)
+    call_command("schedule_tasks", verbosity=0)
+
+    assert DBTaskResult.objects.ready().count() == 2
+
+    run_worker()
+
+    # Each job ran once and left exactly one task, due after its interval, carrying the
+    # token its row waits for.
+    assert DBTaskResult.objects.successful().count() == 2
+    waiting = DBTaskResult.objects.filter(status="READY")
+    assert sorted(task.args_kwargs["args"] for task in waiting) == sorted(
+        [job.name, job.token] for job in PeriodicJob.objects.all()
+    )
+    assert {job.name for job in PeriodicJob.objects.all()} == {"mail-sweep", "reminders"}
+    assert all(job.last_run_at is not None for job in PeriodicJob.objects.all())
+    assert DBTaskResult.objects.ready().count() == 0  # the next ones are not due yet
