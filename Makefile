@@ -23,8 +23,8 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bootstrap_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
-# The task worker (django-tasks-db): sends the mail outbox, runs the periodic jobs
-# (reminders, mail sweep). Tasks wait in the database
+# The task worker (django-tasks-db): sends the mail outbox, refreshes proposals, runs the
+# periodic jobs (reminders, mail sweep, hourly proposals). Tasks wait in the database
 # (DJANGO_TASKS_BACKEND=database, the default here); web processes must use the same.
 # schedule_tasks is idempotent: exactly one chain per periodic job, however often it runs.
 WORKER_ENV := DJANGO_TASKS_BACKEND=$${DJANGO_TASKS_BACKEND:-database}

@@ -57,17 +57,21 @@ def test_schedule_tasks_and_the_worker_keep_one_chain_per_periodic_job(database_
     call_command("schedule_tasks", verbosity=0)
     call_command("schedule_tasks", verbosity=0)
 
-    assert DBTaskResult.objects.ready().count() == 2
+    assert DBTaskResult.objects.ready().count() == 3
 
     run_worker()
 
     # Each job ran once and left exactly one task, due after its interval, carrying the
     # token its row waits for.
-    assert DBTaskResult.objects.successful().count() == 2
+    assert DBTaskResult.objects.successful().count() == 3
     waiting = DBTaskResult.objects.filter(status="READY")
     assert sorted(task.args_kwargs["args"] for task in waiting) == sorted(
         [job.name, job.token] for job in PeriodicJob.objects.all()
     )
-    assert {job.name for job in PeriodicJob.objects.all()} == {"mail-sweep", "reminders"}
+    assert {job.name for job in PeriodicJob.objects.all()} == {
+        "mail-sweep",
+        "proposals",
+        "reminders",
+    }
     assert all(job.last_run_at is not None for job in PeriodicJob.objects.all())
     assert DBTaskResult.objects.ready().count() == 0  # the next ones are not due yet

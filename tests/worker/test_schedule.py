@@ -40,10 +40,10 @@ def test_schedule_tasks_starts_one_chain_per_job_and_a_second_run_adds_none(task
     first = schedule_tasks()
     second = schedule_tasks()
 
-    assert first == "Scheduled: mail-sweep, reminders; already running: none.\n"
-    assert second == "Scheduled: none; already running: mail-sweep, reminders.\n"
+    assert first == "Scheduled: mail-sweep, proposals, reminders; already running: none.\n"
+    assert second == "Scheduled: none; already running: mail-sweep, proposals, reminders.\n"
     found = chains(task_queue)
-    assert sorted(found) == ["mail-sweep", "reminders"]
+    assert sorted(found) == ["mail-sweep", "proposals", "reminders"]
     for name, [(token, run_after)] in found.items():
         row = PeriodicJob.objects.get(name=name)
         assert (row.token, row.next_run_at) == (token, run_after)
@@ -88,7 +88,7 @@ def test_schedule_tasks_restarts_a_dead_chain_and_the_old_one_ends(task_queue):
 
     output = schedule_tasks()
 
-    assert output == "Scheduled: reminders; already running: mail-sweep.\n"
+    assert output == "Scheduled: reminders; already running: mail-sweep, proposals.\n"
     [_, (new_token, _)] = chains(task_queue)["reminders"]
     assert PeriodicJob.objects.get(name="reminders").token == new_token != old_token
     assert job_tick(name="reminders", token=old_token) == "superseded"
@@ -137,4 +137,8 @@ def test_curators_see_when_each_job_ran_and_runs_next(task_queue, curator_client
     response = curator_client.get("/admin/worker/periodicjob/")
 
     assert response.status_code == 200
-    assert [row.name for row in response.context["cl"].result_list] == ["mail-sweep", "reminders"]
+    assert [row.name for row in response.context["cl"].result_list] == [
+        "mail-sweep",
+        "proposals",
+        "reminders",
+    ]
