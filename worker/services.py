@@ -155,11 +155,11 @@ def mails_send(*, mail_ids: list[int], now: datetime.datetime | None = None) -> 
             mail = mail_send(mail_id=mail_id, connection=connection, now=now)
             if mail is None:
                 counts["skipped"] += 1
-            elif mail.status == MailStatus.PENDING:
-                counts["retrying"] += 1
-                _close_quietly(connection)  # a broken connection is opened afresh
+            elif mail.status == MailStatus.SENT:
+                counts["sent"] += 1
             else:
-                counts[mail.status] += 1
+                counts["retrying" if mail.status == MailStatus.PENDING else "failed"] += 1
+                _close_quietly(connection)  # a broken connection is opened afresh
     finally:
         _close_quietly(connection)
     return counts
