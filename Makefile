@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run worker test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -22,6 +22,17 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bootstrap_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+# The task worker (django-tasks-db): sends the mail outbox, refreshes proposals, runs the
+# periodic jobs (reminders, mail sweep, hourly proposals). Tasks wait in the database
+# (DJANGO_TASKS_BACKEND=database, the default here); web processes must use the same.
+# schedule_tasks is idempotent: exactly one chain per periodic job, however often it runs.
+WORKER_ENV := DJANGO_TASKS_BACKEND=$${DJANGO_TASKS_BACKEND:-database}
+
+worker: install
+	$(WORKER_ENV) $(PY) manage.py migrate --noinput
+	$(WORKER_ENV) $(PY) manage.py schedule_tasks
+	exec env $(WORKER_ENV) $(PY) manage.py db_worker --no-reload
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,9 +1,11 @@
-"""The mails accounts send: confirming an address, and telling an address that someone
-tried to use it. Composed here like ``events/mail.py``'s, sent after commit by
-``accounts/services.py`` through ``events.mail.send``. Bodies are plain-text templates in
-``templates/accounts/email/``. Each mail goes to one address and names nobody else."""
+"""The mails accounts send: confirming an address, telling an address that someone tried
+to use it, and resetting a password. Composed here like ``events/mail.py``'s, queued in
+the outbox (``worker.services.mail_queue``) and sent by the task worker after commit.
+Bodies are plain-text templates in ``templates/accounts/email/`` (the password reset's is
+Django's form's, ``templates/registration/``). Each mail goes to one address and names
+nobody else."""
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -48,6 +50,27 @@ def address_in_use_message(email: str, *, usernames: list[str], change: bool) ->
         login_url=site_url(reverse("login")),
         reset_url=site_url(reverse("password_reset")),
     )
+
+
+def password_reset_message(
+    subject_template_name: str,
+    email_template_name: str,
+    context: dict,
+    *,
+    from_email: str | None,
+    to_email: str,
+    html_email_template_name: str | None = None,
+) -> EmailMultiAlternatives:
+    """The password reset mail, composed as Django's ``PasswordResetForm.send_mail``
+    composes it (its templates and context)."""
+    subject = "".join(render_to_string(subject_template_name, context).splitlines())
+    body = render_to_string(email_template_name, context)
+    message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+    if html_email_template_name is not None:
+        message.attach_alternative(
+            render_to_string(html_email_template_name, context), "text/html"
+        )
+    return message
 
 
 def _message(to: str, template: str, subject: str, **context) -> EmailMessage:

@@ -5,7 +5,8 @@ checking the password again, and deleting the account.
 movements apps, so it lives here, in the layer above both. Reads are in ``selectors.py``.
 Whether an address is confirmed, and the links that confirm it, are
 ``movements.verification``'s (every layer needs them); the mails are ``accounts/mail.py``'s,
-sent after commit.
+written to the outbox in the same transaction (``worker.services.mail_queue``) and sent
+by the task worker after commit.
 """
 
 import datetime
@@ -26,7 +27,7 @@ from accounts import mail
 from accounts.selectors import users_with_email
 from events.mail import site_url
 from events.models import RSVP
-from events.services import RSVPClosed, _mail_on_commit, _rsvp_cancel
+from events.services import RSVPClosed, _rsvp_cancel
 from movements.models import Member
 from movements.services import member_erase, member_for_user
 from movements.verification import (
@@ -36,6 +37,7 @@ from movements.verification import (
     link_payload,
     verification_url,
 )
+from worker.services import mail_queue
 
 # "Send the link again" sends at most one mail a minute per person.
 RESEND_INTERVAL = datetime.timedelta(minutes=1)
@@ -61,8 +63,10 @@ def account_sign_up(*, user, name: str = "", next_url: str = "") -> Member | Non
     with transaction.atomic(durable=True):
         usernames = [u.get_username() for u in users_with_email(user.email)]
         if usernames:
-            _mail_on_commit(
-                [mail.address_in_use_message(user.email, usernames=usernames, change=False)]
+            mail_queue(
+                messages=[
+                    mail.address_in_use_message(user.email, usernames=usernames, change=False)
+                ]
             )
             return None
         user.save()
@@ -82,7 +86,7 @@ def email_verification_send(*, member: Member, next_url: str = "") -> Member:
     member without an address gets nothing."""
     if member.email:
         url = verification_url(member, next_url=next_url)
-        _mail_on_commit([mail.verification_message(member, url=url)])
+        mail_queue(messages=[mail.verification_message(member, url=url)])
     return member
 
 
@@ -122,7 +126,7 @@ def email_change_request(*, member: Member, new_email: str) -> Member:
             )
             url = site_url(reverse("email_change_confirm", kwargs={"token": token}))
             message = mail.email_change_message(member, new_email=new_email, url=url)
-        _mail_on_commit([message])
+        mail_queue(messages=[message])
     return member
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views as accounts
+from accounts.forms import PasswordResetForm
 
 urlpatterns = [
     path(
@@ -36,7 +37,8 @@ urlpatterns = [
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt"
+            email_template_name="registration/password_reset_email.txt",
+            form_class=PasswordResetForm,
         ),
         name="password_reset",
     ),

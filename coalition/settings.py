@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks_db",
     # The project's apps, bottom layer first; imports run only downwards (README).
     "core",
+    "worker",
     "movements",
     "events",
     "network",
@@ -148,23 +150,38 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/me/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Mail (Django 6.1 mailers). Development prints mail to the console; production sends
-# through SMTP configured by DJANGO_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS.
-if env_bool("DJANGO_EMAIL_CONSOLE", DEBUG):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
-                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
-                "username": os.environ.get("DJANGO_EMAIL_USER", ""),
-                "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
-            },
-        }
+# Mail (Django 6.1 mailers), sent only by the task worker (worker/services.py). The
+# transport: DJANGO_EMAIL_BACKEND (a dotted path) when set; else Django's file backend when
+# DJANGO_EMAIL_FILE_PATH is set (each batch of mail written to a file in that folder, for
+# end-to-end checks); else the console in development (DJANGO_EMAIL_CONSOLE, on with
+# DJANGO_DEBUG); else SMTP configured by DJANGO_EMAIL_HOST / _PORT / _USER / _PASSWORD /
+# _USE_TLS.
+_smtp_backend = "django.core.mail.backends.smtp.EmailBackend"
+_file_backend = "django.core.mail.backends.filebased.EmailBackend"
+_email_file_path = os.environ.get("DJANGO_EMAIL_FILE_PATH", "")
+_email_backend = os.environ.get("DJANGO_EMAIL_BACKEND", "")
+if not _email_backend:
+    if _email_file_path:
+        _email_backend = _file_backend
+    elif env_bool("DJANGO_EMAIL_CONSOLE", DEBUG):
+        _email_backend = "django.core.mail.backends.console.EmailBackend"
+    else:
+        _email_backend = _smtp_backend
+if _email_backend == _smtp_backend:
+    _mailer_options = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+        "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
     }
+elif _email_backend == _file_backend:
+    if not _email_file_path:
+        raise ImproperlyConfigured("The file mail backend needs DJANGO_EMAIL_FILE_PATH.")
+    _mailer_options = {"file_path": _email_file_path}
+else:
+    _mailer_options = {}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "coalition@localhost")
 
 # Security: production-safe unless DEBUG is on. Behind a TLS-terminating proxy set
@@ -297,6 +314,23 @@ if _value := os.environ.get("COALITION_LOCK_TIMEOUT_SECONDS"):
 COALITION_CACHE_HEADER = os.environ.get("COALITION_CACHE_HEADER", "1" if DEBUG else "0")
 if _value := os.environ.get("COALITION_CHECK_IN_OPENS_MINUTES"):
     COALITION_CHECK_IN_OPENS_MINUTES = _value
+
+# --- Tasks --------------------------------------------------------------------------------
+# Mail and slow work run on Django's tasks framework (worker/). DJANGO_TASKS_BACKEND:
+# "database" (django-tasks-db: tasks are rows, `make worker` runs them; the default unless
+# DJANGO_DEBUG) or "immediate" (each task runs at once in the process that enqueues it,
+# after commit; the default in development, `make run`, and the tests' setting).
+_task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND", "")
+_tasks_backend = _tasks_backend or ("immediate" if DEBUG else "database")
+if _tasks_backend not in _task_backends:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND is {_tasks_backend!r}; use one of: {', '.join(_task_backends)}."
+    )
+TASKS = {"default": {"BACKEND": _task_backends[_tasks_backend]}}
 
 # --- Cache --------------------------------------------------------------------------------
 # Overlaps and the map are cached per "network version", bumped on every write that can

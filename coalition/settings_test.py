@@ -17,3 +17,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa:
 # django-axes needs the request in authenticate(); the test client's login() passes none.
 # The throttling tests switch it back on (tests/coalition/test_security.py).
 AXES_ENABLED = False
+# Tasks run at once, after commit: tests capture the commit callbacks
+# (django_capture_on_commit_callbacks) and find the mail in Django's locmem outbox. The
+# tests of the worker itself switch to a queueing backend (tests/worker/).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -1,4 +1,5 @@
-"""The mails events send: composed here, sent by ``events/services.py`` after commit.
+"""The mails events send: composed here, queued by ``events/services.py`` in the outbox
+(``worker.services.mail_queue``) and sent by the task worker after commit.
 
 Bodies are plain-text templates in ``templates/events/email/``. Each ``*_message``
 function returns an ``EmailMessage`` for one RSVP, or ``None`` when the person has no
@@ -11,7 +12,7 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,13 +39,6 @@ def event_url(event: Event) -> str:
     """The event's page; a private event's carries its secret link key, so a person who
     cancels (and so no longer opens it by their RSVP) can still come back."""
     return site_url(event.get_link_url())
-
-
-def send(messages: list[EmailMessage]) -> int:
-    """Send ``messages`` over one connection of the default mailer; returns how many
-    went out."""
-    with mailers.default as connection:
-        return connection.send_messages(messages) or 0
 
 
 def promoted_message(rsvp: RSVP) -> EmailMessage | None:

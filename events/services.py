@@ -11,8 +11,9 @@ own), it calls the in-transaction form, ``_rsvp_create``, ``_rsvp_cancel`` or
 Capacity is guarded the pretix way: each RSVP write first locks the event row
 (``select_for_update``), and only then counts the places taken, so on PostgreSQL two
 simultaneous RSVPs to the last place queue up behind each other instead of both getting
-it. Mail goes out in ``transaction.on_commit``, so nobody is told about a change that was
-rolled back.
+it. Mail is written to the outbox (``worker.services.mail_queue``) in the same transaction
+and sent by the task worker after commit, so nobody is told about a change that was rolled
+back and no request waits on the mail server.
 """
 
 import datetime
@@ -48,6 +49,7 @@ from movements.models import (
     Member,
     Movement,
 )
+from worker.services import mail_queue
 
 logger = logging.getLogger(__name__)
 
@@ -299,16 +301,8 @@ def _promote_waitlisted(event: Event) -> list[RSVP]:
             rsvp.save(update_fields=["status", "updated_at"])
             taken += rsvp.places
             promoted.append(rsvp)
-    _mail_on_commit([mail.promoted_message(rsvp) for rsvp in promoted])
+    mail_queue(messages=[mail.promoted_message(rsvp) for rsvp in promoted])
     return promoted
-
-
-def _mail_on_commit(messages: list) -> None:
-    """Send ``messages`` (``None`` entries are people without an address) after commit.
-    A failing mail server is logged, never undoes the committed change."""
-    messages = [message for message in messages if message is not None]
-    if messages:
-        transaction.on_commit(lambda: mail.send(messages), robust=True)
 
 
 # --- RSVPs ---------------------------------------------------------------------------------
@@ -557,8 +551,10 @@ def event_cancel(*, event: Event, reason: str = "") -> Event:
                 .select_related("member", "event")
                 .in_queue_order()
             )
-            _mail_on_commit(
-                [mail.event_cancelled_message(rsvp, reason=reason.strip()) for rsvp in rsvps]
+            mail_queue(
+                messages=[
+                    mail.event_cancelled_message(rsvp, reason=reason.strip()) for rsvp in rsvps
+                ]
             )
     event.status, event.updated_at = locked.status, locked.updated_at
     return event
@@ -648,8 +644,8 @@ def _notify_event_changed(
             .select_related("member", "event")
             .in_queue_order()
         )
-        _mail_on_commit(
-            [mail.event_updated_message(rsvp, changed_fields=changed) for rsvp in going]
+        mail_queue(
+            messages=[mail.event_updated_message(rsvp, changed_fields=changed) for rsvp in going]
         )
     if "capacity" in changed_fields:
         _promote_waitlisted(event)
@@ -739,8 +735,8 @@ def event_message_send(
             recipients=len(rsvps),
             sent_at=now,
         )
-        _mail_on_commit(
-            [mail.organizer_message(message, rsvp) for rsvp in rsvps]
+        mail_queue(
+            messages=[mail.organizer_message(message, rsvp) for rsvp in rsvps]
             + [mail.organizer_message_copy(message)]
         )
     logger.info("Message %s to %s people of event %s", message.pk, len(rsvps), locked.pk)
@@ -784,7 +780,7 @@ def _notify_movements_changed(event: Event, *, before: set[int]) -> None:
         ],
         ignore_conflicts=True,
     )
-    _mail_on_commit(list(messages.values()))
+    mail_queue(messages=list(messages.values()))
 
 
 # --- reminders -----------------------------------------------------------------------------
@@ -820,7 +816,7 @@ def send_due_reminders(
             reminded_at=now, updated_at=timezone.now()
         )
         events_bulk_changed.send(sender=RSVP)
-        _mail_on_commit([mail.reminder_message(rsvp) for rsvp in due])
+        mail_queue(messages=[mail.reminder_message(rsvp) for rsvp in due])
     return len(due)
 
 

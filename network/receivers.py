@@ -2,13 +2,14 @@
 
 They add the analysis layer's sections to the directory's pages (``network/sections.py``),
 keep the caches true (``core.cache``: the network and events versions move on every
-write that can change an overlap, a directory page or an events page) and recompute the
-proposals after an import.
+write that can change an overlap, a directory page or an events page) and ask for a
+proposal refresh after every write that can change a proposal and after every import
+(``network.tasks``: on the task worker, one refresh per 30-second burst).
 """
 
 
 def connect() -> None:
-    from movements.signals import movement_page, network_imported, organization_page
+    from movements.signals import movement_page, organization_page
     from network import sections
 
     connect_network_version()
@@ -18,25 +19,11 @@ def connect() -> None:
         sections.organization_page_sections, dispatch_uid="network.organization_page"
     )
     # After the version bump connected above: proposals must not read stale overlaps.
-    network_imported.connect(
-        refresh_proposals_after_import, dispatch_uid="network.refresh_proposals"
-    )
+    connect_proposals_refresh()
 
 
-def refresh_proposals_after_import(sender, summary, **kwargs):
-    """Proposals follow the data: recompute them whenever an import lands."""
-    from network.proposals.engine import proposals_refresh
-
-    proposals_refresh()
-
-
-def connect_network_version():
-    """Bump the network version (core/cache.py) on every write that can change an
-    overlap or a directory page, and on every import (its bulk writes send no model
-    signals). Members count too: the home page shows how many people take part."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from core.cache import network_changed
+def network_models() -> tuple:
+    """The models whose writes can change an overlap or a directory page."""
     from movements.models import (
         Engagement,
         Member,
@@ -49,9 +36,8 @@ def connect_network_version():
         Tension,
         Theme,
     )
-    from movements.signals import network_imported
 
-    for model in (
+    return (
         Engagement,
         Participation,
         Membership,
@@ -62,7 +48,20 @@ def connect_network_version():
         Theme,
         Tactic,
         Region,
-    ):
+    )
+
+
+def connect_network_version():
+    """Bump the network version (core/cache.py) on every write that can change an
+    overlap or a directory page, and on every import (its bulk writes send no model
+    signals). Members count too: the home page shows how many people take part."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from core.cache import network_changed
+    from movements.models import Movement
+    from movements.signals import network_imported
+
+    for model in network_models():
         uid = f"network.network_version.{model._meta.label_lower}"
         post_save.connect(network_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(network_changed, sender=model, dispatch_uid=f"{uid}.delete")
@@ -105,3 +104,41 @@ def checked_in(sender, update_fields=None, using=None, **kwargs):
 
     if update_fields and "checked_in_at" in update_fields:
         network_changed(using=using)
+
+
+def connect_proposals_refresh():
+    """Ask for a proposal refresh (debounced) on the writes that can change a proposal:
+    those of ``network_models()`` but people's own records (a name, an address, a
+    visibility changes no proposal), check-ins (follow-through) and imports."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from movements.models import Member, Movement
+    from movements.signals import network_imported
+
+    for model in network_models():
+        if model is Member:
+            continue
+        uid = f"network.proposals.{model._meta.label_lower}"
+        post_save.connect(proposals_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(proposals_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    for field in ("themes", "tactics", "regions"):
+        m2m_changed.connect(
+            proposals_changed,
+            sender=getattr(Movement, field).through,
+            dispatch_uid=f"network.proposals.{field}",
+        )
+    network_imported.connect(proposals_changed, dispatch_uid="network.proposals.import")
+    post_save.connect(
+        proposals_checked_in, sender="events.RSVP", dispatch_uid="network.proposals.check_in"
+    )
+
+
+def proposals_changed(sender=None, **kwargs):
+    from network.tasks import schedule_proposals_refresh
+
+    schedule_proposals_refresh()
+
+
+def proposals_checked_in(sender, update_fields=None, **kwargs):
+    if update_fields and "checked_in_at" in update_fields:
+        proposals_changed(sender)

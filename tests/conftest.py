@@ -2,7 +2,7 @@ import pytest
 
 from tests import scenarios
 from tests.factories import PINNED_TODAY, OrganizationFactory, UserFactory, local_time
-from tests.helpers import logged_in, make_organizer
+from tests.helpers import TaskQueue, logged_in, make_organizer
 
 
 @pytest.fixture
@@ -81,3 +81,11 @@ def today():
 def now(today):
     """Noon (local time) of the pinned day, for code that takes ``now=``."""
     return local_time(today, 12)
+
+
+@pytest.fixture
+def task_queue(settings) -> TaskQueue:
+    """Tasks wait (Django's DummyBackend, which can defer) instead of running at once, as
+    they wait for the worker in production; ``run()`` runs them as the worker would."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    return TaskQueue()

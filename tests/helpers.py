@@ -1,5 +1,6 @@
 """Small helpers several test modules share: signed-in clients, organizers, the data the
-event forms post, ``manage.py`` in a fresh interpreter and logging in a browser page.
+event forms post, ``manage.py`` in a fresh interpreter, logging in a browser page and the
+queue of tasks the worker would run.
 
 Test modules import from here (and from tests/factories.py, tests/scenarios.py), never
 from one another."""
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.tasks import TaskResult, default_task_backend
 from django.test import Client
 from django.utils import timezone
 
@@ -176,3 +178,37 @@ def error_codes(errors) -> dict[str, list[str]]:
     return {
         field: [error.code for error in field_errors] for field, field_errors in errors.items()
     }
+
+
+class TaskQueue:
+    """Django's DummyBackend, read and run: ``results`` are the tasks enqueued so far,
+    ``run()`` runs those due as the worker does."""
+
+    def __init__(self):
+        self.done: set[str] = set()
+
+    @property
+    def results(self) -> list[TaskResult]:
+        return list(default_task_backend.results)
+
+    def enqueued(self, name: str) -> list[TaskResult]:
+        """The tasks of the function ``name`` enqueued so far."""
+        return [result for result in self.results if result.task.name == name]
+
+    def waiting(self) -> list[TaskResult]:
+        return [result for result in self.results if result.id not in self.done]
+
+    def run(self, *, now: datetime.datetime | None = None) -> int:
+        """Run every waiting task due at ``now`` (default: the clock), and those they
+        enqueue, each once, in the order enqueued. Returns how many ran."""
+        ran = 0
+        while due := [
+            result
+            for result in self.waiting()
+            if result.task.run_after is None or result.task.run_after <= (now or timezone.now())
+        ]:
+            for result in due:
+                self.done.add(result.id)
+                result.task.call(*result.args, **result.kwargs)
+                ran += 1
+        return ran

@@ -285,10 +285,11 @@ def test_password_change_with_a_wrong_old_password_changes_nothing(member_client
     assert member_user.check_password(PASSWORD)
 
 
-def test_password_reset_full_flow_through_the_mail(client):
+def test_password_reset_full_flow_through_the_mail(client, django_capture_on_commit_callbacks):
     user = UserFactory(username="ada", email="ada@example.org")
 
-    response = client.post("/accounts/password/reset/", {"email": "ADA@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "ADA@example.org"})
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"
@@ -316,8 +317,11 @@ def test_password_reset_full_flow_through_the_mail(client):
     assert Client().login(username="ada", password=NEW_PASSWORD) is True
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
-    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"

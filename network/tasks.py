@@ -1,0 +1,34 @@
+"""The analysis layer's background work: the proposal refresh, debounced after directory
+edits and imports (``network/receivers.py``) and run every hour anyway, since proposals
+also follow the calendar (look-back windows, events that end)."""
+
+import datetime
+
+from django.tasks import task
+
+from network.proposals.engine import proposals_refresh
+from worker.debounce import debounce, debounce_release
+from worker.schedule import periodic
+
+DEBOUNCE_KEY = "proposals-refresh"
+# One refresh for a burst of edits: the first edit schedules it this long ahead.
+DEBOUNCE_DELAY = datetime.timedelta(seconds=30)
+
+
+@task
+def refresh_proposals() -> dict:
+    """Recompute the proposals (``proposals_refresh``). The burst ends before the work
+    starts, so an edit made meanwhile schedules another refresh."""
+    debounce_release(DEBOUNCE_KEY)
+    return proposals_refresh()
+
+
+def schedule_proposals_refresh() -> None:
+    """Ask for a proposal refresh after commit; a burst of asks gets one
+    (``worker.debounce``)."""
+    debounce(refresh_proposals, key=DEBOUNCE_KEY, delay=DEBOUNCE_DELAY)
+
+
+@periodic(every=datetime.timedelta(hours=1), name="proposals")
+def hourly_proposals_refresh() -> None:
+    proposals_refresh()
