@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run serve test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -23,6 +23,11 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bootstrap_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
+# Production: migrate, collectstatic, gunicorn (WEB_CONCURRENCY workers on PORT) and the
+# processes bin/serve keeps running. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+serve: install
+	bin/serve
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -31,9 +36,9 @@ lint: install
 test: lint
 	$(PY) -m pytest
 
-# The edit-test loop: no browser, no fuzzing (make test runs everything).
+# The edit-test loop: no browser, no fuzzing, no servers started (make test runs everything).
 test-fast: lint
-	$(PY) -m pytest -m "not browser and not fuzz"
+	$(PY) -m pytest -m "not browser and not fuzz and not multiprocess"
 
 bench: install
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
