@@ -6,7 +6,8 @@ in /tmp with a warning. Steps: migrate, ``seed_demo --scale 170``, export it, em
 database and ``import_network`` the file (time, peak memory), ``refresh_proposals``, add
 1,000 events and 50,000 RSVPs (bulk inserts, deterministic), then measure all-pairs
 overlaps, reading the cache versions, server time per page, requests per second under
-gunicorn and the map in headless Chromium. Every load is bounded in count and time and stays on 127.0.0.1.
+gunicorn and the map in headless Chromium. Every load is bounded in count and time and
+stays on 127.0.0.1.
 """
 
 from __future__ import annotations
