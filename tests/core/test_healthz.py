@@ -56,17 +56,20 @@ def test_healthz_answers_503_when_the_database_is_down():
     )
 
 
-def test_healthz_answers_503_when_the_cache_is_down():
+def test_healthz_answers_503_when_the_cache_is_down(tmp_path):
     # Nothing listens on port 1: the connection is refused at once.
-    assert probe(DJANGO_DEBUG="1", DJANGO_CACHE_URL="redis://127.0.0.1:1/0") == (
-        "503 cache unavailable"
-    )
+    assert probe(
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_CACHE_URL="redis://127.0.0.1:1/0",
+    ) == ("503 cache unavailable")
 
 
-def test_healthz_is_served_over_plain_http_in_production():
+def test_healthz_is_served_over_plain_http_in_production(tmp_path):
     production = {
         "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "coalition.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
 
     assert probe(host="coalition.example.org", **production) == "200 ok"
