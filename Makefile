@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run worker test test-fast lint bench clean
+.PHONY: install run serve worker test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -34,6 +34,11 @@ worker: install
 	$(WORKER_ENV) $(PY) manage.py schedule_tasks
 	exec env $(WORKER_ENV) $(PY) manage.py db_worker --no-reload
 
+# Production: migrate, collectstatic, gunicorn (WEB_CONCURRENCY workers on PORT) and the
+# processes bin/serve keeps running. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+serve: install
+	bin/serve
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -42,9 +47,9 @@ lint: install
 test: lint
 	$(PY) -m pytest
 
-# The edit-test loop: no browser, no fuzzing (make test runs everything).
+# The edit-test loop: no browser, no fuzzing, no servers started (make test runs everything).
 test-fast: lint
-	$(PY) -m pytest -m "not browser and not fuzz"
+	$(PY) -m pytest -m "not browser and not fuzz and not multiprocess"
 
 bench: install
 	$(PY) -m pip install --quiet -e '.[dev,bench]'

@@ -5,8 +5,9 @@ On PostgreSQL when ``DATABASE_URL`` names one (the database ``BENCH_DB_NAME``, d
 in /tmp with a warning. Steps: migrate, ``seed_demo --scale 170``, export it, empty the
 database and ``import_network`` the file (time, peak memory), ``refresh_proposals``, add
 1,000 events and 50,000 RSVPs (bulk inserts, deterministic), then measure all-pairs
-overlaps, server time per page, requests per second under gunicorn and the map in
-headless Chromium. Every load is bounded in count and time and stays on 127.0.0.1.
+overlaps, reading the cache versions, server time per page, requests per second under
+gunicorn and the map in headless Chromium. Every load is bounded in count and time and
+stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -253,6 +254,34 @@ def overlaps_benchmark() -> dict:
     }
 
 
+VERSION_READS = 10_000
+
+
+def versions_benchmark() -> dict:
+    """Microseconds to read both cache versions (one query: the extra cost of a request
+    that uses a cache) and to bump one, over ``VERSION_READS`` reads, p50 and p95."""
+    from django.db import connection
+
+    from core import cache
+
+    def timed(call, count: int) -> list[float]:
+        times = []
+        for _ in range(count):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1_000_000)
+        return times
+
+    connection.ensure_connection()
+    reads = timed(cache.all_versions, VERSION_READS)
+    bumps = timed(cache.bump_events_version, 1000)
+    return {
+        "read_p50": statistics.median(reads),
+        "read_p95": percentile(reads, 0.95),
+        "bump_p50": statistics.median(bumps),
+    }
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -316,6 +345,7 @@ def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
             "-m",
             "gunicorn",
             "bench.wsgi",
+            "--no-control-socket",
             "--workers",
             "2",
             "--bind",
@@ -502,6 +532,8 @@ def main() -> None:
     urls = page_urls()
     from core import cache
 
+    figures["versions"] = versions_benchmark()
+    print(figures["versions"])
     cache.bump_network_version()
     cache.bump_events_version()  # the events and RSVPs above were bulk-inserted
     figures["pages"] = request_benchmark(urls, REQUESTS)
@@ -667,6 +699,13 @@ def write_report(f: dict) -> None:
         "gets cached pages, only the cached overlaps and insights. "
         '"Before" is the same page with `COALITION_CACHE_SECONDS=0` and '
         "`COALITION_PAGE_CACHE_SECONDS=0` (10 requests).",
+        "",
+        "## Reading the cache versions",
+        "",
+        f"Both versions are read in one query (`core/cache.py`), once per request that uses a "
+        f"cache: p50 {f['versions']['read_p50']:.0f} µs, p95 {f['versions']['read_p95']:.0f} µs "
+        f"({VERSION_READS:,} reads in a loop, {f['engine']}); a bump (one per write, twice with "
+        f"the commit) p50 {f['versions']['bump_p50']:.0f} µs.",
         "",
         f"## Requests per second (gunicorn, 2 sync workers, 127.0.0.1, {LOAD_THREADS} client "
         f"threads, ≤ {LOAD_REQUESTS} requests or {LOAD_SECONDS} s per URL)",

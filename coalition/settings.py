@@ -187,6 +187,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "coalition@loca
 # Security: production-safe unless DEBUG is on. Behind a TLS-terminating proxy set
 # DJANGO_SECURE_PROXY_SSL_HEADER=1 so Django trusts X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# A process manager or proxy checks /healthz over plain HTTP, on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
@@ -333,22 +335,45 @@ if _tasks_backend not in _task_backends:
 TASKS = {"default": {"BACKEND": _task_backends[_tasks_backend]}}
 
 # --- Cache --------------------------------------------------------------------------------
-# Overlaps and the map are cached per "network version", bumped on every write that can
-# change them (core/cache.py). LocMemCache is per process; with several workers set
-# DJANGO_CACHE_BACKEND (e.g. django.core.cache.backends.redis.RedisCache) and
-# DJANGO_CACHE_LOCATION so that every worker sees every write at once.
+# Overlaps, the map, insights and whole public pages are cached under versions that live in
+# the database (core/cache.py), so a write made by any process is seen by every process on
+# its next request whatever the cache. The cache is per-process memory (LocMemCache) unless
+# DJANGO_CACHE_URL names Redis (redis://host:port/db, rediss://, unix://): then every
+# process shares what each computed. The older DJANGO_CACHE_BACKEND (a dotted path) and
+# DJANGO_CACHE_LOCATION keep working when DJANGO_CACHE_URL is not set.
 # Whole pages get a cache of their own ("pages"), so that many URL variants (every filter
 # combination is one entry) never push the network's overlaps out of "default". On
-# LocMemCache the two are separate stores; a shared backend keeps them apart by key.
-CACHE_BACKEND = os.environ.get(
-    "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-)
-CACHE_LOCATION = os.environ.get("DJANGO_CACHE_LOCATION", "coalition")
+# LocMemCache the two are separate stores; on a shared backend the same store, its keys
+# kept apart by the "pages" prefix.
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+REDIS = "django.core.cache.backends.redis.RedisCache"
+
+
+def cache_from_url(url: str) -> tuple[str, str]:
+    """(backend, location) for ``DJANGO_CACHE_URL``."""
+    scheme, _, rest = url.partition("://")
+    if scheme in ("redis", "rediss", "unix") and rest:
+        return REDIS, url
+    if scheme == "locmem":
+        return LOCMEM, rest or "coalition"
+    raise ImproperlyConfigured(
+        f"DJANGO_CACHE_URL must be redis://host:port/db (or rediss://, unix://) or "
+        f"locmem://, got {url!r}."
+    )
+
+
+if CACHE_URL := os.environ.get("DJANGO_CACHE_URL", "").strip():
+    CACHE_BACKEND, CACHE_LOCATION = cache_from_url(CACHE_URL)
+else:
+    CACHE_BACKEND = os.environ.get("DJANGO_CACHE_BACKEND", LOCMEM)
+    CACHE_LOCATION = os.environ.get("DJANGO_CACHE_LOCATION", "coalition")
+PER_PROCESS = CACHE_BACKEND == LOCMEM
 CACHES = {
     "default": {"BACKEND": CACHE_BACKEND, "LOCATION": CACHE_LOCATION},
     "pages": {
         "BACKEND": CACHE_BACKEND,
-        "LOCATION": CACHE_LOCATION if "locmem" not in CACHE_BACKEND else CACHE_LOCATION + "-pages",
-        "OPTIONS": {"MAX_ENTRIES": 1000} if "locmem" in CACHE_BACKEND else {},
+        "LOCATION": CACHE_LOCATION + "-pages" if PER_PROCESS else CACHE_LOCATION,
+        "KEY_PREFIX": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000} if PER_PROCESS else {},
     },
 }

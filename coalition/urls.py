@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core.pagecache import cached_pages
+from core.views import healthz
 
 # Public pages served from the page cache to anonymous visitors (core/pagecache.py),
 # with the versions whose writes change them.
@@ -11,6 +12,7 @@ EVENT_PAGES = {"event_list": BOTH}
 DIRECTORY_PAGES = {"home": BOTH, "movement_list": ("network",), "organization_list": ("network",)}
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # for the process manager or proxy
     # The admin's own password change checks the old password without django-axes; the
     # site's (accounts.views.PasswordChangeView) counts it like a login.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),

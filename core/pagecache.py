@@ -4,8 +4,8 @@ What is cached: the rendered body, status and headers of the pages ``coalition/u
 names (through ``cached_pages()``): the home page, ``/movements/``, ``/organizations/`` and
 ``/events/``. The apps' views know nothing of it (it is ``core``, the bottom layer, and
 the project's URLconf puts it around the views where their URLs are included);
-``@cache_public_page(versions=…)`` does the same for one view. A hit
-skips the view (no SQL, no template rendering) and rebuilds an ``HttpResponse`` from the
+``@cache_public_page(versions=…)`` does the same for one view. A hit skips the view (one
+SQL query, the versions; no template rendering) and rebuilds an ``HttpResponse`` from the
 stored parts. The cache sits in the view, not in front of it as Django's per-site cache
 middleware would, so every middleware still runs on a hit: security headers, the
 Content-Security-Policy header, X-Frame-Options, ``Vary: Cookie``.
@@ -49,12 +49,10 @@ upcoming for up to that long. The date part of the key ends every entry at midni
 
 Entries live ``COALITION_PAGE_CACHE_SECONDS`` (``core/conf.py``: 60; 0 turns caching off)
 in Django's ``CACHES["pages"]`` (every filter combination is an entry, so pages keep out
-of ``"default"``, where the network's overlaps are; the versions stay in ``"default"``).
-The default ``LocMemCache`` is per process: with several workers a write made through one
-worker bumps only that worker's versions, and the other workers keep serving their copy
-for up to ``COALITION_PAGE_CACHE_SECONDS``. Set
-``DJANGO_CACHE_BACKEND`` and ``DJANGO_CACHE_LOCATION`` to a shared cache (Redis,
-Memcached) so that every worker sees every bump at once.
+of ``"default"``, where the network's overlaps are). The versions live in the database
+(``core/cache.py``), so a write made by any process (another worker, ``manage.py`` in a
+terminal) makes every process's stored copy unreachable on its next request, whether
+``"pages"`` is the per-process ``LocMemCache`` or a shared Redis (``DJANGO_CACHE_URL``).
 
 With ``COALITION_CACHE_HEADER`` on (the default under DEBUG only: it tells anyone when a
 page last changed), every response of an opted-in view to a cacheable request says how it

@@ -1,7 +1,13 @@
 """Views and mixins shared by every app's pages: filtered lists and forms whose bad input
 answers 400 Bad Request (a bad slug or choice in the query string, a form sent back with
-errors: a client error that changed nothing)."""
+errors: a client error that changed nothing); and ``/healthz`` for the process manager."""
 
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
 from core.conf import app_settings
@@ -53,3 +59,29 @@ class DirectoryFilterView(InvalidFiltersAre400, FilterView):
         context = super().get_context_data(**kwargs)
         context.update(filter_state(self.filterset))
         return context
+
+
+@csrf_exempt  # GET and HEAD only: any other method answers 405, not a CSRF page
+@never_cache
+@require_safe
+def healthz(request) -> HttpResponse:
+    """``/healthz`` for the process manager or the proxy: 200 ``ok`` when the database
+    answers a read (``SELECT 1``) and the cache a get; 503 with a short reason otherwise.
+    Writes nothing, opens no session, sets no cookie, is never cached; GET and HEAD only,
+    so CSRF and django-axes have nothing to guard. Exempt from the HTTPS redirect (settings:
+    the checker speaks plain HTTP on the machine)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return _unhealthy("database unavailable")
+    try:
+        caches["default"].get("coalition:healthz")
+    except Exception:  # each backend has its own errors (redis.ConnectionError, OSError…)
+        return _unhealthy("cache unavailable")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def _unhealthy(reason: str) -> HttpResponse:
+    return HttpResponse(reason, status=503, content_type="text/plain; charset=utf-8")

@@ -154,6 +154,16 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def database_url(connection, name: str | None = None) -> str:
+    """``DATABASE_URL`` for ``connection``'s PostgreSQL server and database (or ``name``
+    on the same server), for ``manage.py`` and servers in other processes."""
+    settings = connection.settings_dict
+    user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or "5432"
+    return f"postgres://{user}@{host}:{port}/{name or settings['NAME']}"
+
+
 def log_in(page, base_url: str, username: str, next_path: str = "") -> None:
     """Log a Playwright ``page`` in through the log-in form (UserFactory's password)."""
     page.goto(f"{base_url}/accounts/login/" + (f"?next={next_path}" if next_path else ""))

@@ -574,7 +574,7 @@ QUERY_URLS = [
     ("/api/movements/", 5),
     ("/api/movements/?theme=food&region=oakland", 7),
     ("/api/movements/fight-for-15/", 4),
-    ("/api/movements/fight-for-15/overlaps/", 9),
+    ("/api/movements/fight-for-15/overlaps/", 10),  # 1 of them: the cache versions
     ("/api/organizations/", 3),
     ("/api/organizations/?movement=fight-for-15", 4),
     ("/api/organizations/east-bay-alliance/", 2),

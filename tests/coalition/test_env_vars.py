@@ -4,7 +4,9 @@ in .env.example, and nothing else is; the COALITION_* defaults they show are cor
 "Reads" is found in the source: ``os.environ.get("X")``, ``os.environ["X"]``,
 ``"X" in os.environ``, ``os.getenv("X")``, the settings' ``env_*("X", …)`` helpers and an
 ``env="X"`` argument (``dj_database_url.config``). ``os.environ.setdefault`` only fills in a
-value for Django or the settings, so it is not a read of its own."""
+value for Django or the settings, so it is not a read of its own. The shell scripts in
+``bin/`` (``make serve``) read ``${X:-default}`` or ``${X}``; their own variables are lower
+case."""
 
 import ast
 import os
@@ -55,8 +57,15 @@ def variables_read(source: str) -> set[str]:
     return found
 
 
+SHELL_READ = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::?-[^}]*)?\}")
+
+
 def read_in_code() -> set[str]:
-    return set().union(*(variables_read(path.read_text()) for path in code_files()))
+    scripts = sorted((ROOT / "bin").iterdir())
+    return set().union(
+        *(variables_read(path.read_text()) for path in code_files()),
+        *(set(SHELL_READ.findall(path.read_text())) for path in scripts),
+    )
 
 
 def readme_table() -> dict[str, str]:
@@ -97,6 +106,7 @@ def test_the_source_scan_finds_the_reads():
         "DATABASE_URL",  # dj_database_url.config(env=…)
         "COALITION_LOCK_TIMEOUT_SECONDS",  # walrus on os.environ.get
         "BENCH_SCALE",  # bench/run.py
+        "WEB_CONCURRENCY",  # bin/serve
     } <= read
     assert "DJANGO_SETTINGS_MODULE" not in read  # only setdefault
 

@@ -1,5 +1,7 @@
 """Production settings: checked in a fresh interpreter with a production environment."""
 
+import json
+
 from tests.helpers import run_manage
 
 
@@ -60,3 +62,55 @@ def test_coalition_values_in_the_environment_reach_the_app_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == "7 30 0.3 https://coalition.example.org 2.5 300 90\n"
+
+
+# --- DJANGO_CACHE_URL -------------------------------------------------------------------
+
+CACHES_SCRIPT = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps({alias: [c['BACKEND'].rsplit('.', 1)[1], c['LOCATION'], "
+    "c.get('KEY_PREFIX', '')] for alias, c in settings.CACHES.items()}, sort_keys=True))"
+)
+
+
+def caches_under(**env: str) -> dict:
+    result = run_manage("shell", "--no-imports", "-c", CACHES_SCRIPT, DJANGO_DEBUG="1", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def test_without_a_cache_url_each_process_has_its_own_memory():
+    assert caches_under() == {
+        "default": ["LocMemCache", "coalition", ""],
+        "pages": ["LocMemCache", "coalition-pages", "pages"],
+    }
+    assert caches_under(DJANGO_CACHE_URL="locmem://") == caches_under()
+
+
+def test_a_redis_cache_url_shares_one_redis_between_both_aliases_apart_by_prefix():
+    url = "redis://127.0.0.1:6379/1"
+
+    assert caches_under(DJANGO_CACHE_URL=url) == {
+        "default": ["RedisCache", url, ""],
+        "pages": ["RedisCache", url, "pages"],
+    }
+
+
+def test_the_older_backend_and_location_variables_keep_working():
+    backend = "django.core.cache.backends.redis.RedisCache"
+    location = "redis://127.0.0.1:6379/2"
+
+    assert caches_under(DJANGO_CACHE_BACKEND=backend, DJANGO_CACHE_LOCATION=location) == {
+        "default": ["RedisCache", location, ""],
+        "pages": ["RedisCache", location, "pages"],
+    }
+
+
+def test_a_cache_url_of_another_kind_is_refused_with_its_name():
+    result = run_manage("check", DJANGO_DEBUG="1", DJANGO_CACHE_URL="memcached://127.0.0.1")
+
+    assert result.returncode == 1
+    assert (
+        "DJANGO_CACHE_URL must be redis://host:port/db (or rediss://, unix://) or locmem://, "
+        "got 'memcached://127.0.0.1'." in result.stderr
+    )
