@@ -15,13 +15,14 @@ from django.utils.text import Truncator
 
 from core.admin import ServiceActionsAdmin
 from core.text import join_names
-from movements import services
+from movements import organizing, services
 from movements.models import (
     Engagement,
     Member,
     Membership,
     Movement,
     Organization,
+    OrganizerRequest,
     Participation,
     Region,
     Tactic,
@@ -283,7 +284,13 @@ class OrganizationAdmin(ArchivableAdmin):
     actions = ["merge", "archive", "unarchive"]
     archive_service = staticmethod(services.organization_archive)
     unarchive_service = staticmethod(services.organization_unarchive)
-    history_relations = ("participations", "memberships", "engagements", "hosted_events")
+    history_relations = (
+        "participations",
+        "memberships",
+        "engagements",
+        "hosted_events",
+        "organizer_requests",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
@@ -346,6 +353,16 @@ class OrganizationAdmin(ArchivableAdmin):
                 f" {combined} {rows} combined with a matching open row "
                 "(earliest start, strongest role)."
             )
+        if summary.organizer_requests:
+            message += (
+                f" {_count_phrase(summary.organizer_requests, OrganizerRequest)} moved along"
+            )
+            if dropped := summary.combined_organizer_requests:
+                message += (
+                    f" ({dropped} open one{'s' if dropped > 1 else ''} dropped: the same "
+                    "person had asked on another of them)"
+                )
+            message += "."
         self.message_user(request, message, messages.SUCCESS)
         return None
 
@@ -454,6 +471,58 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["member", "organization"]
     ordering = ["-since", "pk"]
     date_hierarchy = "since"
+
+
+@admin.register(OrganizerRequest)
+class OrganizerRequestAdmin(ServiceActionsAdmin):
+    """Requests to organize: read here, decided by the actions (``movements.organizing``,
+    the same rules and mails as on the site). A curator never decides their own."""
+
+    list_display = ["member", "organization", "status", "created_at", "decided_at", "decided_by"]
+    list_select_related = ["member", "organization", "decided_by"]
+    list_filter = ["status", ("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["member__name", "member__key", "organization__name", "note"]
+    readonly_fields = [
+        "member",
+        "organization",
+        "note",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    ordering = ["-created_at", "-pk"]
+    date_hierarchy = "created_at"
+    actions = ["approve", "decline"]
+
+    def has_add_permission(self, request):
+        return False  # people ask on the organization's page
+
+    @admin.action(permissions=["change"], description="Approve", location=EVERYWHERE)
+    def approve(self, request, queryset):
+        self._decide(request, queryset, organizing.organizer_request_approve, "Approved")
+
+    @admin.action(permissions=["change"], description="Decline", location=EVERYWHERE)
+    def decline(self, request, queryset):
+        self._decide(request, queryset, organizing.organizer_request_decline, "Declined")
+
+    def _decide(self, request, queryset, service, verb: str) -> None:
+        decided, refused = 0, []
+        for organizer_request in queryset.with_people().order_by("pk"):
+            try:
+                service(request=organizer_request, by=request.user)
+            except organizing.OrganizerRequestError as error:
+                refused.append(f"{organizer_request}: {error}")
+            else:
+                decided += 1
+        if decided:
+            self.message_user(
+                request,
+                f"{verb} {_count_phrase(decided, self.model)}; each person is told by mail.",
+                messages.SUCCESS,
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
 
 
 @admin.register(Engagement)

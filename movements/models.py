@@ -13,6 +13,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -20,6 +21,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -341,6 +343,32 @@ class OrganizationQuerySet(models.QuerySet):
     def active(self):
         return self.visible().filter(active=True)
 
+    def with_organize_state(self, user):
+        """Annotate what ``user`` stands in each organization, for the "ask to organize"
+        buttons: ``viewer_organizes`` (an ongoing organizer or leader membership) and
+        ``viewer_asked`` (an open organizer request). Both false for anyone not signed
+        in. No query of its own: two EXISTS in the organizations' query."""
+        if not (user is not None and user.is_authenticated):
+            return self.annotate(
+                viewer_organizes=Value(False, output_field=BooleanField()),
+                viewer_asked=Value(False, output_field=BooleanField()),
+            )
+        return self.annotate(
+            viewer_organizes=Exists(
+                Membership.objects.filter(
+                    organization=OuterRef("pk"),
+                    member__user=user,
+                    until__isnull=True,
+                    role__in=MembershipRole.organizing(),
+                )
+            ),
+            viewer_asked=Exists(
+                OrganizerRequest.objects.open().filter(
+                    organization=OuterRef("pk"), member__user=user
+                )
+            ),
+        )
+
     def in_region(self, region: Region):
         return self.filter(in_region_q(region))
 
@@ -595,6 +623,115 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.member} in {self.organization}"
+
+
+class OrganizerRequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+# How long the note of an organizer request may be (PRODUCT.md: a short note).
+ORGANIZER_REQUEST_NOTE_MAX_LENGTH = 500
+
+
+class OrganizerRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=OrganizerRequestStatus.OPEN)
+
+    def of_user(self, user):
+        """The requests ``user`` made (none for anyone not signed in)."""
+        if not (user is not None and user.is_authenticated):
+            return self.none()
+        return self.filter(member__user=user)
+
+    def decidable_by(self, user):
+        """The requests ``user`` may decide, whatever their status: those for the
+        organizations they organize (every one for curators), never their own
+        (``movements.organizing.can_decide_organizer_request`` for one request)."""
+        if not (user is not None and user.is_authenticated and user.is_active):
+            return self.none()
+        requests = self.exclude(member__user=user)
+        if is_curator(user):
+            return requests
+        return requests.filter(organization__in=Organization.objects.managed_by(user))
+
+    def visible_to(self, user):
+        """The requests ``user`` may see at all: their own and those they may decide. For
+        everyone else a request does not exist."""
+        if not (user is not None and user.is_authenticated and user.is_active):
+            return self.none()
+        if is_curator(user):
+            return self
+        return self.filter(
+            Q(member__user=user)
+            | Q(organization__in=Organization.objects.managed_by(user).values("pk"))
+        )
+
+    def with_people(self):
+        return self.select_related("member", "organization", "decided_by")
+
+
+class OrganizerRequest(models.Model):
+    """A member asking to organize for an organization (PRODUCT.md, "Organizing
+    together"). The organization's organizers and the curators approve it (the member gets
+    an organizer Membership) or decline it; ``movements/organizing.py`` holds the rules and
+    the writes. One open request per person and organization; a declined person may ask
+    again later (a new row)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="organizer_requests")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="organizer_requests"
+    )
+    note = models.CharField(
+        max_length=ORGANIZER_REQUEST_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text="What the person wrote to the organizers.",
+    )
+    status = models.CharField(
+        max_length=10, choices=OrganizerRequestStatus, default=OrganizerRequestStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = OrganizerRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "organization"],
+                condition=Q(status=OrganizerRequestStatus.OPEN),
+                name="organizer_request_one_open_per_pair",
+                violation_error_message=(
+                    "This person already asked to organize for this organization; that "
+                    "request is waiting for a decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OrganizerRequestStatus.OPEN, decided_at__isnull=True)
+                | (~Q(status=OrganizerRequestStatus.OPEN) & Q(decided_at__isnull=False)),
+                name="organizer_request_decided_when_closed",
+                violation_error_message="A decided request needs the time of its decision.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="organizer_request_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} asks to organize for {self.organization}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OrganizerRequestStatus.OPEN
 
 
 class Engagement(models.Model):

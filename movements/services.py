@@ -25,6 +25,7 @@ from movements.models import (
     RankedChoices,
     Visibility,
 )
+from movements.organizing import merge_organizer_requests
 
 
 class MergeError(Exception):
@@ -45,6 +46,10 @@ class MergeSummary:
     engagements: int
     combined_participations: int
     combined_memberships: int
+    # Organizer requests: the duplicates' (moved), and their open ones deleted because the
+    # same person had an open one on another of the merged organizations (combined).
+    organizer_requests: int = 0
+    combined_organizer_requests: int = 0
 
     @property
     def combined(self) -> int:
@@ -66,6 +71,8 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
     the earliest start date and the strongest role win (an unknown start date counts as
     later than any known one). Raises ``MergeError`` and changes nothing when the request
     makes no sense. Returns a ``MergeSummary`` of what moved and what was combined.
+    Organizer requests move too; one person's open requests on several of them become one
+    (``organizing.merge_organizer_requests``).
     """
     duplicate_ids = list(dict.fromkeys(organization.pk for organization in duplicates))
     if not duplicate_ids:
@@ -119,6 +126,9 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
         )
         for model in (Participation, Membership, Engagement):
             model.objects.filter(organization__in=duplicate_ids).update(organization=keep)
+        requests_moved, requests_combined = merge_organizer_requests(
+            keep=keep, duplicate_ids=duplicate_ids
+        )
         for through, own, other in _plain_m2m_tables():
             _repoint_m2m_rows(
                 through, own=own, other=other, keep=keep, duplicate_ids=duplicate_ids
@@ -136,6 +146,8 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
         engagements=moved[Engagement],
         combined_participations=combined_participations,
         combined_memberships=combined_memberships,
+        organizer_requests=requests_moved,
+        combined_organizer_requests=requests_combined,
     )
 
 
@@ -298,7 +310,8 @@ def member_erase(*, member: Member) -> Member:
     ``erased-<pk>`` and the profile private.
 
     Their memberships and engagements stay attached to the anonymised record, so every
-    count and insight that included them still adds up without saying who they were.
+    count and insight that included them still adds up without saying who they were. Their
+    organizer requests (their own words to organizers) are deleted.
     RSVPs are the events app's business: cancel them first (``accounts.services``
     does both, in one transaction). Only ever called inside that transaction, so its own
     block is a plain (nested) one."""
@@ -312,6 +325,7 @@ def member_erase(*, member: Member) -> Member:
         member.visibility = Visibility.PRIVATE
         member.user = None
         member.region = None
+        member.organizer_requests.all().delete()
         member.save(
             update_fields=[
                 "name",

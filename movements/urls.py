@@ -14,4 +14,24 @@ urlpatterns = [
         views.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    path(
+        "organizations/<slug:slug>/organize/",
+        views.OrganizeView.as_view(),
+        name="organization_organize",
+    ),
+    path(
+        "organizations/<slug:slug>/step-down/",
+        views.StepDownView.as_view(),
+        name="organization_step_down",
+    ),
+    path(
+        "organizer-requests/<int:pk>/approve/",
+        views.OrganizerRequestDecideView.as_view(decision="approve"),
+        name="organizer_request_approve",
+    ),
+    path(
+        "organizer-requests/<int:pk>/decline/",
+        views.OrganizerRequestDecideView.as_view(decision="decline"),
+        name="organizer_request_decline",
+    ),
 ]
