@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from core.text import iso
 from events.models import RSVP, Event, Proposal
+from movements.models import OrganizerRequest
 from movements.services import member_for_user
 from movements.verification import is_verified
 
-# Bump when the shape of the download changes.
-MY_DATA_FORMAT = 2
+# Bump when the shape of the download changes. 3: organizer requests.
+MY_DATA_FORMAT = 3
 
 
 def users_with_email(email: str) -> QuerySet:
@@ -33,6 +34,26 @@ def users_with_email(email: str) -> QuerySet:
         .distinct()
         .order_by("pk")
     )
+
+
+def organizer_requests_on_me(user) -> dict[str, list[OrganizerRequest]]:
+    """The /me/ sections about organizer access (``movements.organizing``):
+    ``requests_to_decide``, the open requests ``user`` may decide, oldest first (those of
+    the organizations they organize; every one for curators), and ``my_requests``, their own
+    whatever the outcome, newest first. Two queries."""
+    return {
+        "requests_to_decide": list(
+            OrganizerRequest.objects.decidable_by(user)
+            .open()
+            .with_people()
+            .order_by("created_at", "pk")
+        ),
+        "my_requests": list(
+            OrganizerRequest.objects.of_user(user)
+            .select_related("organization")
+            .order_by("-created_at", "-pk")
+        ),
+    }
 
 
 def login_records(username: str) -> list[dict[str, Any]]:
@@ -80,7 +101,8 @@ def login_records(username: str) -> list[dict[str, Any]]:
 def member_data(*, user) -> dict[str, Any]:
     """Everything Coalition stores about ``user`` and their Member record, as JSON-ready
     data: the account, the person, memberships, engagements, RSVPs, the events they
-    created, the proposals they decided and the login records kept for their username
+    created, the proposals they decided, their organizer requests (who decided stays
+    out: that is the decider's) and the login records kept for their username
     (``login_records``). Nothing about anyone else."""
     member = member_for_user(user=user)
     memberships = member.memberships.select_related("organization").order_by("since", "pk")
@@ -94,6 +116,11 @@ def member_data(*, user) -> dict[str, Any]:
     )
     events_created = Event.objects.filter(created_by=user).order_by("starts_at", "pk")
     proposals = Proposal.objects.filter(decided_by=user).order_by("decided_at", "pk")
+    organizer_requests = (
+        OrganizerRequest.objects.filter(member=member)
+        .select_related("organization")
+        .order_by("created_at", "pk")
+    )
     return {
         "format": MY_DATA_FORMAT,
         "exported_at": iso(timezone.now()),
@@ -170,6 +197,17 @@ def member_data(*, user) -> dict[str, Any]:
                 "dismissed_reason": p.dismissed_reason,
             }
             for p in proposals
+        ],
+        "organizer_requests": [
+            {
+                "organization": r.organization.slug,
+                "organization_name": r.organization.name,
+                "note": r.note,
+                "status": r.status,
+                "created_at": iso(r.created_at),
+                "decided_at": iso(r.decided_at),
+            }
+            for r in organizer_requests
         ],
         "login_records": login_records(user.get_username()),
     }

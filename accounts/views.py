@@ -29,7 +29,12 @@ from accounts.forms import (
     SignupForm,
     VisibilityForm,
 )
-from accounts.selectors import member_data, member_timeline, timeline_by_year
+from accounts.selectors import (
+    member_data,
+    member_timeline,
+    organizer_requests_on_me,
+    timeline_by_year,
+)
 from accounts.services import (
     VerificationTooSoon,
     account_delete,
@@ -219,6 +224,7 @@ class MeView(LoginRequiredMixin, TemplateView):
             can_create_events=is_organizer(self.request.user),
             today=today,
         )
+        context.update(organizer_requests_on_me(self.request.user))
         return context
 
 

@@ -279,7 +279,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
     workshop = Event.objects.get(slug="adas-workshop")
     last_login = User.objects.get(pk=ada.pk).last_login  # set by logging in
     assert data == {
-        "format": 2,
+        "format": 3,
         "account": {
             "username": "ada",
             "email": "ada@example.org",
@@ -368,6 +368,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
                 "dismissed_reason": "We did one last month.",
             }
         ],
+        "organizer_requests": [],
         "login_records": [],
     }
 
@@ -421,8 +422,8 @@ def test_my_data_runs_a_fixed_number_of_queries(ada):
 
     assert len(response.json()["rsvps"]) == 12
     # session, user, member, region, memberships, engagements, RSVPs, events created,
-    # proposals decided, and the three tables of login records
-    assert len(many) == len(few) == 12
+    # proposals decided, organizer requests and the three tables of login records
+    assert len(many) == len(few) == 13
 
 
 # --- /me/delete/ -------------------------------------------------------------------------
