@@ -31,6 +31,7 @@ from events.permissions import (
     can_manage_event,
     proposal_hosts_for,
 )
+from movements.models import Organization
 from network.proposals.filters import ProposalFilter
 from network.proposals.selectors import proposal_cards, proposals_for_cards
 from network.proposals.services import ProposalError, proposal_accept, proposal_dismiss
@@ -130,7 +131,28 @@ def detail_context(request, proposal: Proposal, *, accept_form=None) -> dict:
         "can_decide": can_decide,
         "accept_form": accept_form if can_decide else None,
         "overlap_url": overlap_url(*movements) if len(movements) == 2 else "",
+        "ask_hosts": ask_hosts(request.user, proposal),
     }
+
+
+def ask_hosts(user, proposal: Proposal) -> list[Organization]:
+    """The suggested hosts of an open proposal that ``user`` does not organize for, for the
+    "Ask to organize" links of its "Run it" box, each with ``viewer_asked`` (a request of
+    theirs waits there). None for curators, who may run it for any of them. One query for
+    a signed-in visitor, none for anyone else."""
+    if proposal.status != ProposalStatus.OPEN or is_curator(user):
+        return []
+    hosts = [host for host in proposal.card_hosts if host.archived_at is None]
+    if not user.is_authenticated:
+        for host in hosts:
+            host.viewer_organizes = host.viewer_asked = False
+        return hosts
+    return list(
+        Organization.objects.filter(pk__in=[host.pk for host in hosts])
+        .with_organize_state(user)
+        .filter(viewer_organizes=False)
+        .order_by("name", "pk")
+    )
 
 
 class ProposalDetailView(DetailView):

@@ -319,9 +319,9 @@ def test_detail_queries_are_fixed(client, organizer_client, proposal_network):
         return len(queries)
 
     # proposal, movements, hosts, events, tensions, themes (the potluck shares no tactic);
-    # the host organizer adds session, user, managed organizations, can_decide and the
-    # hosts they may choose.
-    assert [count(client), count(organizer_client)] == [6, 11]
+    # the host organizer adds session, user, managed organizations, can_decide, the
+    # hosts they may choose and the hosts they may ask to organize for.
+    assert [count(client), count(organizer_client)] == [6, 12]
 
 
 # --- accept --------------------------------------------------------------------------------
