@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.views import directory, events, insights, proposals
+from api.views import directory, events, insights, organizer_requests, proposals
 
 app_name = "api"
 
@@ -28,6 +28,11 @@ router.register("movements", directory.MovementViewSet, basename="movement")
 router.register("organizations", directory.OrganizationViewSet, basename="organization")
 router.register("events", events.EventViewSet, basename="event")
 router.register("proposals", proposals.ProposalViewSet, basename="proposal")
+router.register(
+    "organizer-requests",
+    organizer_requests.OrganizerRequestViewSet,
+    basename="organizer-request",
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

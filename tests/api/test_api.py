@@ -197,6 +197,7 @@ def test_api_root_lists_the_endpoints(client):
         "organizations": "http://testserver/api/organizations/",
         "events": "http://testserver/api/events/",
         "proposals": "http://testserver/api/proposals/",
+        "organizer-requests": "http://testserver/api/organizer-requests/",
         "schema": "http://testserver/api/schema/",
         "docs": "http://testserver/api/docs/",
     }
@@ -613,6 +614,9 @@ def test_schema_endpoint_serves_openapi_json(client):
         "/api/organizations/",
         "/api/organizations/{slug}/",
         "/api/organizations/{slug}/insights/",
+        "/api/organizer-requests/",
+        "/api/organizer-requests/{id}/approve/",
+        "/api/organizer-requests/{id}/decline/",
         "/api/proposals/",
         "/api/proposals/{id}/",
         "/api/proposals/{id}/accept/",

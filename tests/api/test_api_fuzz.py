@@ -2,8 +2,9 @@
 
 The schema is read from the running app (``/api/schema/``); every operation is called with
 generated parameters and bodies, a bounded number of examples each, on the seeded demo
-network with a few events, as a curator with a DRF token (so the writes are reached too).
-About half the calls name a real movement, organization, event or proposal in the path, so
+network with a few events and open organizer requests, as a curator with a DRF token (so
+the writes are reached too). About half the calls name a real movement, organization,
+event, proposal or organizer request in the path, so
 the detail pages and the writes are exercised, not only their 404s. Each answer must be no
 5xx, a status code the schema documents, of the documented content type and shape.
 """
@@ -26,8 +27,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from events.models import Event, EventStatus, Proposal
-from movements.models import Movement, Organization
-from tests.factories import EventFactory, UserFactory
+from movements.models import Movement, Organization, OrganizerRequest
+from movements.organizing import organizer_request_create
+from tests.factories import EventFactory, MemberFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.fuzz]
 
@@ -54,6 +56,9 @@ def token_header():
     EventFactory(slug="fuzz-private", movements=movements[:1], visibility="private")
     EventFactory(slug="fuzz-draft", movements=movements[1:], status=EventStatus.DRAFT)
     curator = UserFactory(username="fuzz-curator", is_staff=True, is_superuser=True)
+    for i, organization in enumerate(hosts):
+        asker = MemberFactory(key=f"fuzz-asker-{i}", user=UserFactory(username=f"fuzz-{i}"))
+        organizer_request_create(member=asker, organization=organization, note="Let me help.")
     return {"Authorization": f"Token {Token.objects.create(user=curator).key}"}
 
 
@@ -65,6 +70,8 @@ def real_path_values(path: str) -> list:
         return list(Organization.objects.visible().values_list("slug", flat=True))
     if path.startswith("/api/events/"):
         return list(Event.objects.values_list("slug", flat=True))
+    if path.startswith("/api/organizer-requests/"):
+        return list(OrganizerRequest.objects.values_list("pk", flat=True))
     return list(Proposal.objects.values_list("pk", flat=True))
 
 
