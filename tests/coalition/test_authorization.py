@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from events.models import RSVP, Event, EventMessage, EventStatus, Proposal
-from movements.models import Engagement, Member, Movement
+from movements.models import Engagement, Member, Membership, Movement, OrganizerRequest
+from movements.organizing import organizer_request_create
 from tests.factories import (
     EventFactory,
     MemberFactory,
@@ -38,7 +39,12 @@ def world(proposal_network):
         hosts=[proposal_network["union"]],
     )  # fmt: skip
     rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada"))
-    return {**proposal_network, "event": event, "draft": draft, "rsvp": rsvp}
+    asks = organizer_request_create(
+        member=MemberFactory(key="m-bea", name="Bea", user=UserFactory(username="bea")),
+        organization=proposal_network["union"],
+        note="I can help with the potluck.",
+    )
+    return {**proposal_network, "event": event, "draft": draft, "rsvp": rsvp, "request": asks}
 
 
 def client_for(role: str, world) -> Client:
@@ -59,6 +65,8 @@ def snapshot() -> list:
         list(Movement.objects.order_by("pk").values_list("pk", "archived_at")),
         Engagement.objects.count(),
         EventMessage.objects.count(),
+        list(OrganizerRequest.objects.order_by("pk").values_list("pk", "status")),
+        list(Membership.objects.order_by("pk").values_list("pk", "role", "until")),
     ]
 
 
@@ -69,6 +77,9 @@ def new_event(world) -> dict:
 REFUSED = {LOGIN, ADMIN_LOGIN, 400, 401, 403, 404}
 ACCEPTED = "/events/potluck-in-oakland-fast-food-workers-and-gardeners-on-food/edit/"
 ATTENDEES = "/events/potluck/attendees/#rsvp-{rsvp}"
+GARDENS = "/organizations/garden-collective/"
+UNION = "/organizations/fast-food-union/"
+DECIDE = "/organizations/fast-food-union/organize/"
 
 # name: (method, path, data, expected for ROLES in order). An expected path means a 302 there
 # (allowed). Data "event" is a whole event form hosted by the Fast Food Union; paths name
@@ -139,12 +150,41 @@ URLS = {
         "delete", "/api/events/potluck/rsvp/", None, [401, 200, 200, 200, 200],
     ),
     "me visibility": ("post", "/me/", {"visibility": "public"}, [LOGIN] + ["/me/"] * 4),
+    # Organizer access: anyone signed in asks (the Garden Collective's organizers are none of
+    # these roles); Bea's request for the Fast Food Union is its organizers' and curators'.
+    "organize GET": ("get", f"{GARDENS}organize/", None, [LOGIN, 200, 200, 200, 200]),
+    "organize POST": (
+        "post", f"{GARDENS}organize/", {"note": "I can help."}, [LOGIN] + [GARDENS] * 4,
+    ),
+    "organizer request approve": (
+        "post", "/organizer-requests/{request}/approve/", {}, [LOGIN, 404, 404, DECIDE, DECIDE],
+    ),
+    "organizer request decline": (
+        "post", "/organizer-requests/{request}/decline/", {}, [LOGIN, 404, 404, DECIDE, DECIDE],
+    ),
+    "step down GET": ("get", f"{UNION}step-down/", None, [LOGIN, 403, 403, 200, 403]),
+    "step down POST": ("post", f"{UNION}step-down/", {}, [LOGIN, 403, 403, UNION, 403]),
+    "API organizer request POST": (
+        "post", "/api/organizer-requests/", {"organization": "garden-collective"},
+        [401, 201, 201, 201, 201],
+    ),
+    "API organizer request approve": (
+        "post", "/api/organizer-requests/{request}/approve/", {}, [401, 404, 404, 200, 200],
+    ),
+    "API organizer request decline": (
+        "post", "/api/organizer-requests/{request}/decline/", {}, [401, 404, 404, 200, 200],
+    ),
     "admin index": ("get", "/admin/", None, [ADMIN_LOGIN] * 4 + [200]),
     "admin changelist": ("get", "/admin/movements/movement/", None, [ADMIN_LOGIN] * 4 + [200]),
     "admin action": (
         "post", "/admin/movements/movement/",
         {"action": "archive", "index": "0", "_selected_action": ["{fight}"]},
         [ADMIN_LOGIN] * 4 + ["/admin/movements/movement/"],
+    ),
+    "admin organizer request action": (
+        "post", "/admin/movements/organizerrequest/",
+        {"action": "approve", "index": "0", "_selected_action": ["{request}"]},
+        [ADMIN_LOGIN] * 4 + ["/admin/movements/organizerrequest/"],
     ),
 }  # fmt: skip
 
@@ -155,6 +195,7 @@ def request_for(name: str, world) -> tuple[str, str, dict | None]:
         "potluck": world["potluck"].pk,
         "rsvp": world["rsvp"].pk,
         "fight": world["fast_food"].pk,
+        "request": world["request"].pk,
     }
     if data == "event":
         data = new_event(world)

@@ -11,6 +11,8 @@ roles are those of ``tests.helpers.ROLES`` and the person the data is about:
 - ``curator``: staff;
 - ``the_person``: Ada, who RSVP'd to the potluck and to the private meeting.
 
+Bea (no role here) asks to organize for the Fast Food Union.
+
 Later issues add their rows here (PRODUCT.md, Privacy). A row's ``find`` is a string that
 must appear in the answer, or a function of the answer that says whether the data is
 there (for data that is only meaningful in one place of the answer, such as one CSV cell).
@@ -26,6 +28,7 @@ from django.test import Client
 from events.models import EventStatus, MessageAudience
 from events.services import event_message_send, rsvp_create
 from movements.models import Visibility
+from movements.organizing import organizer_request_create
 from tests.factories import (
     EngagementFactory,
     EventFactory,
@@ -47,6 +50,11 @@ SECRET_MOVEMENT = "Rent Strike Network"
 KEY = "strategy-night-secret-link-key"
 SUBJECT = "Bring a dish from your kitchen"
 BROWSER = "AdaBrowser/1.0 (who-sees-what)"
+# Bea asks to organize for the Fast Food Union (the host): her request is its organizers'
+# and the curators' to decide, and nobody else's to see.
+ASKER = "Bea Askingperson"
+ASKER_EMAIL = "bea.asking@example.org"
+ASKER_NOTE = "I cooked for the last three union picnics."
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,18 @@ ROWS = [
     row("messages organizers sent", "/events/potluck/messages/", NAME),
     # Login records (django-axes): the person, in their data export.
     row("login records", "/me/data.json", BROWSER, "the_person"),
+    # A request to organize: its deciders (the organization's organizers, curators).
+    row("organizer request's name", "/organizations/fast-food-union/", ASKER),
+    row("organizer request's name", "/organizations/fast-food-union/organize/", ASKER, *MANAGERS),
+    row("organizer request's name", "/me/", ASKER, *MANAGERS),
+    row("organizer request's name", "/api/organizer-requests/", ASKER, *MANAGERS),
+    row("organizer request's name", "/admin/movements/organizerrequest/", ASKER, "curator"),
+    row("organizer request's note", "/organizations/fast-food-union/", ASKER_NOTE),
+    row("organizer request's note", "/me/", ASKER_NOTE, *MANAGERS),
+    row("organizer request's note", "/api/organizer-requests/", ASKER_NOTE, *MANAGERS),
+    row("organizer request's email", "/organizations/fast-food-union/organize/", ASKER_EMAIL),
+    row("organizer request's email", "/me/", ASKER_EMAIL),
+    row("organizer request's email", "/api/organizer-requests/", ASKER_EMAIL),
     # People-counts below the threshold: exact for curators, "fewer than 5" for the rest.
     row(
         "small movement's size",
@@ -188,6 +208,13 @@ def world(proposal_network):
         audience=MessageAudience.GOING,
     )
     AccessLog.objects.create(username="ada", ip_address="192.0.2.7", user_agent=BROWSER)
+    organizer_request_create(
+        member=MemberFactory(
+            key="m-bea", name=ASKER, email=ASKER_EMAIL, user=UserFactory(username="bea")
+        ),
+        organization=network["union"],
+        note=ASKER_NOTE,
+    )
     return {**network, "ada": user}
 
 
