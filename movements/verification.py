@@ -2,7 +2,7 @@
 
 PRODUCT.md, "Consent and verification": mail about an RSVP a person made themselves is
 allowed, and opening its link verifies the address; outreach goes only to verified
-addresses (or to members imported with ``"invites": true``, once members carry it).
+addresses (or to members imported with ``"invites": true``).
 
 The state is the Member's (the person, whether or not they have a login): the address they
 confirmed and when. A person is verified while their current address is exactly the one
@@ -55,9 +55,13 @@ def is_verified(member: Member) -> bool:
 
 
 def may_receive_outreach(member: Member) -> bool:
-    """Whether outreach (invitations the person did not ask for) may go to ``member``.
-    Verified addresses only, until members carry ``invites`` (imported opt-ins)."""
-    return is_verified(member)
+    """Whether outreach (invitations to joint events) may go to ``member``: they opted in
+    (``invites``) and have an address that is verified, or that came with the opt-in in
+    an imported roster (a member without a login). ``Member.objects.outreach_allowed()``
+    is the same rule as a QuerySet."""
+    if not member.invites or not member.email:
+        return False
+    return is_verified(member) or member.user_id is None
 
 
 def email_digest(email: str) -> str:
