@@ -114,6 +114,7 @@ def member_data(*, user) -> dict[str, Any]:
             "email_verified_at": iso(member.email_verified_at),
             "region": member.region.slug if member.region_id else None,
             "visibility": member.visibility,
+            "invites": member.invites,
             "created_at": iso(member.created_at),
         },
         "memberships": [

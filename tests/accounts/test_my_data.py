@@ -297,6 +297,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
             "email_verified_at": None,
             "region": "oakland",
             "visibility": "public",
+            "invites": False,
             "created_at": member.created_at.astimezone(UTC).isoformat(),
         },
         "memberships": [

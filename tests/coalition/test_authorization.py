@@ -11,6 +11,7 @@ from django.test import Client
 
 from events.models import RSVP, Event, EventMessage, EventStatus, Proposal
 from movements.models import Engagement, Member, Movement
+from movements.verification import unsubscribe_token
 from tests.factories import (
     EventFactory,
     MemberFactory,
@@ -37,7 +38,7 @@ def world(proposal_network):
         slug="draft", status=EventStatus.DRAFT, movements=[proposal_network["fast_food"]],
         hosts=[proposal_network["union"]],
     )  # fmt: skip
-    rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada"))
+    rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada", invites=True))
     return {**proposal_network, "event": event, "draft": draft, "rsvp": rsvp}
 
 
@@ -55,7 +56,7 @@ def snapshot() -> list:
         ),
         list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
         list(Proposal.objects.order_by("pk").values_list("pk", "status", "dismissed_reason")),
-        list(Member.objects.order_by("pk").values_list("pk", "visibility")),
+        list(Member.objects.order_by("pk").values_list("pk", "visibility", "invites")),
         list(Movement.objects.order_by("pk").values_list("pk", "archived_at")),
         Engagement.objects.count(),
         EventMessage.objects.count(),
@@ -139,6 +140,16 @@ URLS = {
         "delete", "/api/events/potluck/rsvp/", None, [401, 200, 200, 200, 200],
     ),
     "me visibility": ("post", "/me/", {"visibility": "public"}, [LOGIN] + ["/me/"] * 4),
+    "me invites": (
+        "post", "/me/invites/", {"invites": "on"}, [LOGIN] + ["/me/#invites-title"] * 4,
+    ),
+    # The signed link is the whole authority (mail programs POST it without cookies).
+    "invites unsubscribe": (
+        "post", "/invites/unsubscribe/{unsubscribe}/", {}, [200] * 5,
+    ),
+    "invites unsubscribe, forged link": (
+        "post", "/invites/unsubscribe/eyJtIjoxfQ:forged/", {}, [400] * 5,
+    ),
     "admin index": ("get", "/admin/", None, [ADMIN_LOGIN] * 4 + [200]),
     "admin changelist": ("get", "/admin/movements/movement/", None, [ADMIN_LOGIN] * 4 + [200]),
     "admin action": (
@@ -155,6 +166,7 @@ def request_for(name: str, world) -> tuple[str, str, dict | None]:
         "potluck": world["potluck"].pk,
         "rsvp": world["rsvp"].pk,
         "fight": world["fast_food"].pk,
+        "unsubscribe": unsubscribe_token(world["rsvp"].member),
     }
     if data == "event":
         data = new_event(world)
