@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.text import iso
-from events.models import RSVP, Event, Proposal
+from events.models import RSVP, Event, EventInvitation, Proposal
 from movements.services import member_for_user
 from movements.verification import is_verified
 
@@ -79,9 +79,9 @@ def login_records(username: str) -> list[dict[str, Any]]:
 
 def member_data(*, user) -> dict[str, Any]:
     """Everything Coalition stores about ``user`` and their Member record, as JSON-ready
-    data: the account, the person, memberships, engagements, RSVPs, the events they
-    created, the proposals they decided and the login records kept for their username
-    (``login_records``). Nothing about anyone else."""
+    data: the account, the person, memberships, engagements, RSVPs, the invitations
+    outreach sent them, the events they created, the proposals they decided and the login
+    records kept for their username (``login_records``). Nothing about anyone else."""
     member = member_for_user(user=user)
     memberships = member.memberships.select_related("organization").order_by("since", "pk")
     engagements = member.engagements.select_related("movement", "organization").order_by(
@@ -91,6 +91,11 @@ def member_data(*, user) -> dict[str, Any]:
         RSVP.objects.filter(member=member)
         .select_related("event", "movement")
         .order_by("event__starts_at", "pk")
+    )
+    invitations = (
+        EventInvitation.objects.filter(member=member)
+        .select_related("event", "movement")
+        .order_by("sent_at", "pk")
     )
     events_created = Event.objects.filter(created_by=user).order_by("starts_at", "pk")
     proposals = Proposal.objects.filter(decided_by=user).order_by("decided_at", "pk")
@@ -151,6 +156,15 @@ def member_data(*, user) -> dict[str, Any]:
                 "checked_in_at": iso(r.checked_in_at),
             }
             for r in rsvps
+        ],
+        "invitations": [
+            {
+                "event": i.event.slug,
+                "title": i.event.title,
+                "movement": i.movement.slug if i.movement else None,
+                "sent_at": iso(i.sent_at),
+            }
+            for i in invitations
         ],
         "events_created": [
             {

@@ -167,7 +167,6 @@ def test_unsubscribe_get_shows_a_button_and_changes_nothing(client, invited):
     content = response.content.decode()
     assert response.status_code == 200
     assert '<button type="submit">Stop invitations</button>' in content
-    assert "csrfmiddlewaretoken" not in content
     assert Member.objects.get(pk=invited.pk).invites is True
 
 
