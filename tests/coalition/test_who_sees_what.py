@@ -24,7 +24,7 @@ from axes.models import AccessLog
 from django.test import Client
 
 from events.models import EventStatus, MessageAudience
-from events.services import event_message_send, rsvp_create
+from events.services import event_message_send, event_outreach_send, rsvp_create
 from movements.models import Visibility
 from tests.factories import (
     EngagementFactory,
@@ -47,6 +47,7 @@ SECRET_MOVEMENT = "Rent Strike Network"
 KEY = "strategy-night-secret-link-key"
 SUBJECT = "Bring a dish from your kitchen"
 BROWSER = "AdaBrowser/1.0 (who-sees-what)"
+INVITED_NAME = "Ines Invitedperson"
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ def csv_cell(name: str, column: str, value: str) -> Callable[[str], bool]:
         return any(cells[0] == name and cells[header.index(column)] == value for cells in rows)
 
     return found
+
+
+def invited_count(label: str) -> str:
+    """The manage box's line of people invited through Fight for $15."""
+    return f'Through Fight for $15</span>: <span class="outreach__count">{label}</span>'
 
 
 MANAGERS = ("host_organizer", "curator")
@@ -142,6 +148,19 @@ ROWS = [
         "<dd>fewer than 5 people</dd>",
         *(role for role in EVERYONE if role != "curator"),
     ),
+    # Outreach: how many were invited per movement, for the event's managers (suppressed
+    # below the threshold but for curators); who, for nobody.
+    row("invitations per movement", "/events/potluck/", invited_count("2 people"), "curator"),
+    row(
+        "invitations per movement",
+        "/events/potluck/",
+        invited_count("fewer than 5 people"),
+        "host_organizer",
+    ),
+    row("invited person's name", "/events/potluck/", INVITED_NAME),
+    row("invited person's name", "/events/potluck/attendees/", INVITED_NAME),
+    row("invited person's name", "/events/potluck/attendees.csv", INVITED_NAME),
+    row("invited person's name", "/api/events/potluck/", INVITED_NAME),
     row(
         "API size below the threshold",
         "/api/movements/rent-strike-network/",
@@ -188,6 +207,11 @@ def world(proposal_network):
         audience=MessageAudience.GOING,
     )
     AccessLog.objects.create(username="ada", ip_address="192.0.2.7", user_agent=BROWSER)
+    # Two roster members who opted in to invitations, invited to the potluck.
+    for key, name in [("m-ines", INVITED_NAME), ("m-ivo", "Ivo Invitedperson")]:
+        invited = MemberFactory(key=key, name=name, invites=True)
+        EngagementFactory(member=invited, movement=network["fast_food"])
+    assert len(event_outreach_send(event=potluck)) == 2
     return {**network, "ada": user}
 
 

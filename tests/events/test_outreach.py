@@ -8,10 +8,12 @@ from urllib.parse import unquote
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from events.models import EventInvitation, EventStatus
-from events.outreach import is_joint, outreach_due
+from events.outreach import is_joint, outreach_due, outreach_recipients
 from events.services import event_outreach_send, event_publish, rsvp_create
 from movements.exchange import network_import
 from movements.models import Member
@@ -358,3 +360,193 @@ def test_a_member_who_unsubscribed_is_not_invited_to_the_next_event(
     publish(world["event"], django_capture_on_commit_callbacks)
 
     assert mail.outbox == []
+
+
+# --- what organizers see ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def host(world, organization, organizer):
+    world["event"].hosts.add(organization)
+    return logged_in(organizer)
+
+
+def crowd(world, fast_food: int, gardens: int) -> None:
+    for n in range(fast_food):
+        person(f"ff-{n}", world["fast_food"])
+    for n in range(gardens):
+        person(f"fj-{n}", world["gardens"])
+
+
+def manage_box(client, path="/events/potluck/") -> str:
+    content = client.get(path).content.decode()
+    start = content.find('<div class="outreach"')
+    return content[start : content.find("</div>", start)] if start >= 0 else ""
+
+
+def test_before_publishing_hosts_see_an_estimate_suppressed_below_the_threshold(
+    world, host, curator_client
+):
+    crowd(world, fast_food=6, gardens=2)
+
+    organizer_box = manage_box(host)
+    curator_box = manage_box(curator_client)
+
+    assert "Publishing will invite the people below" in organizer_box
+    assert 'Through Fight for $15</span>: <span class="outreach__count">6 people' in organizer_box
+    assert 'Through Food Justice</span>: <span class="outreach__count">fewer than 5 people' in (
+        organizer_box
+    )
+    assert "8 people" not in organizer_box  # the total would give the 2 away
+    assert "Publishing will invite about 8 people" in curator_box
+    assert 'Food Justice</span>: <span class="outreach__count">2 people' in curator_box
+
+
+def test_the_estimate_shows_its_total_when_nothing_is_withheld(world, host):
+    crowd(world, fast_food=5, gardens=6)
+
+    assert "Publishing will invite about 11 people" in manage_box(host)
+
+
+def test_after_publishing_hosts_see_who_was_invited_per_movement_never_who(
+    world, host, curator_client, django_capture_on_commit_callbacks
+):
+    crowd(world, fast_food=5, gardens=1)
+    publish(world["event"], django_capture_on_commit_callbacks)
+
+    organizer_box = manage_box(host)
+    curator_box = manage_box(curator_client)
+
+    assert "Invited, one mail each, never twice." in organizer_box
+    assert 'Fight for $15</span>: <span class="outreach__count">5 people' in organizer_box
+    assert 'Food Justice</span>: <span class="outreach__count">fewer than 5 people' in (
+        organizer_box
+    )
+    assert "Invited: 6 people, one mail each" in curator_box
+    assert 'Food Justice</span>: <span class="outreach__count">1 person' in curator_box
+    page = host.get("/events/potluck/").content.decode()
+    assert "Ff-0" not in page and "ff-0@example.org" not in page and "Fj-0" not in page
+
+
+def test_a_private_or_single_movement_draft_says_it_invites_nobody(world, host):
+    event = world["event"]
+    event.visibility = "private"
+    event.save()
+    assert "Private events send no invitations." in manage_box(host)
+
+    event.visibility = "public"
+    event.save()
+    event.movements.set([world["fast_food"]])
+    assert "Invitations go out once the event is joint" in manage_box(host)
+
+
+def test_nobody_but_the_managers_sees_the_outreach_box(world, member_client, client):
+    crowd(world, fast_food=6, gardens=6)
+    world["event"].status = EventStatus.PUBLISHED
+    world["event"].save()
+
+    assert manage_box(member_client) == ""
+    assert manage_box(client) == ""
+
+
+def test_the_estimate_is_what_publishing_then_does(world):
+    crowd(world, fast_food=3, gardens=2)
+    person("bea", world["elsewhere"])
+
+    estimate = list(outreach_recipients(world["event"]).values_list("key", flat=True))
+    event_publish(event=world["event"])
+
+    assert sorted(estimate) == sorted(invited(world["event"]))
+
+
+def test_the_manager_s_page_runs_a_fixed_number_of_queries(
+    world, host, django_capture_on_commit_callbacks
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert host.get("/events/potluck/").status_code == 200
+        return len(captured)
+
+    crowd(world, fast_food=1, gardens=1)
+    draft_few = queries()
+    crowd_more = [person(f"x-{n}", world["gardens"]) for n in range(6)]
+    assert queries() == draft_few
+    publish(world["event"], django_capture_on_commit_callbacks)
+    published = queries()
+    person("late", world["fast_food"])
+    assert queries() == published
+    assert len(crowd_more) == 6
+
+
+# --- share links per movement ------------------------------------------------------------------
+
+
+def test_hosts_see_a_share_link_per_movement(world, host):
+    content = host.get("/events/potluck/").content.decode()
+
+    for slug, name in [("fight-for-15", "Fight for $15"), ("food-justice", "Food Justice")]:
+        assert f'<label for="share-{slug}">Through {name}</label>' in content
+        assert f'value="http://testserver/events/potluck/?via={slug}" readonly' in content
+
+
+def test_a_private_event_s_share_links_carry_its_key(world, host):
+    event = world["event"]
+    event.visibility = "private"
+    event.save()
+
+    content = host.get("/events/potluck/").content.decode()
+
+    assert (
+        f'value="http://testserver/events/potluck/?via=food-justice&amp;key={event.link_key}"'
+    ) in content
+
+
+def test_only_managers_see_share_links(world, member_client, client, curator_client):
+    world["event"].status = EventStatus.PUBLISHED
+    world["event"].save()
+
+    assert "Share links by movement" not in member_client.get("/events/potluck/").content.decode()
+    assert "Share links by movement" not in client.get("/events/potluck/").content.decode()
+    assert "Share links by movement" in curator_client.get("/events/potluck/").content.decode()
+
+
+def test_log_in_to_rsvp_keeps_the_share_link_s_movement(world, client):
+    world["event"].status = EventStatus.PUBLISHED
+    world["event"].save()
+
+    content = client.get("/events/potluck/?via=food-justice").content.decode()
+    unknown = client.get("/events/potluck/?via=not-a-movement").content.decode()
+
+    assert 'href="/accounts/login/?next=/events/potluck/%3Fvia%3Dfood-justice"' in content
+    assert 'href="/accounts/login/?next=/events/potluck/"' in unknown
+
+
+def test_log_in_to_rsvp_keeps_via_and_key_of_a_private_event(world, client):
+    event = world["event"]
+    event.status = EventStatus.PUBLISHED
+    event.visibility = "private"
+    event.save()
+
+    content = client.get(f"/events/potluck/?via=fight-for-15&key={event.link_key}").content
+    expected = f"/events/potluck/%3Fvia%3Dfight-for-15%26key%3D{event.link_key}"
+
+    assert f'href="/accounts/login/?next={expected}"' in content.decode()
+
+
+def test_logging_in_through_the_link_lands_on_the_form_with_the_movement_chosen(world):
+    world["event"].status = EventStatus.PUBLISHED
+    world["event"].save()
+    UserFactory(username="ada")
+    client = Client()
+
+    response = client.post(
+        "/accounts/login/?next=/events/potluck/%3Fvia%3Dfood-justice",
+        {"username": "ada", "password": "correct horse battery staple"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1] == ("/events/potluck/?via=food-justice", 302)
+    assert (
+        f'<option value="{world["gardens"].pk}" selected>Food Justice</option>'
+        in response.content.decode()
+    )
