@@ -27,6 +27,14 @@ NAME_HELP = (
     "make your profile public; then your name and engagement history."
 )
 WRONG_PASSWORD = "That is not your password."
+# What saying yes to invitations means: one wording for the sign-up form and /me/.
+INVITES_LABEL = "Invite me to joint events of my movements"
+INVITES_HELP = (
+    "When a public event between two or more movements is published and you take part "
+    "in one of them, you get one invitation mail for it, never a second. Off unless you "
+    "tick it; sent only to a confirmed address; every invitation has a one-click way out. "
+    "Organizers see how many people were invited, never who."
+)
 
 
 def normalize_email(email: str) -> str:
@@ -54,9 +62,10 @@ class SignupForm(UserCreationForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=NAME_HELP,
     )
+    invites = forms.BooleanField(label=INVITES_LABEL, required=False, help_text=INVITES_HELP)
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
-    field_order = ("username", "email", "name", "password1", "password2")
+    field_order = ("username", "email", "name", "password1", "password2", "invites")
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -83,6 +92,13 @@ class VisibilityForm(forms.ModelForm):
         field = self.fields["visibility"]
         field.choices = list(Visibility.choices)  # no empty choice
         field.error_messages["invalid_choice"] = "Choose private or public."
+
+
+class InvitesForm(forms.Form):
+    """Whether the signed-in person wants invitations to joint events of their movements
+    (``accounts.services.member_set_invites`` saves it)."""
+
+    invites = forms.BooleanField(label=INVITES_LABEL, required=False, help_text=INVITES_HELP)
 
 
 class PasswordAskedAgainForm(forms.Form):

@@ -15,13 +15,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.text import iso
-from events.models import RSVP, Event, Proposal
+from events.models import RSVP, Event, EventInvitation, Proposal
 from movements.models import OrganizerRequest
 from movements.services import member_for_user
 from movements.verification import is_verified
 
-# Bump when the shape of the download changes. 3: organizer requests.
-MY_DATA_FORMAT = 3
+# Bump when the shape of the download changes. 3: organizer requests; 4: invitations.
+MY_DATA_FORMAT = 4
 
 
 def users_with_email(email: str) -> QuerySet:
@@ -100,10 +100,10 @@ def login_records(username: str) -> list[dict[str, Any]]:
 
 def member_data(*, user) -> dict[str, Any]:
     """Everything Coalition stores about ``user`` and their Member record, as JSON-ready
-    data: the account, the person, memberships, engagements, RSVPs, the events they
-    created, the proposals they decided, their organizer requests (who decided stays
-    out: that is the decider's) and the login records kept for their username
-    (``login_records``). Nothing about anyone else."""
+    data: the account, the person, memberships, engagements, RSVPs, the invitations
+    outreach sent them, the events they created, the proposals they decided, their
+    organizer requests (who decided stays out: that is the decider's) and the login
+    records kept for their username (``login_records``). Nothing about anyone else."""
     member = member_for_user(user=user)
     memberships = member.memberships.select_related("organization").order_by("since", "pk")
     engagements = member.engagements.select_related("movement", "organization").order_by(
@@ -113,6 +113,11 @@ def member_data(*, user) -> dict[str, Any]:
         RSVP.objects.filter(member=member)
         .select_related("event", "movement")
         .order_by("event__starts_at", "pk")
+    )
+    invitations = (
+        EventInvitation.objects.filter(member=member)
+        .select_related("event", "movement")
+        .order_by("sent_at", "pk")
     )
     events_created = Event.objects.filter(created_by=user).order_by("starts_at", "pk")
     proposals = Proposal.objects.filter(decided_by=user).order_by("decided_at", "pk")
@@ -141,6 +146,7 @@ def member_data(*, user) -> dict[str, Any]:
             "email_verified_at": iso(member.email_verified_at),
             "region": member.region.slug if member.region_id else None,
             "visibility": member.visibility,
+            "invites": member.invites,
             "created_at": iso(member.created_at),
         },
         "memberships": [
@@ -177,6 +183,15 @@ def member_data(*, user) -> dict[str, Any]:
                 "checked_in_at": iso(r.checked_in_at),
             }
             for r in rsvps
+        ],
+        "invitations": [
+            {
+                "event": i.event.slug,
+                "title": i.event.title,
+                "movement": i.movement.slug if i.movement else None,
+                "sent_at": iso(i.sent_at),
+            }
+            for i in invitations
         ],
         "events_created": [
             {

@@ -51,15 +51,19 @@ class VerificationTooSoon(Exception):
 # --- signing up ------------------------------------------------------------------------------
 
 
-def account_sign_up(*, user, name: str = "", next_url: str = "") -> Member | None:
+def account_sign_up(
+    *, user, name: str = "", next_url: str = "", invites: bool = False
+) -> Member | None:
     """Sign up the new (unsaved) ``user``, answering the same whether or not their email
     address is known, so that signing up tells nobody who has an account.
 
     A new address: save the login and its private Member record (named ``name``, else the
     username) and mail a link that confirms the address and logs the person in (then on
-    to ``next_url``). Returns the member. An address that already belongs to a login:
-    create nothing and mail that address how to log in or reset the password. Returns
-    None. Either way exactly one mail goes out, after commit."""
+    to ``next_url``); ``invites`` is their answer to "invite me to joint events of my
+    movements" (outreach waits for the confirmed address). Returns the member. An
+    address that already belongs to a login: create nothing and mail that address how
+    to log in or reset the password. Returns None. Either way exactly one mail goes
+    out, after commit."""
     with transaction.atomic(durable=True):
         usernames = [u.get_username() for u in users_with_email(user.email)]
         if usernames:
@@ -71,9 +75,15 @@ def account_sign_up(*, user, name: str = "", next_url: str = "") -> Member | Non
             return None
         user.save()
         member = member_for_user(user=user)
+        changed = []
         if name and member.name != name:
             member.name = name
-            member.save(update_fields=["name"])
+            changed.append("name")
+        if invites and not member.invites:
+            member.invites = True
+            changed.append("invites")
+        if changed:
+            member.save(update_fields=changed)
         email_verification_send(member=member, next_url=next_url)
     return member
 
@@ -228,6 +238,14 @@ def account_delete(*, user) -> Member:
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username=username).delete()
         user.delete()
+    return member
+
+
+def member_set_invites(*, member: Member, invites: bool) -> Member:
+    """Turn ``member``'s invitations to joint events of their movements on or off."""
+    if member.invites != invites:
+        member.invites = invites
+        member.save(update_fields=["invites"])
     return member
 
 

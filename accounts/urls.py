@@ -58,6 +58,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/invites/", accounts.InvitesView.as_view(), name="invites"),
+    path(
+        "invites/unsubscribe/<str:token>/",
+        accounts.InvitesUnsubscribeView.as_view(),
+        name="invites_unsubscribe",
+    ),
     path("me/email/", accounts.EmailChangeView.as_view(), name="email_change"),
     path(
         "me/email/verify/",

@@ -18,13 +18,16 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
 from accounts.forms import (
     AccountDeleteForm,
     EmailChangeForm,
+    InvitesForm,
     PasswordChangeForm,
     SignupForm,
     VisibilityForm,
@@ -43,6 +46,7 @@ from accounts.services import (
     email_change_link,
     email_change_request,
     email_verification_resend,
+    member_set_invites,
     member_set_visibility,
 )
 from core.roles import is_curator
@@ -56,7 +60,9 @@ from movements.verification import (
     EmailAlreadyVerified,
     VerificationLinkInvalid,
     email_verify,
+    invites_unsubscribe,
     is_verified,
+    unsubscribe_link_member,
     verification_link_member,
 )
 
@@ -99,6 +105,7 @@ class SignupView(InvalidFormIs400, FormView):
             user=user,
             name=form.cleaned_data["name"],
             next_url=safe_next(self.request, form.cleaned_data["next"]),
+            invites=form.cleaned_data["invites"],
         )
         return super().form_valid(form)
 
@@ -202,6 +209,9 @@ class MeView(LoginRequiredMixin, TemplateView):
         past = [m for m in memberships if not m.running]
         context.update(
             member=member,
+            invites_form=(
+                kwargs.get("invites_form") or InvitesForm(initial={"invites": member.invites})
+            ),
             email_verified=is_verified(member),
             rsvps=RSVP.objects.filter(member=member, event__ends_at__gte=timezone.now())
             .active()
@@ -226,6 +236,57 @@ class MeView(LoginRequiredMixin, TemplateView):
         )
         context.update(organizer_requests_on_me(self.request.user))
         return context
+
+
+class InvitesView(MeView):
+    """The invitations section of /me/ (POST): "invite me to joint events of my
+    movements", on or off (``member_set_invites``)."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect("me")
+
+    def post(self, request, *args, **kwargs):
+        member = member_for_user(user=request.user)
+        form = InvitesForm(data=request.POST)
+        if not form.is_valid():  # a checkbox reads any value; kept for safety
+            return self.render_to_response(
+                self.get_context_data(form=self._form(), invites_form=form), status=400
+            )
+        member = member_set_invites(member=member, invites=form.cleaned_data["invites"])
+        if member.invites:
+            text = "You will be invited to joint events of your movements."
+            if not is_verified(member):
+                text += " Invitations start once you confirm your email address."
+        else:
+            text = "You will get no invitations to joint events."
+        messages.success(request, text)
+        return redirect(f"{reverse('me')}#invites-title")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class InvitesUnsubscribeView(TemplateView):
+    """The one-click way out of invitations, linked from every invitation mail and named
+    in its ``List-Unsubscribe`` header. GET shows a button (mail scanners follow links);
+    POST turns invitations off for the member the signed link names
+    (``invites_unsubscribe``). Exempt from CSRF, needing no cookie or login, because mail
+    programs POST here on their own (RFC 8058, ``List-Unsubscribe=One-Click``): the
+    signed link is the whole authority, and all it can do is turn invitations off."""
+
+    template_name = "accounts/invites_unsubscribe.html"
+
+    def get(self, request, *args, token, **kwargs):
+        try:
+            member = unsubscribe_link_member(token)
+        except VerificationLinkInvalid as error:
+            return self.render_to_response({"error": str(error)}, status=400)
+        return self.render_to_response({"already": not member.invites})
+
+    def post(self, request, *args, token, **kwargs):
+        try:
+            invites_unsubscribe(token)
+        except VerificationLinkInvalid as error:
+            return self.render_to_response({"error": str(error)}, status=400)
+        return self.render_to_response({"done": True})
 
 
 class EmailVerificationSendView(MeView):

@@ -14,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 
 from core.admin import ServiceActionsAdmin
 from events import services
-from events.models import RSVP, Event, EventMessage
+from events.models import RSVP, Event, EventInvitation, EventMessage
 
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -260,6 +260,31 @@ class EventMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "sent_at"
     ordering = ["-sent_at", "-pk"]
     fields = ["event", "sender", "sent_at", "audience", "recipients", "subject", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EventInvitation)
+class EventInvitationAdmin(admin.ModelAdmin):
+    """The invitations outreach sent (``events.services.event_outreach_send``): who was
+    invited to which event, through which movement, when. Read-only: each is the record
+    that keeps a person from being invited to that event again."""
+
+    list_display = ["sent_at", "event", "member", "movement"]
+    list_filter = ["sent_at"]
+    search_fields = ["event__title", "event__slug", "member__name", "member__key"]
+    list_select_related = ["event", "member", "movement"]
+    date_hierarchy = "sent_at"
+    ordering = ["-sent_at", "pk"]
+    fields = ["event", "member", "movement", "sent_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

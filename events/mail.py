@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from core.conf import app_settings
 from events.ical import event_calendar, event_location
-from events.models import RSVP, Event, EventMessage, MessageAudience, RSVPStatus
+from events.models import (
+    RSVP,
+    Event,
+    EventInvitation,
+    EventMessage,
+    MessageAudience,
+    RSVPStatus,
+)
+from events.outreach import invitation_link
+from movements.verification import unsubscribe_url
 
 FIELD_LABELS = {
     "starts_at": "start time",
@@ -85,6 +94,40 @@ def reminder_message(rsvp: RSVP) -> EmailMessage | None:
             "text/calendar",
         )
     return message
+
+
+def invitation_message(invitation: EventInvitation) -> EmailMessage | None:
+    """Outreach: the one invitation a member gets to a joint event, its link carrying
+    ``?via=<movement>`` (the movement they are invited through), with the one-click way
+    out in the body and in the ``List-Unsubscribe`` headers (RFC 2369, RFC 8058: mail
+    programs POST the link on their own). ``None`` for a member without an address."""
+    member, event = invitation.member, invitation.event
+    if not member.email:
+        return None
+    stop_url = unsubscribe_url(member)
+    link = site_url(invitation_link(event, invitation.movement))
+    body = render_to_string(
+        "events/email/invitation.txt",
+        {
+            "member": member,
+            "event": event,
+            "via": invitation.movement,
+            "movements": [movement.name for movement in event.movements.all()],
+            "location": event_location(event),
+            "event_url": link,
+            "unsubscribe_url": stop_url,
+            "me_url": site_url(reverse("me")),
+        },
+    )
+    return EmailMessage(
+        subject=" ".join(f"You're invited: {event.title}".split()),
+        body=body,
+        to=[member.email],
+        headers={
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
 
 
 def via_coalition(name: str) -> str:

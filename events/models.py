@@ -1,4 +1,5 @@
-"""Events between movements, the RSVPs to them, and the messages organizers send their people.
+"""Events between movements, the RSVPs to them, the messages organizers send their people
+and the invitations outreach sent.
 
 Models stay thin; the rules (capacity, waitlist, check-in, mail) live in
 ``events/services.py``, who may manage what in ``events/permissions.py``.
@@ -400,6 +401,50 @@ class EventMessage(models.Model):
                 (member.name if member else "") or self.sender.get_full_name() or "An organizer"
             ).split()
         )
+
+
+class EventInvitationQuerySet(models.QuerySet):
+    def count_by_movement(self) -> dict[int | None, int]:
+        """``{movement id: invitations}`` over these, in one query (``None`` for
+        invitations whose movement is gone). Filter first:
+        ``EventInvitation.objects.filter(event=event)``."""
+        rows = self.order_by().values_list("movement").annotate(n=Count("pk"))
+        return dict(rows)
+
+
+class EventInvitation(models.Model):
+    """The one invitation mail a member got for a joint event (outreach,
+    ``events.outreach``; sent by ``events.services.event_outreach_send``). The row is what
+    makes it one: a member is never invited to the same event twice, whatever is
+    re-published or edited. ``movement`` is the movement the invitation came through
+    (the link's ``?via=``). Organizers see counts per movement, never who."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="event_invitations")
+    movement = models.ForeignKey(
+        Movement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The event's movement the invitation came through (?via=).",
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "member"],
+                name="invitation_one_per_member_per_event",
+                violation_error_message="This person was already invited to this event.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} invited to {self.event}"
 
 
 class ProposalQuerySet(models.QuerySet):

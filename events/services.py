@@ -35,12 +35,14 @@ from events.models import (
     MESSAGE_SUBJECT_MAX_LENGTH,
     RSVP,
     Event,
+    EventInvitation,
     EventMessage,
     EventStatus,
     MessageAudience,
     RSVPStatus,
     new_link_key,
 )
+from events.outreach import outreach_due, outreach_recipients
 from events.signals import events_bulk_changed
 from movements.models import (
     Engagement,
@@ -61,6 +63,9 @@ MAX_GUESTS = 20
 
 # Changes to these fields are worth a mail to the people going.
 NOTIFY_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_link")
+
+# Changes to these fields may make a published event due for outreach (public, joint).
+OUTREACH_FIELDS = frozenset({"visibility", "movements"})
 
 # How long before an event its reminder goes out.
 REMINDER_WINDOW = datetime.timedelta(hours=24)
@@ -517,7 +522,9 @@ def _check_check_in_open(event: Event, now: datetime.datetime) -> None:
 
 def event_publish(*, event: Event) -> Event:
     """Open a draft event for RSVPs. Publishing twice is harmless; a cancelled event
-    cannot be published again (raises ``EventError``)."""
+    cannot be published again (raises ``EventError``). Publishing a public joint event
+    invites the members of its movements, in the same transaction
+    (``_event_outreach_send``)."""
     with transaction.atomic(durable=True):
         locked = _lock_event(event)
         if locked.status == EventStatus.CANCELLED:
@@ -525,6 +532,7 @@ def event_publish(*, event: Event) -> Event:
         if locked.status != EventStatus.PUBLISHED:
             locked.status = EventStatus.PUBLISHED
             locked.save(update_fields=["status", "updated_at"])
+            _event_outreach_send(event=locked)
     event.status, event.updated_at = locked.status, locked.updated_at
     return event
 
@@ -622,6 +630,8 @@ def _event_update(*, form: forms.ModelForm) -> Event:
     event = form.save()
     if changed:
         _notify_event_changed(event, changed_fields=changed, movements_before=movements_before)
+    if OUTREACH_FIELDS.intersection(changed):
+        _event_outreach_send(event=event)
     return event
 
 
@@ -781,6 +791,54 @@ def _notify_movements_changed(event: Event, *, before: set[int]) -> None:
         ignore_conflicts=True,
     )
     mail_queue(messages=list(messages.values()))
+
+
+# --- outreach ------------------------------------------------------------------------------
+
+
+def event_outreach_send(*, event: Event) -> list[EventInvitation]:
+    """Invite the members of ``event``'s movements, if it is due for outreach
+    (``events.outreach``: published, public, joint, not started): one mail each, after
+    commit, to every member outreach may reach who has an ongoing engagement in one of
+    its movements, has no RSVP to it and was never invited to it. Returns the invitations
+    made now (none when it is not due or everyone was invited already).
+
+    Idempotent and safe to run at the same time from many places: it holds the event's
+    row lock, and ``EventInvitation`` is unique per event and member, so nobody is ever
+    invited twice to one event. Call it where an event may just have become due; the
+    events app does on publishing and on edits of its visibility or movements, and
+    confirming a host (joint happens last) should too."""
+    with transaction.atomic(durable=True):
+        return _event_outreach_send(event=event)
+
+
+def _event_outreach_send(*, event: Event) -> list[EventInvitation]:
+    """``event_outreach_send`` inside the caller's transaction (publishing, an edit, the
+    admin's change form)."""
+    locked = _lock_event(event)
+    if not outreach_due(locked):
+        return []
+    now = timezone.now()
+    recipients = list(outreach_recipients(locked).order_by("pk").values_list("pk", "via_id"))
+    # Under the event lock nobody else invites to this event, so every row is new; the
+    # constraint (and ignore_conflicts) keeps it so even for a caller that forgot to lock.
+    EventInvitation.objects.bulk_create(
+        [
+            EventInvitation(event=locked, member_id=member_id, movement_id=via_id, sent_at=now)
+            for member_id, via_id in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    invitations = list(
+        EventInvitation.objects.filter(event=locked, sent_at=now)
+        .select_related("member", "movement", "event")
+        .prefetch_related("event__movements")
+        .order_by("pk")
+    )
+    mail_queue(messages=[mail.invitation_message(invitation) for invitation in invitations])
+    if invitations:
+        logger.info("Invited %s people to event %s", len(invitations), locked.pk)
+    return invitations
 
 
 # --- reminders -----------------------------------------------------------------------------

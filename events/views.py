@@ -44,6 +44,7 @@ from events import ical, services
 from events.filters import EventFilter
 from events.forms import CancelEventForm, EventForm, EventMessageForm, RSVPForm, people
 from events.models import RSVP, Event, EventMessage, EventStatus, RSVPStatus
+from events.outreach import invitation_link, outreach_summary
 from events.permissions import (
     can_manage_event,
     can_open_event,
@@ -98,10 +99,19 @@ def given_key(request: HttpRequest, event: Event) -> str:
     return key if event.is_private and has_link_key(event, key) else ""
 
 
-def event_path(event: Event, key: str = "") -> str:
-    """The event page, with the link key when the visitor came with it."""
+def given_via(request: HttpRequest, event: Event) -> str:
+    """The share link's ``?via=<movement>`` when it names one of ``event``'s movements (to
+    carry through the log-in), else ""."""
+    via = request.GET.get("via", "")
+    return via if any(m.slug == via for m in event.movements.all()) else ""
+
+
+def event_path(event: Event, key: str = "", *, via: str = "") -> str:
+    """The event page, with the link key when the visitor came with it and the share
+    link's movement (``via``) when there is one."""
     url = event.get_absolute_url()
-    return f"{url}?{urlencode({'key': key})}" if key else url
+    query = {name: value for name, value in (("via", via), ("key", key)) if value}
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def noindex(response: HttpResponse, event: Event) -> HttpResponse:
@@ -151,7 +161,7 @@ def rsvp_context(
         "waitlist_position": waitlist_position(rsvp),
         "rsvp_open": rsvp_open,
         "rsvp_form": form,
-        "login_url": login_url_for(request, event_path(event, key)),
+        "login_url": login_url_for(request, event_path(event, key, via=given_via(request, event))),
         "notice": notice,
         "notice_level": notice_level,
     }
@@ -174,11 +184,26 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
             if can_manage and event.is_private
             else ""
         ),
+        share_links=share_links(request, event) if can_manage else [],
+        outreach=(
+            outreach_summary(event, curator=is_curator(request.user)) if can_manage else None
+        ),
         show_address=can_manage or can_see_address(request.user, event, going=going),
         event_over=event.ends_at < timezone.now(),
         movement_counts=movement_counts,
     )
     return context
+
+
+def share_links(request: HttpRequest, event: Event) -> list[tuple]:
+    """For the event's managers: a link per movement (``?via=<movement>``, a private
+    event's with its key) that preselects "I come through" for whoever RSVPs by it."""
+    if event.status == EventStatus.CANCELLED:
+        return []
+    return [
+        (movement, request.build_absolute_uri(invitation_link(event, movement)))
+        for movement in event.movements.all()
+    ]
 
 
 def fresh_event(event: Event) -> Event:

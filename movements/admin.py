@@ -449,9 +449,9 @@ class MemberAdmin(KeepsHistoryAdmin):
     def email_confirmed(self, member: Member) -> bool:
         return is_verified(member)
 
-    list_display = ["key", "name", "region", "visibility", "user", "email_confirmed"]
+    list_display = ["key", "name", "region", "visibility", "invites", "user", "email_confirmed"]
     list_select_related = ["region", "user"]
-    list_filter = ["visibility", EmailConfirmedFilter, "region"]
+    list_filter = ["visibility", "invites", EmailConfirmedFilter, "region"]
     search_fields = ["key", "name", "email"]
     readonly_fields = ["verified_email", "email_verified_at"]
     autocomplete_fields = ["region", "user"]

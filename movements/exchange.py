@@ -528,6 +528,7 @@ MEMBERS = Shape(
         "name": text_check(Member, "name", required=True),
         "email": email_check(Member, "email"),
         "visibility": choice_check(Visibility),
+        "invites": boolean_check,
     },
     refs={"region": "regions"},
     rows={"memberships": MEMBERSHIPS, "engagements": ENGAGEMENTS},
@@ -1173,6 +1174,7 @@ def _export_members() -> list[dict[str, Any]]:
             "email": row["email"],
             "region": row["region__slug"],
             "visibility": row["visibility"],
+            "invites": row["invites"],
             "memberships": memberships.get(row["pk"], []),
             "engagements": engagements.get(row["pk"], []),
         }

@@ -529,9 +529,17 @@ class MemberQuerySet(models.QuerySet):
         return self.exclude(email="").filter(verified_email=F("email"))
 
     def outreach_allowed(self):
-        """People outreach may mail (PRODUCT.md, "Consent and verification"): verified
-        addresses. ``verification.may_receive_outreach`` is the same rule for one person."""
-        return self.verified()
+        """People outreach may mail (PRODUCT.md, "Consent and verification"): they opted
+        in (``invites``) and have an address, which they confirmed, or which came with
+        their opt-in in an imported roster (a member without a login: nobody signed up
+        with it, so the roster's ``"invites": true`` is the consent). People who sign up
+        opt in on the site and confirm their address like everyone with a login.
+        ``verification.may_receive_outreach`` is the same rule for one person."""
+        return (
+            self.filter(invites=True)
+            .exclude(email="")
+            .filter(Q(verified_email=F("email")) | Q(user__isnull=True))
+        )
 
 
 class MemberManager(models.Manager.from_queryset(MemberQuerySet)):
@@ -577,6 +585,13 @@ class Member(models.Model):
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE)
+    # Consent to outreach (PRODUCT.md, "Organizing together"): off unless the person (at
+    # signup, on /me/) or their imported roster (``"invites": true``) said yes.
+    invites = models.BooleanField(
+        "invitations to joint events",
+        default=False,
+        help_text="Invite me to joint events of my movements",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MemberManager()

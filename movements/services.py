@@ -307,7 +307,7 @@ ERASED_MEMBER_NAME = "Former member"
 def member_erase(*, member: Member) -> Member:
     """Anonymise ``member`` for good: the name becomes "Former member", the email (and the
     record of its confirmation), region and login link are removed, the key becomes
-    ``erased-<pk>`` and the profile private.
+    ``erased-<pk>``, the profile private and invitations off.
 
     Their memberships and engagements stay attached to the anonymised record, so every
     count and insight that included them still adds up without saying who they were. Their
@@ -323,6 +323,7 @@ def member_erase(*, member: Member) -> Member:
         member.email_verified_at = None
         member.key = f"erased-{member.pk}"
         member.visibility = Visibility.PRIVATE
+        member.invites = False
         member.user = None
         member.region = None
         member.organizer_requests.all().delete()
@@ -334,6 +335,7 @@ def member_erase(*, member: Member) -> Member:
                 "email_verified_at",
                 "key",
                 "visibility",
+                "invites",
                 "user",
                 "region",
             ]

@@ -2,7 +2,7 @@
 
 PRODUCT.md, "Consent and verification": mail about an RSVP a person made themselves is
 allowed, and opening its link verifies the address; outreach goes only to verified
-addresses (or to members imported with ``"invites": true``, once members carry it).
+addresses (or to members imported with ``"invites": true``).
 
 The state is the Member's (the person, whether or not they have a login): the address they
 confirmed and when. A person is verified while their current address is exactly the one
@@ -17,7 +17,8 @@ one and a URL in a log does not reveal anyone's email.
 This module sits with Member, below ``events`` and ``accounts``, so that every layer
 can call it: accounts sends the links (``accounts.services.email_verification_send``), the
 RSVP mails of later issues call ``email_mark_verified``, outreach asks
-``may_receive_outreach`` (or ``Member.objects.outreach_allowed()``).
+``may_receive_outreach`` (or ``Member.objects.outreach_allowed()``) and puts
+``unsubscribe_url`` in every invitation (``invites_unsubscribe`` turns invitations off).
 """
 
 import datetime
@@ -55,9 +56,13 @@ def is_verified(member: Member) -> bool:
 
 
 def may_receive_outreach(member: Member) -> bool:
-    """Whether outreach (invitations the person did not ask for) may go to ``member``.
-    Verified addresses only, until members carry ``invites`` (imported opt-ins)."""
-    return is_verified(member)
+    """Whether outreach (invitations to joint events) may go to ``member``: they opted in
+    (``invites``) and have an address that is verified, or that came with the opt-in in
+    an imported roster (a member without a login). ``Member.objects.outreach_allowed()``
+    is the same rule as a QuerySet."""
+    if not member.invites or not member.email:
+        return False
+    return is_verified(member) or member.user_id is None
 
 
 def email_digest(email: str) -> str:
@@ -146,4 +151,55 @@ def email_mark_verified(*, member: Member, email: str) -> Member:
     member.verified_email = member.email
     member.email_verified_at = timezone.now()
     member.save(update_fields=["verified_email", "email_verified_at"])
+    return member
+
+
+# --- invitations: the one-click way out ---------------------------------------------------
+
+UNSUBSCRIBE_SALT = "coalition.invitations-unsubscribe"
+
+
+def unsubscribe_token(member: Member) -> str:
+    """A signed token that turns ``member``'s invitations off (``invites_unsubscribe``).
+    It names the member only (no address) and does not expire: a way out keeps working
+    as long as the mail that carries it may be read."""
+    return signing.dumps({"m": member.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(member: Member) -> str:
+    """The absolute one-click unsubscribe link for ``member`` (a page with a button on
+    GET; a POST, RFC 8058's one-click, unsubscribes at once)."""
+    path = reverse("invites_unsubscribe", kwargs={"token": unsubscribe_token(member)})
+    return f"{app_settings.SITE_URL}{path}"
+
+
+def unsubscribe_link_member(token: str, *, lock: bool = False) -> Member:
+    """The member an unsubscribe link is for, changing nothing; ``lock`` locks their row
+    (inside the caller's transaction). Raises ``VerificationLinkInvalid`` for a forged or
+    damaged link and for a member who is no longer there."""
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature as error:
+        raise VerificationLinkInvalid(
+            "This link is not valid. Copy the whole link from the mail, or turn "
+            "invitations off on your page after logging in."
+        ) from error
+    member = None
+    if isinstance(payload, dict) and isinstance(payload.get("m"), int):
+        members = Member.objects.select_for_update() if lock else Member.objects
+        member = members.filter(pk=payload["m"]).first()
+    if member is None:
+        raise VerificationLinkInvalid("This link is for an account that no longer exists.")
+    return member
+
+
+def invites_unsubscribe(token: str) -> Member:
+    """Turn off invitations for the member an unsubscribe link names, and return them.
+    Changes nothing else; using the link twice is harmless. Raises
+    ``VerificationLinkInvalid`` as ``unsubscribe_link_member`` does."""
+    with transaction.atomic():
+        member = unsubscribe_link_member(token, lock=True)
+        if member.invites:
+            member.invites = False
+            member.save(update_fields=["invites"])
     return member

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.services import account_delete
-from events.models import RSVP, Event, Proposal
+from events.models import RSVP, Event, EventInvitation, Proposal
 from events.services import EventBusy
 from movements import exchange
 from movements.models import Engagement, Member, Membership
@@ -266,6 +266,13 @@ def test_my_data_and_deletion_send_anonymous_visitors_to_log_in(client, path):
 def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
     member = ada.member
     potluck = RSVP.objects.get(member=member, event__slug="wages-potluck").event
+    EventInvitation.objects.create(
+        event=potluck,
+        member=member,
+        movement=potluck.movements.get(slug="fight-for-15"),
+        sent_at=datetime.datetime(2026, 1, 4, 12, tzinfo=UTC),
+    )
+    EventInvitation.objects.create(event=potluck, member=bea.member)
 
     response = logged_in(ada).get("/me/data.json")
 
@@ -279,7 +286,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
     workshop = Event.objects.get(slug="adas-workshop")
     last_login = User.objects.get(pk=ada.pk).last_login  # set by logging in
     assert data == {
-        "format": 3,
+        "format": 4,
         "account": {
             "username": "ada",
             "email": "ada@example.org",
@@ -297,6 +304,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
             "email_verified_at": None,
             "region": "oakland",
             "visibility": "public",
+            "invites": False,
             "created_at": member.created_at.astimezone(UTC).isoformat(),
         },
         "memberships": [
@@ -350,6 +358,14 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
                 "checked_in_at": None,
             },
         ],
+        "invitations": [
+            {
+                "event": "wages-potluck",
+                "title": "Wages Potluck",
+                "movement": "fight-for-15",
+                "sent_at": "2026-01-04T12:00:00+00:00",
+            }
+        ],
         "events_created": [
             {
                 "event": "adas-workshop",
@@ -400,9 +416,10 @@ def test_my_data_for_a_user_without_a_member_is_their_new_private_record(
         data["memberships"],
         data["engagements"],
         data["rsvps"],
+        data["invitations"],
         data["events_created"],
         data["proposals_decided"],
-    ) == ([], [], [], [], [])
+    ) == ([], [], [], [], [], [])
 
 
 def test_my_data_runs_a_fixed_number_of_queries(ada):
@@ -421,9 +438,9 @@ def test_my_data_runs_a_fixed_number_of_queries(ada):
         response = client.get("/me/data.json")
 
     assert len(response.json()["rsvps"]) == 12
-    # session, user, member, region, memberships, engagements, RSVPs, events created,
-    # proposals decided, organizer requests and the three tables of login records
-    assert len(many) == len(few) == 13
+    # session, user, member, region, memberships, engagements, RSVPs, invitations, events
+    # created, proposals decided, organizer requests and the three tables of login records
+    assert len(many) == len(few) == 14
 
 
 # --- /me/delete/ -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.test import Client
 from events.models import RSVP, Event, EventMessage, EventStatus, Proposal
 from movements.models import Engagement, Member, Membership, Movement, OrganizerRequest
 from movements.organizing import organizer_request_create
+from movements.verification import unsubscribe_token
 from tests.factories import (
     EventFactory,
     MemberFactory,
@@ -38,7 +39,7 @@ def world(proposal_network):
         slug="draft", status=EventStatus.DRAFT, movements=[proposal_network["fast_food"]],
         hosts=[proposal_network["union"]],
     )  # fmt: skip
-    rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada"))
+    rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada", invites=True))
     asks = organizer_request_create(
         member=MemberFactory(key="m-bea", name="Bea", user=UserFactory(username="bea")),
         organization=proposal_network["union"],
@@ -61,7 +62,7 @@ def snapshot() -> list:
         ),
         list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
         list(Proposal.objects.order_by("pk").values_list("pk", "status", "dismissed_reason")),
-        list(Member.objects.order_by("pk").values_list("pk", "visibility")),
+        list(Member.objects.order_by("pk").values_list("pk", "visibility", "invites")),
         list(Movement.objects.order_by("pk").values_list("pk", "archived_at")),
         Engagement.objects.count(),
         EventMessage.objects.count(),
@@ -174,6 +175,16 @@ URLS = {
     "API organizer request decline": (
         "post", "/api/organizer-requests/{request}/decline/", {}, [401, 404, 404, 200, 200],
     ),
+    "me invites": (
+        "post", "/me/invites/", {"invites": "on"}, [LOGIN] + ["/me/#invites-title"] * 4,
+    ),
+    # The signed link is the whole authority (mail programs POST it without cookies).
+    "invites unsubscribe": (
+        "post", "/invites/unsubscribe/{unsubscribe}/", {}, [200] * 5,
+    ),
+    "invites unsubscribe, forged link": (
+        "post", "/invites/unsubscribe/eyJtIjoxfQ:forged/", {}, [400] * 5,
+    ),
     "admin index": ("get", "/admin/", None, [ADMIN_LOGIN] * 4 + [200]),
     "admin changelist": ("get", "/admin/movements/movement/", None, [ADMIN_LOGIN] * 4 + [200]),
     "admin action": (
@@ -196,6 +207,7 @@ def request_for(name: str, world) -> tuple[str, str, dict | None]:
         "rsvp": world["rsvp"].pk,
         "fight": world["fast_food"].pk,
         "request": world["request"].pk,
+        "unsubscribe": unsubscribe_token(world["rsvp"].member),
     }
     if data == "event":
         data = new_event(world)

@@ -26,7 +26,7 @@ from axes.models import AccessLog
 from django.test import Client
 
 from events.models import EventStatus, MessageAudience
-from events.services import event_message_send, rsvp_create
+from events.services import event_message_send, event_outreach_send, rsvp_create
 from movements.models import Visibility
 from movements.organizing import organizer_request_create
 from tests.factories import (
@@ -55,6 +55,7 @@ BROWSER = "AdaBrowser/1.0 (who-sees-what)"
 ASKER = "Bea Askingperson"
 ASKER_EMAIL = "bea.asking@example.org"
 ASKER_NOTE = "I cooked for the last three union picnics."
+INVITED_NAME = "Ines Invitedperson"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ def csv_cell(name: str, column: str, value: str) -> Callable[[str], bool]:
         return any(cells[0] == name and cells[header.index(column)] == value for cells in rows)
 
     return found
+
+
+def invited_count(label: str) -> str:
+    """The manage box's line of people invited through Fight for $15."""
+    return f'Through Fight for $15</span>: <span class="outreach__count">{label}</span>'
 
 
 MANAGERS = ("host_organizer", "curator")
@@ -162,6 +168,19 @@ ROWS = [
         "<dd>fewer than 5 people</dd>",
         *(role for role in EVERYONE if role != "curator"),
     ),
+    # Outreach: how many were invited per movement, for the event's managers (suppressed
+    # below the threshold but for curators); who, for nobody.
+    row("invitations per movement", "/events/potluck/", invited_count("2 people"), "curator"),
+    row(
+        "invitations per movement",
+        "/events/potluck/",
+        invited_count("fewer than 5 people"),
+        "host_organizer",
+    ),
+    row("invited person's name", "/events/potluck/", INVITED_NAME),
+    row("invited person's name", "/events/potluck/attendees/", INVITED_NAME),
+    row("invited person's name", "/events/potluck/attendees.csv", INVITED_NAME),
+    row("invited person's name", "/api/events/potluck/", INVITED_NAME),
     row(
         "API size below the threshold",
         "/api/movements/rent-strike-network/",
@@ -215,6 +234,11 @@ def world(proposal_network):
         organization=network["union"],
         note=ASKER_NOTE,
     )
+    # Two roster members who opted in to invitations, invited to the potluck.
+    for key, name in [("m-ines", INVITED_NAME), ("m-ivo", "Ivo Invitedperson")]:
+        invited = MemberFactory(key=key, name=name, invites=True)
+        EngagementFactory(member=invited, movement=network["fast_food"])
+    assert len(event_outreach_send(event=potluck)) == 2
     return {**network, "ada": user}
 
 

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import RSVP, Event, RSVPStatus
+from events.models import RSVP, Event, EventInvitation, RSVPStatus
 from events.services import rsvp_create
 from movements.models import Engagement
 from tests.factories import (
+    EngagementFactory,
     EventFactory,
     MemberFactory,
     MovementFactory,
@@ -514,3 +515,52 @@ def test_event_edit_refuses_a_capacity_below_the_places_taken(curator_client):
         ]
     }
     assert Event.objects.get(pk=event.pk).capacity == 10
+
+
+def test_the_publish_action_and_the_change_form_invite_like_the_organizers_pages(
+    curator_client, django_capture_on_commit_callbacks
+):
+    first, second = MovementFactory(), MovementFactory()
+    for n, movement in enumerate([first, second]):
+        member = MemberFactory(key=f"m-roster-{n}", invites=True)
+        EngagementFactory(member=member, movement=movement)
+    draft = EventFactory(status="draft", movements=[first, second])
+    private = EventFactory(
+        visibility="private", movements=[first, second], hosts=[OrganizationFactory()]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        curator_client.post(
+            admin_url(Event, "changelist"), {"action": "publish", "_selected_action": [draft.pk]}
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "m-roster-0@people.example.org",
+        "m-roster-1@people.example.org",
+    ]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = curator_client.post(
+            admin_url(Event, "change", private.pk),
+            admin_event_form_data(private, visibility="public"),
+        )
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert EventInvitation.objects.filter(event=private).count() == 2
+
+
+def test_invitations_are_a_read_only_log_for_curators(curator_client):
+    event = EventFactory(title="Wages Potluck")
+    invitation = EventInvitation.objects.create(
+        event=event, member=MemberFactory(name="Ines"), movement=event.movements.get()
+    )
+
+    listing = curator_client.get(admin_url(EventInvitation, "changelist"))
+    detail = curator_client.get(admin_url(EventInvitation, "change", invitation.pk))
+    add = curator_client.get(admin_url(EventInvitation, "add"))
+
+    assert listing.status_code == 200
+    assert [str(i) for i in listing.context["cl"].result_list] == ["Ines invited to Wages Potluck"]
+    assert detail.status_code == 200
+    assert detail.context["has_change_permission"] is False
+    assert add.status_code == 403

@@ -14,9 +14,22 @@ from django.db import connection, connections, transaction
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from events.models import RSVP, Event, RSVPStatus
-from events.services import EventBusy, rsvp_cancel, rsvp_create, send_due_reminders
-from tests.factories import EventFactory, MemberFactory, RSVPFactory, UserFactory
+from events.models import RSVP, Event, EventInvitation, RSVPStatus
+from events.services import (
+    EventBusy,
+    event_outreach_send,
+    rsvp_cancel,
+    rsvp_create,
+    send_due_reminders,
+)
+from tests.factories import (
+    EngagementFactory,
+    EventFactory,
+    MemberFactory,
+    MovementFactory,
+    RSVPFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -112,6 +125,23 @@ def test_simultaneous_reminder_runs_remind_each_person_once(now):
     assert len(mail.outbox) == 20
     assert len({message.to[0] for message in mail.outbox}) == 20
     assert RSVP.objects.filter(reminded_at__isnull=True).count() == 0
+
+
+def test_simultaneous_outreach_runs_invite_each_member_once():
+    first, second = MovementFactory(), MovementFactory()
+    event = EventFactory(movements=[first, second])
+    for n in range(20):  # roster members who opted in through the import
+        member = MemberFactory(invites=True)
+        EngagementFactory(member=member, movement=first if n % 2 else second)
+    mail.outbox = []
+
+    results, errors = run_at_once([functools.partial(event_outreach_send, event=event)] * 4)
+
+    assert errors == []
+    assert sorted(len(invitations) for invitations in results) == [0, 0, 0, 20]
+    assert EventInvitation.objects.filter(event=event).count() == 20
+    assert len(mail.outbox) == 20
+    assert len({message.to[0] for message in mail.outbox}) == 20
 
 
 def hold_event_lock(event: Event, *, locked: threading.Event, release: threading.Event):

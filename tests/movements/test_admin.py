@@ -631,3 +631,15 @@ def test_member_admin_shows_and_filters_whether_the_email_is_confirmed(curator_c
     assert "Email confirmed" in everyone
     assert "Confirmed Person" in only_yes and "Unconfirmed Person" not in only_yes
     assert "Unconfirmed Person" in only_no and "Confirmed Person" not in only_no
+
+
+def test_member_admin_filters_who_opted_in_to_invitations(curator_client):
+    MemberFactory(name="Opted In", invites=True)
+    MemberFactory(name="Not Asked")
+
+    opted_in = curator_client.get("/admin/movements/member/?invites__exact=1")
+    not_asked = curator_client.get("/admin/movements/member/?invites__exact=0")
+
+    assert [m.name for m in opted_in.context["cl"].result_list] == ["Opted In"]
+    assert [m.name for m in not_asked.context["cl"].result_list] == ["Not Asked"]
+    assert "By invitations to joint events" in opted_in.content.decode()

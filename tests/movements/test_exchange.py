@@ -96,7 +96,9 @@ def network():
         since=datetime.date(2001, 1, 1),
         until=datetime.date(2008, 6, 30),
     )
-    ana = MemberFactory(key="m-0001", name="Ana", region=oakland, visibility="public")
+    ana = MemberFactory(
+        key="m-0001", name="Ana", region=oakland, visibility="public", invites=True
+    )
     ben = MemberFactory(key="m-0002", name="Ben")
     MembershipFactory(member=ana, organization=union, role="organizer")
     MembershipFactory(member=ben, organization=closed, until=datetime.date(2008, 1, 1), since=None)
@@ -212,6 +214,7 @@ def test_export_writes_every_field_in_a_fixed_order(network):
         "email": "m-0001@people.example.org",
         "region": "oakland",
         "visibility": "public",
+        "invites": True,
         "memberships": [
             {"organization": "sein", "role": "organizer", "since": "2020-01-01", "until": None}
         ],
@@ -354,6 +357,33 @@ def test_import_updates_a_member_found_by_key(network):
     member = Member.objects.get(key="m-0002")
     assert (member.name, member.region.slug) == ("Benedict", "oakland")
     assert member.engagements.count() == 1
+
+
+def test_members_carry_their_invitations_choice_both_ways(network):
+    exported = network_export()["members"]
+    assert [(m["key"], m["invites"]) for m in exported] == [("m-0001", True), ("m-0002", False)]
+
+    document = {
+        "members": [
+            {"key": "m-0001", "name": "Ana", "invites": False},
+            {"key": "m-0002", "name": "Ben", "invites": True},
+            {"key": "m-0003", "name": "Cleo"},
+        ]
+    }
+    summary = network_import(document=document)
+
+    assert (summary.members.created, summary.members.updated) == (1, 2)
+    assert dict(Member.objects.values_list("key", "invites")) == {
+        "m-0001": False,
+        "m-0002": True,
+        "m-0003": False,
+    }
+
+
+def test_import_without_invites_leaves_the_choice_alone(network):
+    network_import(document={"members": [{"key": "m-0001", "name": "Ana Maria"}]})
+
+    assert Member.objects.get(key="m-0001").invites is True
 
 
 def test_import_null_clears_a_reference_and_an_archive_date(network):
@@ -604,6 +634,18 @@ BAD_DOCUMENTS = [
         lambda d: d["organizations"][0].update(active="yes"),
         "organizations[0] (slug 'rail-union')",
         "'active' must be true or false, not \"yes\"",
+    ),
+    (
+        "invites not a boolean",
+        lambda d: _member(d).update(invites="true"),
+        "members[0] (key 'm-0100')",
+        "'invites' must be true or false, not \"true\"",
+    ),
+    (
+        "invites null",
+        lambda d: _member(d).update(invites=None),
+        "members[0] (key 'm-0100')",
+        "'invites' must be true or false, not null",
     ),
     (
         "impossible date",

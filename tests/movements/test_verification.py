@@ -23,7 +23,7 @@ from movements.verification import (
     verification_token,
     verification_url,
 )
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,54 @@ def test_a_new_member_is_not_verified_and_gets_no_outreach():
     member = MemberFactory(email="ada@example.org")
 
     assert is_verified(member) is False
+    assert member.invites is False
     assert may_receive_outreach(member) is False
     assert list(Member.objects.verified()) == []
     assert list(Member.objects.outreach_allowed()) == []
+
+
+def outreach(member: Member) -> tuple[bool, bool]:
+    """The consent rule for one person and as a QuerySet: they must agree."""
+    member = Member.objects.get(pk=member.pk)
+    return may_receive_outreach(member), Member.objects.outreach_allowed().contains(member)
+
+
+def test_outreach_needs_the_opt_in_even_when_verified():
+    member = verified_member(user=UserFactory())
+
+    assert outreach(member) == (False, False)
+    Member.objects.filter(pk=member.pk).update(invites=True)
+    assert outreach(member) == (True, True)
+
+
+def test_outreach_to_a_signed_up_member_needs_a_confirmed_address():
+    member = MemberFactory(email="ada@example.org", user=UserFactory(), invites=True)
+
+    assert outreach(member) == (False, False)
+    email_mark_verified(member=member, email="ada@example.org")
+    assert outreach(member) == (True, True)
+
+
+def test_outreach_to_a_roster_member_who_opted_in_needs_no_confirmation():
+    """Imported with ``"invites": true`` and no login: the roster carried the consent."""
+    exchange.network_import(
+        document={
+            "members": [
+                {"key": "m-0001", "name": "Ada", "email": "ada@example.org", "invites": True},
+                {"key": "m-0002", "name": "Bea", "email": "bea@example.org"},
+            ]
+        }
+    )
+    ada, bea = Member.objects.order_by("key")
+
+    assert outreach(ada) == (True, True)
+    assert outreach(bea) == (False, False)
+
+
+def test_outreach_needs_an_address():
+    member = MemberFactory(email="", invites=True)
+
+    assert outreach(member) == (False, False)
 
 
 def test_email_verify_confirms_the_address_the_link_was_sent_to():
@@ -65,9 +110,7 @@ def test_email_verify_confirms_the_address_the_link_was_sent_to():
     assert member.verified_email == "Ada@Example.org"
     assert member.email_verified_at is not None
     assert is_verified(member) is True
-    assert may_receive_outreach(member) is True
     assert list(Member.objects.verified()) == [member]
-    assert list(Member.objects.outreach_allowed()) == [member]
     assert is_verified(Member.objects.get(pk=other.pk)) is False
 
 
@@ -233,10 +276,12 @@ def test_a_change_of_case_only_unverifies_too():
     assert list(Member.objects.verified()) == []
 
 
-def test_member_erase_forgets_the_confirmation():
-    member = verified_member()
+def test_member_erase_forgets_the_confirmation_and_the_opt_in():
+    member = verified_member(invites=True)
 
     member_erase(member=member)
 
     member.refresh_from_db()
     assert (member.email, member.verified_email, member.email_verified_at) == ("", "", None)
+    assert member.invites is False
+    assert may_receive_outreach(member) is False
