@@ -29,7 +29,7 @@ from accounts.forms import (
     SignupForm,
     VisibilityForm,
 )
-from accounts.selectors import member_data, member_timeline, timeline_by_year
+from accounts.selectors import invitations_for, member_data, member_timeline, timeline_by_year
 from accounts.services import (
     VerificationTooSoon,
     account_delete,
@@ -218,6 +218,7 @@ class MeView(LoginRequiredMixin, TemplateView):
             is_curator=is_curator(self.request.user),
             can_create_events=is_organizer(self.request.user),
             today=today,
+            host_invitations=invitations_for(self.request.user),
         )
         return context
 

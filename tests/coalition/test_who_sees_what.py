@@ -29,8 +29,10 @@ from movements.models import Visibility
 from tests.factories import (
     EngagementFactory,
     EventFactory,
+    EventHostFactory,
     MemberFactory,
     MovementFactory,
+    OrganizationFactory,
     UserFactory,
 )
 from tests.helpers import ROLES, logged_in, make_organizer, role_client
@@ -47,6 +49,8 @@ SECRET_MOVEMENT = "Rent Strike Network"
 KEY = "strategy-night-secret-link-key"
 SUBJECT = "Bring a dish from your kitchen"
 BROWSER = "AdaBrowser/1.0 (who-sees-what)"
+INVITED_HOST = "Quiet Bakery Cooperative"
+INVITED_SLUG = "quiet-bakery-cooperative"
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,13 @@ ROWS = [
         "<dd>fewer than 5 people</dd>",
         *(role for role in EVERYONE if role != "curator"),
     ),
+    # An invitation to co-host: the event's managers only, on its page, its hosts page and
+    # the hosts API; never in the event's public answers or the list.
+    row("co-host invitation", "/events/potluck/", INVITED_HOST, *MANAGERS),
+    row("co-host invitation", "/events/potluck/hosts/", INVITED_HOST, *MANAGERS),
+    row("co-host invitation", "/api/events/potluck/hosts/", INVITED_SLUG, *MANAGERS),
+    row("co-host invitation", "/api/events/potluck/", INVITED_SLUG),
+    row("co-host invitation", "/events/", INVITED_HOST),
     row(
         "API size below the threshold",
         "/api/movements/rent-strike-network/",
@@ -188,6 +199,8 @@ def world(proposal_network):
         audience=MessageAudience.GOING,
     )
     AccessLog.objects.create(username="ada", ip_address="192.0.2.7", user_agent=BROWSER)
+    bakery = OrganizationFactory(slug=INVITED_SLUG, name=INVITED_HOST)
+    EventHostFactory(event=potluck, organization=bakery, movement=network["food_justice"])
     return {**network, "ada": user}
 
 
