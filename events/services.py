@@ -863,7 +863,7 @@ def _lock_host(host: EventHost) -> EventHost:
     """The host row, locked (the caller holds the event's lock); ``HostConflict`` when it
     is gone (withdrawn meanwhile)."""
     locked = (
-        EventHost.objects.select_for_update()
+        EventHost.objects.select_for_update(of=("self",))
         .select_related("organization", "movement", "invited_by")
         .filter(pk=host.pk)
         .first()
