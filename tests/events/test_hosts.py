@@ -41,7 +41,13 @@ from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
 )
-from tests.helpers import add_hosts, event_form_data, logged_in, make_organizer
+from tests.helpers import (
+    add_hosts,
+    admin_event_form_data,
+    event_form_data,
+    logged_in,
+    make_organizer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -816,3 +822,24 @@ def test_anonymous_visitors_are_sent_to_log_in_to_answer(world):
         "/accounts/login/?next=/events/potluck/hosts/garden-collective/confirm/"
     )
     assert hosts_of(world["event"])[1] == ("garden-collective", "food-justice", "invited")
+
+
+# --- the admin -----------------------------------------------------------------------------
+
+
+def test_curators_fix_hosts_in_the_admin_without_mail(world, curator_client):
+    host = invite_gardens(world)
+    mail.outbox.clear()
+    url = f"/admin/events/event/{world['event'].pk}/change/"
+
+    page = curator_client.get(url)
+    data = admin_event_form_data(world["event"])
+    index = [row.pk for row in world["event"].event_hosts.order_by("pk")].index(host.pk)
+    data[f"event_hosts-{index}-status"] = "confirmed"
+    response = curator_client.post(url, data)
+
+    assert page.status_code == 200
+    assert "Hosts (each stands for one of the event" in page.content.decode()
+    assert response.status_code == 302
+    assert hosts_of(world["event"])[1] == ("garden-collective", "food-justice", "confirmed")
+    assert mail.outbox == []
