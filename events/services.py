@@ -1,4 +1,5 @@
-"""Writes on events and RSVPs: capacity, waitlist, check-in and the mail they cause.
+"""Writes on events, their hosts and RSVPs: capacity, waitlist, check-in, co-host
+invitations and the mail they cause.
 
 Every function takes keyword-only arguments, owns its ``transaction.atomic`` and returns the
 object it changed. Views, API views, admin actions and management commands all call these.

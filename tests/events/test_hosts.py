@@ -11,9 +11,11 @@ Fossil Free only.
 """
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -843,3 +845,18 @@ def test_curators_fix_hosts_in_the_admin_without_mail(world, curator_client):
     assert response.status_code == 302
     assert hosts_of(world["event"])[1] == ("garden-collective", "food-justice", "confirmed")
     assert mail.outbox == []
+
+
+def test_send_reminders_reminds_invitations_too(world, django_capture_on_commit_callbacks):
+    host = invite_gardens(world)
+    EventHost.objects.filter(pk=host.pk).update(
+        invited_at=timezone.now() - HOST_REMINDER_AFTER - datetime.timedelta(minutes=1)
+    )
+    mail.outbox.clear()
+    output = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=output)
+
+    assert output.getvalue() == "Sent 0 reminders.\nReminded 1 invitation to co-host.\n"
+    assert sent() == [(["garden-organizer@example.org"], f"Reminder: {INVITATION}")]
