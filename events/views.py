@@ -765,10 +765,10 @@ class EventHostsView(ManageEventMixin, InvalidFormIs400, FormView):
                 movement=form.cleaned_data["movement"],
                 by=self.request.user,
             )
-        except services.HostError as error:
+        except services.EventError as error:  # HostError, or EventBusy (try again)
             form.add_error(None, str(error))
             response = self.form_invalid(form)
-            if isinstance(error, services.HostConflict | services.EventBusy):
+            if not isinstance(error, services.HostNotAllowed):
                 response.status_code = 409
             return response
         text = f"{organization.name} is invited to co-host; its organizers are mailed."
@@ -811,7 +811,7 @@ class HostActionView(LoginRequiredMixin, View):
             raise PermissionDenied(self.refusal)
         try:
             text = self.act(host)
-        except services.HostError as error:
+        except services.EventError as error:  # HostError, or EventBusy (try again)
             messages.error(request, str(error))
             status = 400 if isinstance(error, services.HostNotAllowed) else 409
             context = detail_context(request, fresh_event(event))

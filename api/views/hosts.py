@@ -37,8 +37,8 @@ from events.permissions import (
     hosts_visible_to,
 )
 from events.services import (
-    HostConflict,
-    HostError,
+    EventError,
+    HostNotAllowed,
     event_host_confirm,
     event_host_decline,
     event_host_invite,
@@ -59,7 +59,8 @@ HOST_REFUSED = OpenApiResponse(
     DETAIL,
     description=(
         "The hosts' state forbids it (already hosting or invited; already confirmed or "
-        "declined); nothing was changed."
+        "declined), or too many changes are queued on the event right now (try again); "
+        "nothing was changed."
     ),
 )
 
@@ -77,8 +78,10 @@ class HostsAPIView(APIView):
     # Token first, so that anonymous writers get 401 with a ``WWW-Authenticate: Token``.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
 
-    def _refused(self, error: HostError) -> Response:
-        code = status.HTTP_409_CONFLICT if isinstance(error, HostConflict) else 400
+    def _refused(self, error: EventError) -> Response:
+        """A refusal from the services: 400 when the request cannot be, 409 when the
+        hosts' state forbids it or the event is too busy right now (try again)."""
+        code = 400 if isinstance(error, HostNotAllowed) else status.HTTP_409_CONFLICT
         return Response({"detail": str(error)}, status=code)
 
 
@@ -131,7 +134,7 @@ class EventHostListView(HostsAPIView):
         body.is_valid(raise_exception=True)
         try:
             host = event_host_invite(event=event, by=request.user, **body.validated_data)
-        except HostError as error:
+        except EventError as error:
             return self._refused(error)
         return Response(EventHostSerializer(host).data, status=status.HTTP_201_CREATED)
 
@@ -156,7 +159,7 @@ class EventHostAnswerView(HostsAPIView):
             raise PermissionDenied(CANNOT_ANSWER)
         try:
             host = self.services[self.answer](host=host, by=request.user)
-        except HostError as error:
+        except EventError as error:
             return self._refused(error)
         return Response(EventHostSerializer(host).data)
 

@@ -240,3 +240,29 @@ def test_two_last_hosts_leaving_at_once_leave_one():
 
     assert [type(error) for error in errors] == [HostConflict]
     assert EventHost.objects.filter(event=event, status=HostStatus.CONFIRMED).count() == 1
+
+
+@override_settings(COALITION_LOCK_TIMEOUT_SECONDS=0.2)
+def test_answering_while_the_event_is_locked_is_refused_as_busy():
+    event, _, gardens, food = hosts_world()
+    host = event_host_invite(event=event, organization=gardens, movement=food, by=None)
+    curator = UserFactory(is_staff=True, is_superuser=True)
+    page, api = Client(), APIClient()
+    page.force_login(curator)
+    api.force_authenticate(curator)
+    locked, release = threading.Event(), threading.Event()
+    holder = hold_event_lock(event, locked=locked, release=release)
+    try:
+        assert locked.wait(timeout=30), "the lock holder never got the lock"
+        url = f"{event.slug}/hosts/gardens/confirm/"
+        api_response = api.post(f"/api/events/{url}")
+        page_response = page.post(f"/events/{url}")
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert not holder.is_alive(), "the lock holder hung"
+
+    busy = "Many people are changing RSVPs for this event right now; please try again."
+    assert (api_response.status_code, api_response.json()) == (409, {"detail": busy})
+    assert page_response.status_code == 409
+    assert EventHost.objects.get(pk=host.pk).status == HostStatus.INVITED
