@@ -15,8 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.text import iso
-from events.models import RSVP, Event, EventInvitation, Proposal
-from movements.models import OrganizerRequest
+from events.models import RSVP, Event, EventHost, EventInvitation, EventStatus, Proposal
+from movements.models import MembershipRole, Organization, OrganizerRequest
 from movements.services import member_for_user
 from movements.verification import is_verified
 
@@ -324,3 +324,24 @@ def timeline_by_year(entries: list[TimelineEntry]) -> list[TimelineYear]:
             entries, key=lambda entry: entry.since.year if entry.since else None
         )
     ]
+
+
+def invitations_for(user) -> list[EventHost]:
+    """The invitations to co-host waiting for an answer from the organizations ``user``
+    organizes (an ongoing organizer or leader membership: a curator sees only their own
+    organizations' here), for events neither over nor cancelled, soonest first; each with
+    its event, organization and movement. One query."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return []
+    organizing = Organization.objects.visible().filter(
+        memberships__member__user=user,
+        memberships__until__isnull=True,
+        memberships__role__in=MembershipRole.organizing(),
+    )
+    return list(
+        EventHost.objects.invited()
+        .filter(organization__in=organizing, event__ends_at__gte=timezone.now())
+        .exclude(event__status=EventStatus.CANCELLED)
+        .select_related("event", "organization", "movement")
+        .order_by("event__starts_at", "event__pk", "organization__name", "pk")
+    )

@@ -33,6 +33,7 @@ from accounts.forms import (
     VisibilityForm,
 )
 from accounts.selectors import (
+    invitations_for,
     member_data,
     member_timeline,
     organizer_requests_on_me,
@@ -233,6 +234,7 @@ class MeView(LoginRequiredMixin, TemplateView):
             is_curator=is_curator(self.request.user),
             can_create_events=is_organizer(self.request.user),
             today=today,
+            host_invitations=invitations_for(self.request.user),
         )
         context.update(organizer_requests_on_me(self.request.user))
         return context

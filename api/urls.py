@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.views import directory, events, insights, organizer_requests, proposals
+from api.views import directory, events, hosts, insights, organizer_requests, proposals
 
 app_name = "api"
 
@@ -46,6 +46,17 @@ urlpatterns = [
         "organizations/<slug:slug>/insights/",
         insights.OrganizationInsightsView.as_view(),
         name="organization-insights",
+    ),
+    path("events/<slug:slug>/hosts/", hosts.EventHostListView.as_view(), name="event-hosts"),
+    path(
+        "events/<slug:slug>/hosts/<slug:organization>/confirm/",
+        hosts.EventHostConfirmView.as_view(),
+        name="event-host-confirm",
+    ),
+    path(
+        "events/<slug:slug>/hosts/<slug:organization>/decline/",
+        hosts.EventHostDeclineView.as_view(),
+        name="event-host-decline",
     ),
     *router.urls,
     # Anything else under /api/ (an id that is not a number, a typo) answers the API's

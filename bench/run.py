@@ -101,7 +101,15 @@ def add_events_and_rsvps() -> tuple[int, int]:
     inserts (no services, no signals), half past, half upcoming."""
     from django.utils import timezone
 
-    from events.models import RSVP, Event, EventKind, EventStatus, RSVPStatus
+    from events.models import (
+        RSVP,
+        Event,
+        EventHost,
+        EventKind,
+        EventStatus,
+        HostStatus,
+        RSVPStatus,
+    )
     from movements.models import Member, Movement, Organization
 
     rng = random.Random(SEED)
@@ -136,11 +144,17 @@ def add_events_and_rsvps() -> tuple[int, int]:
         ],
         batch_size=2000,
     )
-    Event.hosts.through.objects.bulk_create(
+    # Two confirmed hosts, each standing for one of the event's movements (EventHost).
+    EventHost.objects.bulk_create(
         [
-            Event.hosts.through(event_id=e.pk, organization_id=o)
+            EventHost(
+                event_id=e.pk,
+                organization_id=o,
+                movement_id=event_movements[e.pk][i % len(event_movements[e.pk])],
+                status=HostStatus.CONFIRMED,
+            )
             for e in events
-            for o in rng.sample(organizations, 2)
+            for i, o in enumerate(rng.sample(organizations, 2))
         ],
         batch_size=2000,
     )

@@ -4,7 +4,8 @@ Nothing here bypasses the RSVP rules: an event's status changes only through the
 publish/cancel actions, new RSVPs added on an event's page go through ``rsvp_create``
 (capacity and waitlist apply), and an RSVP's status changes only through the cancel and
 check-in actions. All of them call ``events/services.py``. The messages organizers sent
-are a read-only log.
+are a read-only log. Hosts are edited inline (``EventHost``: organization, the movement it
+stands for, status); the invitation mails go only through the hosts page and the API.
 """
 
 from django import forms
@@ -14,7 +15,8 @@ from django.forms.models import BaseInlineFormSet
 
 from core.admin import ServiceActionsAdmin
 from events import services
-from events.models import RSVP, Event, EventInvitation, EventMessage
+from events.models import RSVP, Event, EventHost, EventInvitation, EventMessage
+from movements.models import Movement
 
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -63,6 +65,29 @@ class RSVPAddInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
+class EventHostInline(admin.TabularInline):
+    """The event's hosts and invitations, each standing for one of the event's movements.
+    Curators fix the record here; no mail is sent (invite from the event's hosts page)."""
+
+    model = EventHost
+    fields = ["organization", "movement", "status", "invited_by", "invited_at", "decided_at"]
+    readonly_fields = ["invited_by", "invited_at", "decided_at"]
+    autocomplete_fields = ["organization"]
+    extra = 0
+    verbose_name_plural = "Hosts (each stands for one of the event's movements)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "movement")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk:
+            # One of the event's movements (as saved; a movement added in the same save
+            # can be chosen after it).
+            formset.form.base_fields["movement"].queryset = Movement.objects.filter(events=obj)
+        return formset
+
+
 class EventAdminForm(forms.ModelForm):
     """The admin's change form: refuses a capacity below the places already taken, as
     ``EventForm`` does (``services.event_update`` checks again under the row lock)."""
@@ -90,16 +115,16 @@ class EventAdmin(ServiceActionsAdmin):
     ]
     list_filter = ["status", "kind", "visibility", "movements"]
     search_fields = ["title", "slug", "venue", "description"]
-    autocomplete_fields = ["movements", "hosts", "region"]
+    autocomplete_fields = ["movements", "region"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
     date_hierarchy = "starts_at"
     ordering = ["-starts_at", "pk"]
-    inlines = [RSVPInline, RSVPAddInline]
+    inlines = [EventHostInline, RSVPInline, RSVPAddInline]
     actions = ["publish", "cancel"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "visibility", "description"]}),
-        ("Who", {"fields": ["movements", "hosts", "capacity"]}),
+        ("Who", {"fields": ["movements", "capacity"]}),
         ("When and where", {"fields": ["starts_at", "ends_at", "venue", "address", "region"]}),
         ("Online", {"fields": ["online_link"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),

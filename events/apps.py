@@ -12,3 +12,8 @@ class EventsConfig(AppConfig):
         from movements.exchange import register_part
 
         register_part(EVENTS_PART)
+
+        # Merging organizations carries the events they host along.
+        from events import receivers
+
+        receivers.connect()

@@ -11,10 +11,15 @@ Events (``events``, matched by ``slug``):
 
 - A key missing from a record leaves the stored value as it is; a new event needs
   ``starts_at``, ``ends_at`` and ``movements`` (one or more).
-- ``hosts`` are organization slugs, each a confirmed host (what export writes until
-  co-hosting lands), or objects ``{"organization", "movement", "status"}`` whose status is
-  "confirmed" and whose movement is one of the event's. ``movements`` and ``hosts``
-  replace the stored lists when present.
+- ``hosts`` are objects ``{"organization", "movement", "status"}`` (what export writes:
+  the organization, the event's movement it stands for, invited, confirmed or declined;
+  ``status`` defaults to confirmed), or plain organization slugs: a confirmed host
+  standing for the first of the event's movements (by slug) that organization takes part
+  in (a participation, ongoing or past), else for the event's first movement; an object
+  without ``movement`` too. ``movements`` and ``hosts`` replace the stored lists when
+  present; new ``movements`` without ``hosts`` move a stored host standing for a removed
+  movement to the first one by the same rule (a declined invitation for it is dropped).
+  Who invited and when is not in the file: imported invitations are never reminded.
 - ``link_key`` is the secret of the event's private link, always exported so that private
   links survive: 16 to 64 characters of ``secrets.token_urlsafe``'s alphabet, and no other
   event's key.
@@ -54,9 +59,11 @@ from core.text import iso, join_names
 from events.models import (
     RSVP,
     Event,
+    EventHost,
     EventKind,
     EventStatus,
     EventVisibility,
+    HostStatus,
     Proposal,
     ProposalStatus,
     RSVPStatus,
@@ -88,7 +95,7 @@ from movements.exchange import (
     text_check,
     url_check,
 )
-from movements.models import Member, Movement
+from movements.models import Member, Movement, Participation
 
 # The largest capacity every database stores in the column (a PositiveIntegerField).
 MAX_CAPACITY = 2_147_483_647
@@ -97,8 +104,6 @@ MAX_CAPACITY = 2_147_483_647
 LINK_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}", re.ASCII)
 # Proposals are between movements: two or more.
 MIN_PROPOSAL_MOVEMENTS = 2
-# Hosts are confirmed until the co-hosting issue brings invited and declined ones.
-HOST_STATUSES = ("confirmed",)
 DECIDED = (ProposalStatus.ACCEPTED, ProposalStatus.DISMISSED)
 
 
@@ -179,7 +184,8 @@ PROPOSAL_KEYS = {"kind", "movements", "status", "event", "reason"}
 class _Host:
     label: str
     organization: str
-    movement: str | None
+    movement: str | None  # None: the first of the event's it takes part in
+    status: str
 
 
 @dataclass
@@ -298,20 +304,19 @@ def _parse_hosts(raw: Any) -> list[_Host]:
         label = f"hosts[{index}]"
         where = f" in {label}"
         if isinstance(item, str) and item:
-            host = _Host(label=label, organization=item, movement=None)
+            host = _Host(
+                label=label, organization=item, movement=None, status=HostStatus.CONFIRMED
+            )
         elif isinstance(item, dict):
             check_keys(item, HOST_KEYS, ("organization",), where)
             organization = checked(reference_check, "organization", item["organization"], where)
             if organization is None:
                 raise Invalid(f"'organization'{where} must be a slug, not null")
-            status = item.get("status", HOST_STATUSES[0])
-            if status not in HOST_STATUSES:
-                raise Invalid(
-                    f"'status'{where} must be confirmed (invited and declined hosts come with "
-                    f"co-hosting), not {shown(status)}"
-                )
+            status = checked(
+                choice_check(HostStatus), "status", item.get("status", "confirmed"), where
+            )
             movement = checked(reference_check, "movement", item.get("movement"), where)
-            host = _Host(label=label, organization=organization, movement=movement)
+            host = _Host(label=label, organization=organization, movement=movement, status=status)
         else:
             raise Invalid(f"{label} must be an organization slug or an object, not {shown(item)}")
         if host.organization in first:
@@ -407,17 +412,27 @@ class _StoredRsvp:
 
 
 @dataclass
+class _StoredHost:
+    pk: int
+    movement_id: int
+    status: str
+
+
+@dataclass
 class _Plan:
     """What the checked document makes of one of its events: the row to write (unsaved
     when new) and the fields that change, its movements and hosts (ids; ``None``: left
-    as stored) and its RSVPs by member id, stored ones included."""
+    as stored), its stored hosts by organization id, and its RSVPs by member id, stored
+    ones included."""
 
     record: _Event
     event: Event
     changed: set[str]
     movements: list[int]
     new_movements: list[int] | None
-    hosts: list[int] | None
+    # The hosts to store, by organization id: (movement id, None for the default; status).
+    hosts: dict[int, tuple[int | None, str]] | None
+    stored_hosts: dict[int, _StoredHost]
     rsvps: dict[int, _StoredRsvp]
     new_rsvps: set[int] = field(default_factory=set)
     changed_rsvps: set[int] = field(default_factory=set)
@@ -453,11 +468,19 @@ def _plan_events(records: list[_Event], ids: Ids) -> list[_Plan]:
         for event in Event.objects.select_for_update().filter(slug__in=batch).order_by("pk"):
             stored[event.slug] = event
     movements_of: dict[int, list[int]] = defaultdict(list)
+    hosts_of: dict[int, dict[int, _StoredHost]] = defaultdict(dict)
     rsvps_of: dict[int, dict[int, _StoredRsvp]] = defaultdict(dict)
     for batch in in_batches([event.pk for event in stored.values()]):
         links = Event.movements.through.objects.filter(event_id__in=batch).order_by()
         for event_id, movement_id in links.values_list("event_id", "movement_id"):
             movements_of[event_id].append(movement_id)
+        host_rows = (
+            EventHost.objects.filter(event_id__in=batch)
+            .order_by()
+            .values_list("event_id", "organization_id", "pk", "movement_id", "status")
+        )
+        for event_id, organization_id, *columns in host_rows:
+            hosts_of[event_id][organization_id] = _StoredHost(*columns)
         rows = RSVP.objects.filter(event_id__in=batch).order_by().values_list(
             "event_id", "member_id", "pk", "status", "guests", "movement_id", "created_at",
             "checked_in_at",
@@ -490,12 +513,14 @@ def _plan_events(records: list[_Event], ids: Ids) -> list[_Plan]:
             movements=movements_of[event.pk] if new_movements is None else new_movements,
             new_movements=new_movements,
             hosts=None,
+            stored_hosts=hosts_of[event.pk] if event.pk else {},
             rsvps=rsvps_of[event.pk] if event.pk else {},
         )
         _plan_hosts(plan, ids)
         _plan_rsvps(plan, ids)
         _refuse_over_capacity(plan)
         plans.append(plan)
+    _default_host_movements(plans, ids)
     return plans
 
 
@@ -553,15 +578,55 @@ def _refuse_taken_link_keys(records: list[_Event]) -> None:
 
 
 def _plan_hosts(plan: _Plan, ids: Ids) -> None:
+    """The hosts the document gives (checked against the event's movements), or, when only
+    the movements change, the stored ones that stand for a removed movement moved to the
+    default (``_default_host_movements``) and declined ones for it dropped."""
     if plan.record.hosts is None:
+        if plan.new_movements is None or not plan.stored_hosts:
+            return
+        kept = set(plan.new_movements)
+        plan.hosts = {
+            organization_id: (row.movement_id if row.movement_id in kept else None, row.status)
+            for organization_id, row in plan.stored_hosts.items()
+            if row.movement_id in kept or row.status != HostStatus.DECLINED
+        }
         return
-    plan.hosts = []
+    plan.hosts = {}
     for host in plan.record.hosts:
         where = f" in {host.label}"
         organizations = ids["organizations"]
         _refuse_unknown(organizations, host.organization, "organization", plan.record.label, where)
         _refuse_foreign_movement(ids, host.movement, plan, where)
-        plan.hosts.append(organizations[host.organization])
+        movement_id = None if host.movement is None else ids["movements"][host.movement]
+        plan.hosts[organizations[host.organization]] = (movement_id, host.status)
+
+
+def _default_host_movements(plans: list[_Plan], ids: Ids) -> None:
+    """Give each planned host without a movement the first of its event's movements (by
+    slug) its organization takes part in (a participation, ongoing or past), else the
+    event's first movement: the rule of ``events.services.default_host_movement``, for
+    all the document's events in one query per batch."""
+    wanted = {
+        organization_id
+        for plan in plans
+        for organization_id, (movement_id, _) in (plan.hosts or {}).items()
+        if movement_id is None
+    }
+    if not wanted:
+        return
+    takes_part: set[tuple[int, int]] = set()
+    for batch in in_batches(sorted(wanted)):
+        rows = Participation.objects.filter(organization_id__in=batch).order_by()
+        takes_part.update(rows.values_list("organization_id", "movement_id"))
+    slug_of = {pk: slug for slug, pk in ids["movements"].items()}
+    for plan in plans:
+        ordered = sorted(plan.movements, key=lambda pk: (slug_of.get(pk, ""), pk))
+        for organization_id, (movement_id, status) in list((plan.hosts or {}).items()):
+            if movement_id is None:
+                movement_id = next(
+                    (pk for pk in ordered if (organization_id, pk) in takes_part), ordered[0]
+                )
+                plan.hosts[organization_id] = (movement_id, status)
 
 
 def _plan_rsvps(plan: _Plan, ids: Ids) -> None:
@@ -639,14 +704,48 @@ def _write_events(plans: list[_Plan], counts: dict[str, Counts]) -> None:
     relinked = replace_links(
         Event._meta.get_field("movements"),
         {plan.event.pk: plan.new_movements for plan in plans if plan.new_movements is not None},
-    ) | replace_links(
-        Event._meta.get_field("hosts"),
-        {plan.event.pk: plan.hosts for plan in plans if plan.hosts is not None},
-    )
+    ) | _write_hosts(plans)
     updated = {plan.event.pk for plan in changed} | relinked
     counts["events"].created = len(new)
     counts["events"].updated = len(updated - {event.pk for event in new})
     _write_rsvps(plans, counts["rsvps"])
+
+
+def _write_hosts(plans: list[_Plan]) -> set[int]:
+    """Make each planned event's hosts what the plan says, keeping the rows that stay (and
+    who invited them, and when); returns the events whose hosts changed."""
+    new, changed, gone, events = [], [], [], set()
+    for plan in plans:
+        if plan.hosts is None:
+            continue
+        stored = plan.stored_hosts
+        for organization_id, (movement_id, status) in plan.hosts.items():
+            row = stored.get(organization_id)
+            if row is None:
+                new.append(
+                    EventHost(
+                        event_id=plan.event.pk,
+                        organization_id=organization_id,
+                        movement_id=movement_id,
+                        status=status,
+                    )
+                )
+                events.add(plan.event.pk)
+            elif (row.movement_id, row.status) != (movement_id, status):
+                changed.append(EventHost(pk=row.pk, movement_id=movement_id, status=status))
+                events.add(plan.event.pk)
+        for organization_id, row in stored.items():
+            if organization_id not in plan.hosts:
+                gone.append(row.pk)
+                events.add(plan.event.pk)
+    for batch in in_batches(gone):
+        EventHost.objects.filter(pk__in=batch).delete()
+    EventHost.objects.bulk_create(new, batch_size=INSERT_BATCH_SIZE)
+    if changed:
+        EventHost.objects.bulk_update(
+            changed, ["movement", "status"], batch_size=UPDATE_BATCH_SIZE
+        )
+    return events
 
 
 def _write_rsvps(plans: list[_Plan], counts: Counts) -> None:
@@ -815,7 +914,16 @@ def _slugs_by_owner(relation: Any, slug_field: str = "slug") -> dict[int, list[s
 
 def _export_events() -> list[dict[str, Any]]:
     movements = _slugs_by_owner(Event.movements)
-    hosts = _slugs_by_owner(Event.hosts)
+    hosts = defaultdict(list)
+    host_rows = EventHost.objects.order_by().values_list(
+        "event_id", "organization__slug", "movement__slug", "status"
+    )
+    for event_id, organization, movement, status in host_rows:
+        hosts[event_id].append(
+            {"organization": organization, "movement": movement, "status": status}
+        )
+    for found in hosts.values():
+        found.sort(key=lambda host: host["organization"])
     rsvps = defaultdict(list)
     rows = RSVP.objects.order_by().values_list(
         "event_id", "member__key", "status", "guests", "movement__slug", "checked_in_at",
@@ -843,7 +951,6 @@ def _export_events() -> list[dict[str, Any]]:
             "kind": row["kind"],
             "description": row["description"],
             "movements": movements.get(row["pk"], []),
-            # Plain slugs (confirmed hosts) until co-hosting adds host objects.
             "hosts": hosts.get(row["pk"], []),
             "starts_at": iso(row["starts_at"]),
             "ends_at": iso(row["ends_at"]),

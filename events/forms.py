@@ -18,10 +18,11 @@ from events.models import (
     MESSAGE_SUBJECT_MAX_LENGTH,
     Event,
     EventKind,
+    HostStatus,
     MessageAudience,
 )
-from events.services import MAX_GUESTS, capacity_error
-from movements.models import Movement, Organization, Region
+from events.services import MAX_GUESTS, _hosts_choose, capacity_error
+from movements.models import Movement, Organization, Participation, Region
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -76,7 +77,10 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class EventForm(forms.ModelForm):
     """Create or edit an event. ``user`` limits the host choices to organizations they
-    organize; hosts they do not organize stay on the event untouched."""
+    organize: each one chosen is a confirmed host (a new one standing for the first of
+    the event's movements it takes part in: ``services.default_host_movement``), each one
+    left out that was confirmed leaves. Hosts they do not organize, and invitations, stay
+    on the event untouched (invitations live on the event's hosts page)."""
 
     starts_at = LocalDateTimeField(label="Starts", required_message="Enter when the event starts.")
     ends_at = LocalDateTimeField(label="Ends", required_message="Enter when the event ends.")
@@ -112,7 +116,6 @@ class EventForm(forms.ModelForm):
             "kind",
             "description",
             "movements",
-            "hosts",
             "starts_at",
             "ends_at",
             "venue",
@@ -137,7 +140,14 @@ class EventForm(forms.ModelForm):
         self.fields["hosts"].queryset = managed
         self.other_hosts: list[Organization] = []
         if self.instance.pk:
-            self.other_hosts = list(self.instance.hosts.exclude(pk__in=managed.values("pk")))
+            confirmed = Organization.objects.filter(
+                event_hosts__event=self.instance, event_hosts__status=HostStatus.CONFIRMED
+            ).order_by("name")
+            self.initial.setdefault(
+                "hosts",
+                list(confirmed.filter(pk__in=managed.values("pk")).values_list("pk", flat=True)),
+            )
+            self.other_hosts = list(confirmed.exclude(pk__in=managed.values("pk")))
             if self.other_hosts:
                 names = ", ".join(o.name for o in self.other_hosts)
                 self.fields["hosts"].help_text = (
@@ -175,8 +185,12 @@ class EventForm(forms.ModelForm):
         if not commit:
             raise ValueError("EventForm saves its hosts itself: call save() with commit=True.")
         event = super().save()
-        # super().save() set the hosts to the chosen ones; keep those this user cannot choose.
-        event.hosts.add(*self.other_hosts)
+        _hosts_choose(
+            event=event,
+            chosen=list(self.cleaned_data["hosts"]),
+            choosable=self.fields["hosts"].queryset,
+            by=self.user,
+        )
         return event
 
 
@@ -291,3 +305,47 @@ class EventMessageForm(forms.Form):
     def clean_subject(self) -> str:
         """One line: a mail subject cannot hold a line break."""
         return " ".join(self.cleaned_data["subject"].split())
+
+
+class HostInviteForm(forms.Form):
+    """Invite an organization to co-host ``event``, standing for one of its movements.
+    The choices are the organizations that take part now in one of the event's
+    movements and are not already hosting or invited; ``services.event_host_invite``
+    checks the pair."""
+
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        empty_label="Choose an organization",
+        help_text="Organizations taking part in one of the event's movements.",
+        error_messages={
+            "required": "Choose the organization to invite.",
+            "invalid_choice": "Choose one of the organizations listed.",
+        },
+    )
+    movement = forms.ModelChoiceField(
+        queryset=Movement.objects.none(),
+        empty_label="Choose a movement",
+        label="Standing for",
+        help_text="The event's movement it would stand for (one it takes part in).",
+        error_messages={
+            "required": "Choose the movement it would stand for.",
+            "invalid_choice": "Choose one of the event's movements.",
+        },
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        movements = event.movements.order_by("name")
+        self.fields["movement"].queryset = movements
+        hosting = event.event_hosts.exclude(status=HostStatus.DECLINED).values("organization")
+        self.fields["organization"].queryset = (
+            Organization.objects.visible()
+            .filter(
+                pk__in=Participation.objects.current()
+                .filter(movement__in=movements.values("pk"))
+                .values("organization")
+            )
+            .exclude(pk__in=hosting)
+            .order_by("name")
+        )

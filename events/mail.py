@@ -6,6 +6,10 @@ function returns an ``EmailMessage`` for one RSVP, or ``None`` when the person h
 address. Every mail goes to one person: no other address in To, and no Cc, Bcc or
 Reply-To, so nobody learns another's address. A private event's address is only ever
 written into mails to people going.
+
+Host invitations (``host_*``) go to the invited organization's organizers, one mail each,
+or to its public contact address when nobody there has an account; their answers go to
+the person who invited.
 """
 
 from email.headerregistry import Address
@@ -18,16 +22,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.conf import app_settings
+from core.text import join_names
 from events.ical import event_calendar, event_location
 from events.models import (
     RSVP,
     Event,
+    EventHost,
     EventInvitation,
     EventMessage,
+    HostStatus,
     MessageAudience,
     RSVPStatus,
 )
 from events.outreach import invitation_link
+from movements.models import Membership, MembershipRole, Organization
 from movements.verification import unsubscribe_url
 
 FIELD_LABELS = {
@@ -208,4 +216,137 @@ def _message(rsvp: RSVP, template: str, subject: str, **context) -> EmailMessage
         subject=" ".join(subject.split()),
         body=body,
         to=[member.email],
+    )
+
+
+# --- hosts and invitations -----------------------------------------------------------------
+
+# Where someone without an account asks to organize for an organization (issue 14 a).
+ASK_TO_ORGANIZE_PATH = "/organizations/{slug}/organize/"
+
+
+def organizer_addresses(organization: Organization) -> list[str]:
+    """The addresses of ``organization``'s organizers who have an account (an ongoing
+    organizer or leader membership, an active login): each one's account address, else
+    their member address. Sorted, without repeats; empty when nobody there can answer."""
+    rows = Membership.objects.filter(
+        organization=organization,
+        until__isnull=True,
+        role__in=MembershipRole.organizing(),
+        member__user__isnull=False,
+        member__user__is_active=True,
+    ).values_list("member__user__email", "member__email")
+    return sorted({user_email or member_email for user_email, member_email in rows} - {""})
+
+
+def user_address(user) -> str:
+    """Where to write to a user: their account's address, else their member record's."""
+    if user is None:
+        return ""
+    if user.email:
+        return user.email
+    member = getattr(user, "member", None)
+    return member.email if member is not None else ""
+
+
+def _host_context(host: EventHost) -> dict:
+    """What the host mails show. The invitation names the inviting organizations (the
+    confirmed hosts), never a person: it may go to a public contact address."""
+    event = host.event
+    inviting = list(
+        EventHost.objects.confirmed()
+        .filter(event=event)
+        .exclude(pk=host.pk)
+        .order_by("organization__name")
+        .values_list("organization__name", flat=True)
+    )
+    return {
+        "inviting": join_names(inviting) if inviting else f"The hosts of “{event.title}”",
+        "inviting_count": len(inviting),
+        "host": host,
+        "event": event,
+        "organization": host.organization,
+        "movement": host.movement,
+        "movements": list(event.movements.order_by("name")),
+        "inviter": _person_name(host.invited_by),
+        "event_url": site_url(event.get_absolute_url()),
+        "location": event_location(event, show_address=False),
+        "site_url": site_url("/"),
+    }
+
+
+def _person_name(user) -> str:
+    """How a mail names a user: their member name, else their full name; never their
+    username, which may be an email address."""
+    if user is None:
+        return ""
+    member = getattr(user, "member", None)
+    return " ".join(((member.name if member else "") or user.get_full_name()).split())
+
+
+def _host_mail(to: str, template: str, subject: str, **context) -> EmailMessage | None:
+    if not to:
+        return None
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"events/email/{template}.txt", context),
+        to=[to],
+    )
+
+
+def host_invitation_message(
+    host: EventHost, *, to: str, reminder: bool = False
+) -> EmailMessage | None:
+    """To one organizer of the invited organization: what the event is, which movement
+    their organization would stand for, and where to confirm or decline."""
+    prefix = "Reminder: " if reminder else ""
+    return _host_mail(
+        to,
+        "host_invitation",
+        f"{prefix}{host.organization.name} is invited to co-host “{host.event.title}”",
+        reminder=reminder,
+        **_host_context(host),
+    )
+
+
+def host_invitation_contact_message(
+    host: EventHost, *, reminder: bool = False
+) -> EmailMessage | None:
+    """To the invited organization's public contact address, when nobody there has an
+    organizer account: the invitation, and the link to ask to organize (then answer it
+    on Coalition). None without a contact address."""
+    prefix = "Reminder: " if reminder else ""
+    organization = host.organization
+    return _host_mail(
+        organization.contact_email,
+        "host_invitation_contact",
+        f"{prefix}{organization.name} is invited to co-host “{host.event.title}”",
+        reminder=reminder,
+        organize_url=site_url(ASK_TO_ORGANIZE_PATH.format(slug=organization.slug)),
+        **_host_context(host),
+    )
+
+
+def host_nobody_can_answer_message(host: EventHost) -> EmailMessage | None:
+    """To the inviter, when nobody at the invited organization has an organizer account:
+    nobody can answer on Coalition until someone asks to organize for it."""
+    return _host_mail(
+        user_address(host.invited_by),
+        "host_nobody_can_answer",
+        f"Nobody at {host.organization.name} can answer your invitation yet",
+        **_host_context(host),
+    )
+
+
+def host_answered_message(host: EventHost) -> EmailMessage | None:
+    """To the inviter: the invited organization confirmed or declined."""
+    confirmed = host.status == HostStatus.CONFIRMED
+    verb = "will co-host" if confirmed else "declined to co-host"
+    return _host_mail(
+        user_address(host.invited_by),
+        "host_answered",
+        f"{host.organization.name} {verb} “{host.event.title}”",
+        confirmed=confirmed,
+        hosts_url=site_url(reverse("events:event_hosts", kwargs={"slug": host.event.slug})),
+        **_host_context(host),
     )

@@ -10,8 +10,21 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -65,6 +78,19 @@ MESSAGE_SUBJECT_MAX_LENGTH = 150
 MESSAGE_BODY_MAX_LENGTH = 5000
 
 
+class HostStatus(models.TextChoices):
+    """An event host's status (PRODUCT.md, "Organizing together"): invited organizations
+    confirm or decline; only confirmed hosts appear publicly and manage the event."""
+
+    INVITED = "invited", "Invited"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+# Confirmed hosts standing for this many distinct movements make an event joint.
+JOINT_MOVEMENTS = 2
+
+
 class ProposalStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACCEPTED = "accepted", "Accepted"
@@ -103,15 +129,46 @@ class EventQuerySet(models.QuerySet):
         if is_curator(user):
             return self.all()
         public = Q(visibility=EventVisibility.PUBLIC) & ~Q(status=EventStatus.DRAFT)
-        managed = Organization.objects.managed_by(user)
-        return self.filter(public | Q(hosts__in=managed)).distinct()
+        if not (user is not None and user.is_authenticated):
+            return self.filter(public)
+        # Organizers of a confirmed host manage it; those of an invited one may open it to
+        # answer the invitation.
+        hosting = EventHost.objects.filter(
+            event=OuterRef("pk"),
+            organization__in=Organization.objects.managed_by(user),
+            status__in=[HostStatus.CONFIRMED, HostStatus.INVITED],
+        )
+        return self.filter(public | Q(Exists(hosting)))
 
     def upcoming(self, now=None):
         """Not yet over, soonest first."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
 
     def hosted_by(self, organizations):
-        return self.filter(hosts__in=organizations).distinct()
+        """Events one of ``organizations`` hosts (confirmed)."""
+        confirmed = EventHost.objects.confirmed().filter(
+            event=OuterRef("pk"), organization__in=organizations
+        )
+        return self.filter(Exists(confirmed))
+
+    def with_joint(self):
+        """Annotate ``joint``: the confirmed hosts stand for two or more distinct
+        movements (``JOINT_MOVEMENTS``). A subquery, so it neither multiplies rows nor
+        is multiplied by other joins."""
+        movements = (
+            EventHost.objects.confirmed()
+            .filter(event=OuterRef("pk"))
+            .order_by()
+            .values("event")
+            .annotate(n=Count("movement", distinct=True))
+            .values("n")
+        )
+        return self.annotate(
+            joint=GreaterThanOrEqual(
+                Coalesce(Subquery(movements, output_field=models.IntegerField()), Value(0)),
+                JOINT_MOVEMENTS,
+            )
+        )
 
     def with_going_count(self):
         """Annotate ``going_count`` (people going, guests included: what fills places),
@@ -142,7 +199,17 @@ class EventQuerySet(models.QuerySet):
         )
 
     def with_relations(self):
-        return self.select_related("region").prefetch_related("movements", "hosts")
+        """The region, the movements and ``confirmed_hosts`` (EventHost rows with their
+        organization and movement, by movement then organization name): everything an
+        event's card, page and API answer show, ``is_joint`` included."""
+        return self.select_related("region").prefetch_related(
+            "movements",
+            Prefetch(
+                "event_hosts",
+                queryset=EventHost.objects.confirmed().with_relations().in_display_order(),
+                to_attr="confirmed_hosts",
+            ),
+        )
 
 
 class Event(models.Model):
@@ -153,8 +220,12 @@ class Event(models.Model):
     movements = models.ManyToManyField(Movement, related_name="events")
     hosts = models.ManyToManyField(
         Organization,
+        through="EventHost",
         related_name="hosted_events",
-        help_text="Organizations hosting the event; their organizers manage it.",
+        help_text=(
+            "Organizations hosting the event or invited to, each standing for one of its "
+            "movements (EventHost, with the status); confirmed hosts' organizers manage it."
+        ),
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -234,6 +305,95 @@ class Event(models.Model):
     @property
     def is_private(self) -> bool:
         return self.visibility == EventVisibility.PRIVATE
+
+    @property
+    def is_joint(self) -> bool:
+        """Whether the confirmed hosts stand for two or more movements: the ``joint``
+        annotation (``with_joint()``) or the ``confirmed_hosts`` prefetch
+        (``with_relations()``) when present, else one query."""
+        if hasattr(self, "joint"):
+            return bool(self.joint)
+        if hasattr(self, "confirmed_hosts"):
+            movements = {host.movement_id for host in self.confirmed_hosts}
+        else:
+            movements = set(
+                self.event_hosts.confirmed().values_list("movement", flat=True).distinct()
+            )
+        return len(movements) >= JOINT_MOVEMENTS
+
+
+class EventHostQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=HostStatus.CONFIRMED)
+
+    def invited(self):
+        """Invitations waiting for an answer."""
+        return self.filter(status=HostStatus.INVITED)
+
+    def with_relations(self):
+        return self.select_related("organization", "movement")
+
+    def in_display_order(self):
+        """By the movement they stand for, then by organization (as pages group them)."""
+        return self.order_by("movement__name", "movement__pk", "organization__name", "pk")
+
+    def answerable_by(self, user):
+        """Invitations ``user`` may answer: those of organizations they organize (every
+        organization's for curators)."""
+        return self.invited().filter(organization__in=Organization.objects.managed_by(user))
+
+
+class EventHost(models.Model):
+    """An organization hosting an event, standing for one of the event's movements
+    (PRODUCT.md, "Event hosts"). Invited organizations confirm or decline; only
+    confirmed hosts appear publicly, and every confirmed host's organizers manage the
+    event. The rules (who invites whom, answering, withdrawing, the mails) live in
+    ``events/services.py``."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_hosts")
+    # PROTECT: merging organizations moves these rows first (events/receivers.py);
+    # an organization with events is otherwise archived, not deleted.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="event_hosts"
+    )
+    movement = models.ForeignKey(
+        Movement,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The event's movement this organization stands for.",
+    )
+    status = models.CharField(max_length=20, choices=HostStatus, default=HostStatus.CONFIRMED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the invitation was confirmed or declined."
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the unanswered invitation was reminded."
+    )
+
+    objects = EventHostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "event host"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization"],
+                name="event_host_once_per_event",
+                violation_error_message="This organization is already a host of this event.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "invited_at"], name="event_host_pending")]
+
+    def __str__(self):
+        return f"{self.organization} for {self.movement} ({self.get_status_display()})"
 
 
 class RSVPQuerySet(models.QuerySet):
@@ -459,7 +619,16 @@ class ProposalQuerySet(models.QuerySet):
         return self.order_by("-score", "kind", "title", "pk")
 
     def with_relations(self):
-        return self.select_related("region").prefetch_related("movements", "organizations")
+        """The region, the movements and ``ranked_hosts`` (the suggested hosts as
+        ProposalHost rows with organization and movement, best first)."""
+        return self.select_related("region").prefetch_related(
+            "movements",
+            Prefetch(
+                "suggested_hosts",
+                queryset=ProposalHost.objects.select_related("organization", "movement"),
+                to_attr="ranked_hosts",
+            ),
+        )
 
     def involving(self, movement):
         return self.filter(movements=movement)
@@ -480,9 +649,10 @@ class Proposal(models.Model):
     movements = models.ManyToManyField(Movement, related_name="proposals")
     organizations = models.ManyToManyField(
         Organization,
+        through="ProposalHost",
         blank=True,
         related_name="proposals",
-        help_text="Suggested hosts: one or two per movement.",
+        help_text="Suggested hosts: one or two per movement (ProposalHost, ranked).",
     )
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
@@ -516,3 +686,34 @@ class Proposal(models.Model):
 
     def get_absolute_url(self):
         return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
+
+
+class ProposalHost(models.Model):
+    """A suggested host of a proposal: an organization, the proposal's movement it was
+    suggested for, and its rank among that movement's suggested hosts (1: first).
+    Written by the engine (``network/proposals/engine.py``); accepting the proposal
+    invites the first-ranked host of each movement the accepting organizer does not
+    stand for."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="suggested_hosts"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="proposal_hosts"
+    )
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for the first suggested host of its movement."
+    )
+
+    class Meta:
+        verbose_name = "suggested host"
+        ordering = ["rank", "movement__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organization"], name="proposal_host_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} for {self.movement} (#{self.rank})"

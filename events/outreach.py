@@ -38,9 +38,9 @@ from movements.models import Engagement, Member, Movement
 
 
 def is_joint(event: Event) -> bool:
-    """Whether ``event`` is joint. The seam for event hosts: for now, two or more
-    movements (read from a prefetch when there is one)."""
-    return len(event.movements.all()) >= 2
+    """Whether ``event`` is joint: its confirmed hosts stand for two or more movements
+    (``Event.is_joint``; a prefetch or the ``joint`` annotation when there is one)."""
+    return event.is_joint
 
 
 def outreach_due(event: Event, *, now: datetime.datetime | None = None) -> bool:

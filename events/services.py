@@ -1,4 +1,5 @@
-"""Writes on events and RSVPs: capacity, waitlist, check-in and the mail they cause.
+"""Writes on events, their hosts and RSVPs: capacity, waitlist, check-in, co-host
+invitations and the mail they cause.
 
 Every function takes keyword-only arguments, owns its ``transaction.atomic`` and returns the
 object it changed. Views, API views, admin actions and management commands all call these.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import dateformat, timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
@@ -35,9 +36,11 @@ from events.models import (
     MESSAGE_SUBJECT_MAX_LENGTH,
     RSVP,
     Event,
+    EventHost,
     EventInvitation,
     EventMessage,
     EventStatus,
+    HostStatus,
     MessageAudience,
     RSVPStatus,
     new_link_key,
@@ -50,6 +53,8 @@ from movements.models import (
     EngagementSource,
     Member,
     Movement,
+    Organization,
+    Participation,
 )
 from worker.services import mail_queue
 
@@ -628,6 +633,8 @@ def _event_update(*, form: forms.ModelForm) -> Event:
         else None
     )
     event = form.save()
+    if movements_before is not None:
+        _hosts_follow_movements(event)
     if changed:
         _notify_event_changed(event, changed_fields=changed, movements_before=movements_before)
     if OUTREACH_FIELDS.intersection(changed):
@@ -876,6 +883,290 @@ def send_due_reminders(
         events_bulk_changed.send(sender=RSVP)
         mail_queue(messages=[mail.reminder_message(rsvp) for rsvp in due])
     return len(due)
+
+
+# --- hosts and invitations -----------------------------------------------------------------
+
+# An invitation nobody answered is reminded once, this long after it was sent.
+HOST_REMINDER_AFTER = datetime.timedelta(days=3)
+
+
+class HostError(EventError):
+    """A host cannot be invited, answer or leave as asked; nothing was changed."""
+
+
+class HostNotAllowed(HostError):
+    """The request itself cannot be: an archived organization, a movement that is not
+    the event's, an organization that does not take part in it, a cancelled event."""
+
+
+class HostConflict(HostError):
+    """The hosts' state forbids it: the organization already hosts or is invited, the
+    invitation was already answered (or withdrawn), the last confirmed host leaving."""
+
+
+def default_host_movement(*, organization: Organization, movements: list[Movement]) -> Movement:
+    """The movement a host stands for when nobody chose one: the first of ``movements``
+    (the event's, by slug) that ``organization`` takes part in (a participation, ongoing
+    or past), else the first of them. The import's plain host slugs follow the same rule."""
+    ordered = sorted(movements, key=lambda movement: (movement.slug, movement.pk))
+    takes_part = set(
+        Participation.objects.filter(
+            organization=organization, movement__in=[m.pk for m in ordered]
+        ).values_list("movement", flat=True)
+    )
+    return next((m for m in ordered if m.pk in takes_part), ordered[0])
+
+
+def _lock_host(host: EventHost) -> EventHost:
+    """The host row, locked (the caller holds the event's lock); ``HostConflict`` when it
+    is gone (withdrawn meanwhile)."""
+    locked = (
+        EventHost.objects.select_for_update(of=("self",))
+        .select_related("organization", "movement", "invited_by")
+        .filter(pk=host.pk)
+        .first()
+    )
+    if locked is None:
+        raise HostConflict(f"{host.organization} is no longer a host of or invited to this event.")
+    return locked
+
+
+def _check_can_host(*, event: Event, organization: Organization, movement: Movement) -> None:
+    """The rules for a new host or invitation (not its state): a live event, a visible
+    organization, one of the event's movements, which the organization takes part in."""
+    if event.status == EventStatus.CANCELLED:
+        raise HostNotAllowed(f"“{event.title}” has been cancelled.")
+    if organization.archived_at is not None:
+        raise HostNotAllowed(f"{organization} is archived and cannot host events.")
+    if not event.movements.filter(pk=movement.pk).exists():
+        raise HostNotAllowed(f"“{movement}” is not one of the movements of “{event.title}”.")
+    takes_part = Participation.objects.current().filter(
+        organization=organization, movement=movement
+    )
+    if not takes_part.exists():
+        raise HostNotAllowed(
+            f"{organization} does not take part in {movement}; invite an organization of "
+            "that movement."
+        )
+
+
+def event_host_invite(
+    *,
+    event: Event,
+    organization: Organization,
+    movement: Movement,
+    by: AbstractBaseUser | None,
+) -> EventHost:
+    """Invite ``organization`` to host ``event``, standing for ``movement``; return the
+    invitation (status invited). The caller checks that ``by`` may (the event's
+    managers: ``permissions.can_manage_event``).
+
+    Raises ``HostNotAllowed`` for a cancelled event, an archived organization, a movement
+    that is not the event's or that the organization takes no part in now;
+    ``HostConflict`` when the organization already hosts or is invited. An organization
+    that declined may be invited again (the same row, waiting for an answer again), and
+    another organization of the movement may be invited in its place.
+
+    Its organizers (ongoing organizer or leader memberships with an account) are mailed
+    after commit; an organization without any gets the mail at its ``contact_email``,
+    with a link to ask to organize, and ``by`` is told that nobody can answer yet."""
+    with transaction.atomic(durable=True):
+        locked = _lock_event(event)
+        _check_can_host(event=locked, organization=organization, movement=movement)
+        existing = EventHost.objects.filter(event=locked, organization=organization).first()
+        if existing is not None and existing.status != HostStatus.DECLINED:
+            state = "hosts" if existing.status == HostStatus.CONFIRMED else "is invited to host"
+            raise HostConflict(f"{organization} already {state} “{locked.title}”.")
+        host = _event_host_invite(
+            event=locked, organization=organization, movement=movement, by=by, row=existing
+        )
+    logger.info("Invited %s to host event %s by %s", organization.pk, locked.pk, by)
+    return host
+
+
+def _event_host_invite(
+    *,
+    event: Event,
+    organization: Organization,
+    movement: Movement,
+    by: AbstractBaseUser | None,
+    row: EventHost | None = None,
+) -> EventHost:
+    """``event_host_invite`` inside the caller's transaction, without its checks (the
+    caller holds the event lock and made sure, as ``proposal_accept`` does for the
+    suggested hosts): write the invitation (a new row, or ``row``, a declined one, asked
+    again) and queue its mails."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("An invitation is written inside the caller's transaction.")
+    now = timezone.now()
+    host = row or EventHost(event=event, organization=organization)
+    host.event = event
+    host.movement = movement
+    host.status = HostStatus.INVITED
+    host.invited_by = by if getattr(by, "is_authenticated", False) else None
+    host.invited_at = now
+    host.decided_at = None
+    host.reminded_at = None
+    host.save()
+    _queue_invitation(host)
+    return host
+
+
+def _queue_invitation(host: EventHost, *, reminder: bool = False) -> None:
+    """The invitation's mails: to the organization's organizers, or else its contact
+    address; and, when nobody there has an account, the inviter is told (not again for
+    a reminder)."""
+    addresses = mail.organizer_addresses(host.organization)
+    messages = [
+        mail.host_invitation_message(host, to=address, reminder=reminder) for address in addresses
+    ]
+    if not addresses:
+        messages.append(mail.host_invitation_contact_message(host, reminder=reminder))
+        if not reminder:
+            messages.append(mail.host_nobody_can_answer_message(host))
+    mail_queue(messages=messages)
+
+
+def event_host_confirm(*, host: EventHost, by: AbstractBaseUser | None) -> EventHost:
+    """Confirm an invitation: the organization hosts the event, standing for its
+    movement, and its organizers manage it from now on. The inviter is mailed after
+    commit. The caller checks that ``by`` may answer (``can_answer_invitation``). Raises
+    ``HostConflict`` when it was already answered or withdrawn."""
+    return _answer(host=host, by=by, status=HostStatus.CONFIRMED)
+
+
+def event_host_decline(*, host: EventHost, by: AbstractBaseUser | None) -> EventHost:
+    """Decline an invitation; the inviter is mailed after commit, and may invite another
+    organization of that movement. Raises ``HostConflict`` when it was already answered
+    or withdrawn."""
+    return _answer(host=host, by=by, status=HostStatus.DECLINED)
+
+
+def _answer(*, host: EventHost, by, status: str) -> EventHost:
+    with transaction.atomic(durable=True):
+        event = _lock_event(host.event)
+        locked = _lock_host(host)
+        if locked.status != HostStatus.INVITED:
+            raise HostConflict(
+                f"{locked.organization} already {locked.get_status_display().lower()} "
+                f"the invitation to host “{event.title}”."
+            )
+        locked.status = status
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+        locked.event = event
+        mail_queue(messages=[mail.host_answered_message(locked)])
+        if status == HostStatus.CONFIRMED:
+            # Confirming a host can be what makes a published event joint: invite now.
+            _event_outreach_send(event=event)
+    logger.info("Host %s of event %s %s by %s", locked.pk, event.pk, status, by)
+    return locked
+
+
+def event_host_withdraw(*, host: EventHost, by: AbstractBaseUser | None) -> EventHost:
+    """Take ``host`` off the event: a confirmed host leaves (the event stays with its
+    other hosts), an invitation (or a declined one) is taken back. Returns the removed
+    row (unsaved). The caller checks that ``by`` may (``can_withdraw_host``). Raises
+    ``HostConflict`` for the last confirmed host: an event always has one (cancel the
+    event instead), and when the row is already gone."""
+    with transaction.atomic(durable=True):
+        event = _lock_event(host.event)
+        locked = _lock_host(host)
+        if locked.status == HostStatus.CONFIRMED:
+            others = EventHost.objects.confirmed().filter(event=event).exclude(pk=locked.pk)
+            if not others.exists():
+                raise HostConflict(
+                    f"{locked.organization} is the last confirmed host of “{event.title}” "
+                    "and cannot leave it; cancel the event instead, or wait until another "
+                    "host confirms."
+                )
+        locked.delete()
+    logger.info("Host %s left event %s (by %s)", host.organization_id, event.pk, by)
+    return locked
+
+
+def send_due_host_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Remind each invitation nobody answered ``HOST_REMINDER_AFTER`` (3 days) after it
+    was sent, once, while its event is neither cancelled nor over. Returns how many were
+    reminded. Rows are locked with ``SKIP LOCKED`` and marked ``reminded_at`` in the same
+    transaction, so two runs at once never remind the same invitation; the mails leave
+    after commit."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        due = list(
+            EventHost.objects.select_for_update(skip_locked=True, of=("self",))
+            .invited()
+            .filter(
+                reminded_at__isnull=True,
+                invited_at__lte=now - HOST_REMINDER_AFTER,
+                event__ends_at__gt=now,
+            )
+            .exclude(event__status=EventStatus.CANCELLED)
+            .select_related("event", "organization", "movement", "invited_by")
+            .order_by("invited_at", "pk")
+        )
+        if not due:
+            return 0
+        EventHost.objects.filter(pk__in=[host.pk for host in due]).update(reminded_at=now)
+        for host in due:
+            _queue_invitation(host, reminder=True)
+    return len(due)
+
+
+def _hosts_choose(
+    *,
+    event: Event,
+    chosen: list[Organization],
+    choosable: QuerySet,
+    by: AbstractBaseUser | None,
+) -> None:
+    """The event form's hosts (inside its save, the event's movements saved): each of
+    ``chosen`` (organizations ``by`` organizes) is a confirmed host, a new one standing
+    for ``default_host_movement``, an invited one confirming; confirmed hosts among
+    ``choosable`` that were not chosen leave. Hosts ``by`` cannot choose are untouched."""
+    now = timezone.now()
+    rows = {
+        host.organization_id: host
+        for host in EventHost.objects.filter(event=event, organization__in=choosable.values("pk"))
+    }
+    movements = list(event.movements.all())
+    chosen_ids = {organization.pk for organization in chosen}
+    for organization in chosen:
+        host = rows.get(organization.pk)
+        if host is None:
+            EventHost.objects.create(
+                event=event,
+                organization=organization,
+                movement=default_host_movement(organization=organization, movements=movements),
+                status=HostStatus.CONFIRMED,
+                decided_at=now,
+            )
+        elif host.status != HostStatus.CONFIRMED:
+            host.status = HostStatus.CONFIRMED
+            host.decided_at = now
+            host.save(update_fields=["status", "decided_at"])
+    gone = [
+        host.pk
+        for organization_id, host in rows.items()
+        if organization_id not in chosen_ids and host.status == HostStatus.CONFIRMED
+    ]
+    for host in EventHost.objects.filter(pk__in=gone):
+        host.delete()
+
+
+def _hosts_follow_movements(event: Event) -> None:
+    """``event``'s movements changed (saved): a host standing for a movement it no longer
+    has stands for ``default_host_movement`` instead; a declined invitation for it is
+    dropped."""
+    movements = list(event.movements.all())
+    stale = EventHost.objects.filter(event=event).exclude(movement__in=[m.pk for m in movements])
+    for host in stale.select_related("organization"):
+        if host.status == HostStatus.DECLINED:
+            host.delete()
+            continue
+        host.movement = default_host_movement(organization=host.organization, movements=movements)
+        host.save(update_fields=["movement"])
 
 
 def unique_event_slug(title: str) -> str:

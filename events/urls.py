@@ -39,6 +39,22 @@ urlpatterns = [
         views.EventMessageCreateView.as_view(),
         name="event_message_new",
     ),
+    path("<slug:slug>/hosts/", views.EventHostsView.as_view(), name="event_hosts"),
+    path(
+        "<slug:slug>/hosts/<slug:organization>/confirm/",
+        views.HostConfirmView.as_view(),
+        name="event_host_confirm",
+    ),
+    path(
+        "<slug:slug>/hosts/<slug:organization>/decline/",
+        views.HostDeclineView.as_view(),
+        name="event_host_decline",
+    ),
+    path(
+        "<slug:slug>/hosts/<slug:organization>/withdraw/",
+        views.HostWithdrawView.as_view(),
+        name="event_host_withdraw",
+    ),
     path(
         "<slug:slug>/attendees/<int:rsvp_id>/check-in/",
         views.CheckInView.as_view(),

@@ -40,20 +40,30 @@ from core.conf import app_settings
 from core.roles import is_curator
 from core.sections import page_sections
 from core.views import DirectoryFilterView, InvalidFormIs400
-from events import ical, services
+from events import ical, mail, services
 from events.filters import EventFilter
-from events.forms import CancelEventForm, EventForm, EventMessageForm, RSVPForm, people
-from events.models import RSVP, Event, EventMessage, EventStatus, RSVPStatus
+from events.forms import (
+    CancelEventForm,
+    EventForm,
+    EventMessageForm,
+    HostInviteForm,
+    RSVPForm,
+    people,
+)
+from events.models import RSVP, Event, EventHost, EventMessage, EventStatus, HostStatus, RSVPStatus
 from events.outreach import invitation_link, outreach_summary
 from events.permissions import (
+    can_answer_invitation,
     can_manage_event,
     can_open_event,
     can_see_address,
+    can_withdraw_host,
     has_link_key,
+    hosts_visible_to,
     is_organizer,
 )
 from events.signals import event_page
-from movements.models import Member
+from movements.models import Member, Organization
 from movements.services import member_for_user
 
 # The most events one calendar feed carries (soonest first).
@@ -179,6 +189,7 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
         movement_counts = [(m, came.get((event.pk, m.pk), 0)) for m in event.movements.all()]
     context.update(
         can_manage=can_manage,
+        **host_context(request, event, can_manage=can_manage),
         private_link=(
             request.build_absolute_uri(event.get_link_url())
             if can_manage and event.is_private
@@ -204,6 +215,20 @@ def share_links(request: HttpRequest, event: Event) -> list[tuple]:
         (movement, request.build_absolute_uri(invitation_link(event, movement)))
         for movement in event.movements.all()
     ]
+
+
+def host_context(request: HttpRequest, event: Event, *, can_manage: bool) -> dict:
+    """The event page's hosts beyond the confirmed ones (prefetched, shown to everyone):
+    for its managers the invitations waiting for an answer; for the organizers of an
+    invited organization their own, with the buttons to answer them (curators answer on
+    the hosts page). At most two queries."""
+    user = request.user
+    hosts = EventHost.objects.filter(event=event).with_relations().in_display_order()
+    pending = list(hosts.invited()) if can_manage else []
+    mine = []
+    if user.is_authenticated and not is_curator(user):
+        mine = list(hosts.answerable_by(user))
+    return {"pending_hosts": pending, "my_invitations": mine}
 
 
 def fresh_event(event: Event) -> Event:
@@ -721,3 +746,159 @@ class EventMessageCreateView(ManageEventMixin, InvalidFormIs400, FormView):
             self.request, f"Your message is on its way to {people(message.recipients)}.{copy}"
         )
         return redirect("events:event_messages", slug=event.slug)
+
+
+# --- hosts and invitations -----------------------------------------------------------------
+
+
+class EventHostsView(ManageEventMixin, InvalidFormIs400, FormView):
+    """The event's hosts for its managers: each organization with the movement it stands
+    for and its status, the form to invite another (a declined invitation can be replaced
+    by another organization of that movement), and the buttons to take an invitation
+    back or leave. A refusal from the service answers 400 (the request cannot be) or 409
+    (the hosts' state forbids it) with the reason; nothing is changed."""
+
+    form_class = HostInviteForm
+    template_name = "events/event_hosts.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.get_event()}
+
+    def get_context_data(self, **kwargs):
+        event = self.get_event()
+        hosts = list(hosts_visible_to(self.request.user, event))
+        # What this person may do with each row (permissions.can_answer_invitation and
+        # can_withdraw_host, read once for the whole table).
+        own = set(Organization.objects.managed_by(self.request.user).values_list("pk", flat=True))
+        for host in hosts:
+            host.may_answer = host.status == HostStatus.INVITED and host.organization_id in own
+            host.may_withdraw = host.status != HostStatus.CONFIRMED or host.organization_id in own
+        return super().get_context_data(
+            event=event,
+            hosts=hosts,
+            can_invite=event.status != EventStatus.CANCELLED,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        event = self.get_event()
+        organization = form.cleaned_data["organization"]
+        try:
+            services.event_host_invite(
+                event=event,
+                organization=organization,
+                movement=form.cleaned_data["movement"],
+                by=self.request.user,
+            )
+        except services.EventError as error:  # HostError, or EventBusy (try again)
+            form.add_error(None, str(error))
+            response = self.form_invalid(form)
+            if not isinstance(error, services.HostNotAllowed):
+                response.status_code = 409
+            return response
+        text = f"{organization.name} is invited to co-host; its organizers are mailed."
+        if not mail.organizer_addresses(organization):
+            text = (
+                f"{organization.name} is invited, but nobody there has an organizer account "
+                "yet, so nobody can answer: "
+                + (
+                    "we wrote to its contact address with a link to ask to organize."
+                    if organization.contact_email
+                    else "it has no contact address either; reach them another way."
+                )
+            )
+        messages.success(self.request, text)
+        return redirect("events:event_hosts", slug=event.slug)
+
+
+class HostActionView(LoginRequiredMixin, View):
+    """POST only: one host row of the event at ``slug`` (``organization`` its slug). The
+    event answers 404 to whoever may not open it, as an unknown slug; a host that is not
+    there 404; a caller without the right 403. A refusal from the service shows the event
+    page again with the reason and 409 (or 400)."""
+
+    http_method_names = ["post"]
+
+    def allowed(self, host: EventHost) -> bool:
+        raise NotImplementedError
+
+    def act(self, host: EventHost) -> str:
+        raise NotImplementedError
+
+    def post(self, request, slug, organization):
+        event = visible_event(request, slug)
+        host = get_object_or_404(
+            EventHost.objects.select_related("event", "organization", "movement"),
+            event=event,
+            organization__slug=organization,
+        )
+        if not self.allowed(host):
+            raise PermissionDenied(self.refusal)
+        try:
+            text = self.act(host)
+        except services.EventError as error:  # HostError, or EventBusy (try again)
+            messages.error(request, str(error))
+            status = 400 if isinstance(error, services.HostNotAllowed) else 409
+            context = detail_context(request, fresh_event(event))
+            context["sections"] = page_sections(event_page, request, event=event)
+            return TemplateResponse(request, "events/event_detail.html", context, status=status)
+        messages.success(request, text)
+        return redirect(self.next_url(event))
+
+    def next_url(self, event: Event) -> str:
+        if can_manage_event(self.request.user, event):
+            return reverse("events:event_hosts", kwargs={"slug": event.slug})
+        return event_path(event, given_key(self.request, event))
+
+
+class HostConfirmView(HostActionView):
+    refusal = "Only the invited organization's organizers and curators can answer."
+
+    def allowed(self, host):
+        return can_answer_invitation(self.request.user, host)
+
+    def act(self, host):
+        services.event_host_confirm(host=host, by=self.request.user)
+        return (
+            f"{host.organization.name} co-hosts “{host.event.title}”, standing for "
+            f"{host.movement.name}. Its organizers manage the event now."
+        )
+
+
+class HostDeclineView(HostActionView):
+    refusal = HostConfirmView.refusal
+
+    def allowed(self, host):
+        return can_answer_invitation(self.request.user, host)
+
+    def act(self, host):
+        services.event_host_decline(host=host, by=self.request.user)
+        return f"{host.organization.name} declined to co-host “{host.event.title}”."
+
+    def next_url(self, event):
+        if can_open_event(self.request.user, event, request_key(self.request)):
+            return super().next_url(event)
+        # The person's own page (/me/), where their other invitations wait.
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class HostWithdrawView(HostActionView):
+    refusal = (
+        "A confirmed host leaves by its own organizers; an invitation is taken back by the "
+        "event's managers."
+    )
+
+    def allowed(self, host):
+        return can_withdraw_host(self.request.user, host)
+
+    def act(self, host):
+        was_confirmed = host.status == HostStatus.CONFIRMED
+        services.event_host_withdraw(host=host, by=self.request.user)
+        if was_confirmed:
+            return f"{host.organization.name} no longer hosts “{host.event.title}”."
+        return f"The invitation of {host.organization.name} is taken back."
+
+    def next_url(self, event):
+        if can_open_event(self.request.user, event, request_key(self.request)):
+            return super().next_url(event)
+        return reverse("events:event_list")

@@ -26,6 +26,7 @@ from movements.models import (
     Visibility,
 )
 from movements.organizing import merge_organizer_requests
+from movements.signals import organization_merging
 
 
 class MergeError(Exception):
@@ -64,7 +65,9 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
     """Fold ``duplicates`` into ``keep`` and delete them.
 
     Participations, memberships and engagements of the duplicates move to ``keep``, and so
-    do their plain many-to-many links from other apps (events they host); empty
+    do their plain many-to-many links from other apps and, through the
+    ``organization_merging`` signal, the rows of other apps that point at them (the events
+    they host or are invited to, the proposals suggesting them); empty
     fields of ``keep`` are filled from the first duplicate that has them. Where ``keep``
     and a duplicate (or two duplicates) both have an *open* participation in the same
     movement, or an open membership of the same person, the rows are combined into one:
@@ -133,6 +136,8 @@ def organization_merge(*, keep: Organization, duplicates: Iterable[Organization]
             _repoint_m2m_rows(
                 through, own=own, other=other, keep=keep, duplicate_ids=duplicate_ids
             )
+        # Higher layers' rows with a model of their own (event hosts…): they move them.
+        organization_merging.send(sender=Organization, keep=keep, duplicate_ids=duplicate_ids)
 
         filled = _fill_empty_fields(keep, originals)
         Organization.objects.filter(pk__in=duplicate_ids).delete()

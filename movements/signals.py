@@ -12,3 +12,10 @@ network_imported = Signal()
 home_page = Signal()  # no object
 movement_page = Signal()  # movement=
 organization_page = Signal()  # organization=
+
+# Sent by ``organization_merge`` inside its transaction, after the directory's own rows
+# moved and before the duplicates are deleted, with ``keep`` (the Organization kept) and
+# ``duplicate_ids`` (the pks of those folded into it). Higher layers move their rows that
+# point at a duplicate (an event's hosts, a proposal's suggested hosts) to ``keep``,
+# resolving doubles; a receiver that raises rolls the whole merge back.
+organization_merging = Signal()

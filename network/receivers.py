@@ -78,24 +78,24 @@ def connect_network_version():
 
 
 def connect_events_version():
-    """Bump the events version (core/cache.py) on every write to events and RSVPs
-    and after their bulk updates (``events.signals.events_bulk_changed``)."""
+    """Bump the events version (core/cache.py) on every write to events, their hosts and
+    RSVPs and after their bulk updates (``events.signals.events_bulk_changed``)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from core.cache import events_changed
-    from events.models import RSVP, Event
+    from events.models import RSVP, Event, EventHost
     from events.signals import events_bulk_changed
 
-    for model in (Event, RSVP):
+    # An event's hosts show on its card and page, and make it joint (or not).
+    for model in (Event, RSVP, EventHost):
         uid = f"network.events_version.{model._meta.label_lower}"
         post_save.connect(events_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(events_changed, sender=model, dispatch_uid=f"{uid}.delete")
-    for field in ("movements", "hosts"):
-        m2m_changed.connect(
-            events_changed,
-            sender=getattr(Event, field).through,
-            dispatch_uid=f"network.events_version.event_{field}",
-        )
+    m2m_changed.connect(
+        events_changed,
+        sender=Event.movements.through,
+        dispatch_uid="network.events_version.event_movements",
+    )
     events_bulk_changed.connect(events_changed, dispatch_uid="network.events_version.bulk")
 
 

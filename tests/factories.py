@@ -197,8 +197,33 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def hosts(self, create, extracted, **kwargs):
+        """Confirmed hosts, each standing for the first of the event's movements it takes
+        part in (else the first): ``events.services.default_host_movement``."""
         if create and extracted:
-            self.hosts.set(extracted)
+            from events.models import EventHost
+            from events.services import default_host_movement
+
+            movements = list(self.movements.all())
+            for organization in extracted:
+                EventHost.objects.create(
+                    event=self,
+                    organization=organization,
+                    movement=default_host_movement(organization=organization, movements=movements),
+                )
+
+
+class EventHostFactory(factory.django.DjangoModelFactory):
+    """An invitation (status invited, sent now) of a new organization to host a new
+    event, standing for the event's first movement; pass ``status`` for another."""
+
+    class Meta:
+        model = "events.EventHost"
+
+    event = factory.SubFactory(EventFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    movement = factory.LazyAttribute(lambda host: host.event.movements.order_by("slug").first())
+    status = "invited"
+    invited_at = factory.LazyFunction(timezone.now)
 
 
 class RSVPFactory(factory.django.DjangoModelFactory):

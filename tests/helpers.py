@@ -43,6 +43,26 @@ def make_organizer(organization, username: str = "organizer", **member_fields):
     return user
 
 
+def add_hosts(event, *organizations, status: str = "confirmed") -> list:
+    """Make ``organizations`` hosts of ``event`` (confirmed unless ``status`` says
+    otherwise), each standing for the first of its movements it takes part in
+    (``events.services.default_host_movement``). Returns the EventHost rows."""
+    from events.models import EventHost
+    from events.services import default_host_movement
+
+    movements = list(event.movements.all())
+    return [
+        EventHost.objects.create(
+            event=event,
+            organization=organization,
+            movement=default_host_movement(organization=organization, movements=movements),
+            status=status,
+            invited_at=timezone.now() if status != "confirmed" else None,
+        )
+        for organization in organizations
+    ]
+
+
 def held_yesterday(event):
     """Move ``event`` to yesterday, 18:00 to 21:00 local time, whatever the time of day the
     suite runs at: its check-in is open (until three days after the end), its RSVPs closed.
@@ -96,7 +116,9 @@ def event_form_data(movements, hosts, /, **overrides) -> dict:
 
 
 def admin_event_form_data(event, rsvps=(), **changes) -> dict:
-    """What the admin change form posts for ``event`` (its RSVPs listed read-only)."""
+    """What the admin change form posts for ``event`` (its hosts as they are, its RSVPs
+    listed read-only)."""
+    hosts = list(event.event_hosts.order_by("pk")) if event.pk else []
     starts = timezone.localtime(changes.pop("starts_at", event.starts_at))
     ends = timezone.localtime(changes.pop("ends_at", event.ends_at))
     data = {
@@ -106,7 +128,6 @@ def admin_event_form_data(event, rsvps=(), **changes) -> dict:
         "visibility": event.visibility,
         "description": event.description,
         "movements": [movement.pk for movement in event.movements.all()] if event.pk else [],
-        "hosts": [host.pk for host in event.hosts.all()] if event.pk else [],
         "capacity": event.capacity or "",
         "starts_at_0": starts.strftime("%Y-%m-%d"),
         "starts_at_1": starts.strftime("%H:%M:%S"),
@@ -116,6 +137,10 @@ def admin_event_form_data(event, rsvps=(), **changes) -> dict:
         "address": event.address,
         "region": event.region_id or "",
         "online_link": event.online_link,
+        "event_hosts-TOTAL_FORMS": len(hosts),
+        "event_hosts-INITIAL_FORMS": len(hosts),
+        "event_hosts-MIN_NUM_FORMS": 0,
+        "event_hosts-MAX_NUM_FORMS": 1000,
         "rsvps-TOTAL_FORMS": len(rsvps),
         "rsvps-INITIAL_FORMS": len(rsvps),
         "rsvps-MIN_NUM_FORMS": 0,
@@ -126,6 +151,12 @@ def admin_event_form_data(event, rsvps=(), **changes) -> dict:
         "rsvps-2-MAX_NUM_FORMS": 1000,
         "_save": "Save",
     }
+    for index, host in enumerate(hosts):
+        data[f"event_hosts-{index}-id"] = host.pk
+        data[f"event_hosts-{index}-event"] = event.pk
+        data[f"event_hosts-{index}-organization"] = host.organization_id
+        data[f"event_hosts-{index}-movement"] = host.movement_id
+        data[f"event_hosts-{index}-status"] = host.status
     for index, rsvp in enumerate(rsvps):
         data[f"rsvps-{index}-id"] = rsvp.pk
         data[f"rsvps-{index}-event"] = event.pk

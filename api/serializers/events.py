@@ -13,12 +13,21 @@ class EventSerializer(serializers.ModelSerializer):
     """A published event between movements. Attendees are never serialized, only counts
     (RSVP counts are public)."""
 
-    # Reads the annotations and prefetches of Event.objects.with_going_count().with_relations().
+    # Reads the annotations and prefetches of Event.objects.with_going_count().with_relations()
+    # (``confirmed_hosts``: hosts and joint).
     # A private event's address and online link are shown only when the view says so in
     # context["address_visible"] (the caller is going, or manages the event).
 
     movements = slugs(many=True, help_text="Slugs of the movements the event sits between.")
-    hosts = slugs(many=True, help_text="Slugs of the host organizations.")
+    hosts = serializers.SerializerMethodField(
+        help_text=(
+            "Slugs of the confirmed host organizations, by the movement they stand for "
+            "(invitations: `/api/events/<slug>/hosts/`)."
+        )
+    )
+    joint = serializers.SerializerMethodField(
+        help_text="Whether the confirmed hosts stand for two or more of its movements."
+    )
     region = slugs(allow_null=True, help_text="Slug of the event's region.")
     address = serializers.CharField(
         read_only=True,
@@ -59,6 +68,7 @@ class EventSerializer(serializers.ModelSerializer):
             "description",
             "movements",
             "hosts",
+            "joint",
             "starts_at",
             "ends_at",
             "venue",
@@ -77,6 +87,14 @@ class EventSerializer(serializers.ModelSerializer):
             "starts_at": {"help_text": "ISO 8601 with the offset."},
             "ends_at": {"help_text": "ISO 8601 with the offset."},
         }
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_hosts(self, event: Event) -> list[str]:
+        return [host.organization.slug for host in event.confirmed_hosts]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_joint(self, event: Event) -> bool:
+        return event.is_joint
 
     @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
     def get_places_left(self, event: Event) -> int | None:

@@ -1,10 +1,10 @@
 """Serializers of the proposals API: proposed joint events and the decision on one."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.fields import slugs
 from events.models import Proposal
-from movements.models import Organization
 from network.proposals.filters import PROPOSAL_KINDS
 
 
@@ -14,7 +14,12 @@ class ProposalSerializer(serializers.ModelSerializer):
     # Reads the prefetches of Proposal.objects.with_relations().
 
     movements = slugs(many=True, help_text="Slugs of the movements it would bring together.")
-    organizations = slugs(many=True, help_text="Slugs of the suggested host organizations.")
+    organizations = serializers.SerializerMethodField(
+        help_text=(
+            "Slugs of the suggested host organizations, best first (the first of each "
+            "movement is invited to co-host when the proposal is accepted)."
+        )
+    )
     region = slugs(allow_null=True, help_text="Slug of the region it would take place in.")
     kind = serializers.ChoiceField(
         choices=PROPOSAL_KINDS, read_only=True, help_text="The kinds the proposal engine makes."
@@ -48,30 +53,53 @@ class ProposalSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_organizations(self, proposal: Proposal) -> list[str]:
+        return [host.organization.slug for host in proposal.ranked_hosts]
+
 
 class ProposalAcceptSerializer(serializers.Serializer):
     """What a POST to a proposal's accept endpoint may carry; the body may be empty."""
 
-    # context["hosts"]: the suggested hosts the caller may host for (proposal_hosts_for).
+    # context["choices"]: the (organization, movement) pairs the caller may stand for
+    # (events.permissions.proposal_host_choices), best first.
 
-    hosts = serializers.ListField(
-        child=serializers.SlugField(),
+    organization = serializers.SlugField(
         required=False,
-        allow_empty=False,
         help_text=(
-            "Slugs of the organizations that will host, among the suggested hosts you may "
-            "host for; all of those by default."
+            "Slug of the organization you host for: a suggested host you organize, or an "
+            "organization you organize that takes part in one of the proposal's movements. "
+            "The first of those by default."
+        ),
+    )
+    movement = serializers.SlugField(
+        required=False,
+        help_text=(
+            "Slug of the proposal's movement your organization stands for; by default the "
+            "one it was suggested for (or the first it takes part in). The first-ranked "
+            "suggested host of each other movement is invited to co-host."
         ),
     )
 
-    def validate_hosts(self, value: list[str]) -> list[Organization]:
-        allowed = {organization.slug: organization for organization in self.context["hosts"]}
-        for slug in value:
-            if slug not in allowed:
-                raise serializers.ValidationError(
-                    f"“{slug}” is not a suggested host you can host for."
-                )
-        return [allowed[slug] for slug in dict.fromkeys(value)]
+    def validate(self, attrs: dict) -> dict:
+        choices = self.context["choices"]
+        organization, movement = attrs.get("organization"), attrs.get("movement")
+        if organization is not None and not any(o.slug == organization for o, _ in choices):
+            raise serializers.ValidationError(
+                {"organization": f"“{organization}” is not a suggested host you can host for."}
+            )
+        fitting = [
+            (o, m)
+            for o, m in choices
+            if organization in (None, o.slug) and movement in (None, m.slug)
+        ]
+        if movement is not None and not fitting:
+            whose = f" for “{organization}”" if organization else ""
+            raise serializers.ValidationError(
+                {"movement": f"“{movement}” is not a movement you can stand for{whose}."}
+            )
+        attrs["host"] = fitting[0] if fitting else (None, None)
+        return attrs
 
 
 class ProposalAcceptedSerializer(serializers.Serializer):

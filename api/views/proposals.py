@@ -42,7 +42,7 @@ from events.permissions import (
     CANNOT_DECIDE_PROPOSAL,
     can_decide_proposal,
     can_manage_event,
-    proposal_hosts_for,
+    proposal_host_choices,
 )
 from network.proposals.services import ProposalError, proposal_accept, proposal_dismiss
 
@@ -116,10 +116,13 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Accept a proposal",
         description=(
             "Turns the proposal into a draft event, pre-filled (title, kind, movements, "
-            "region, the agenda as description) and linked back, hosted by `hosts` (all the "
-            "suggested hosts you may host for when left out). Set the date and publish it on "
-            "the site or in the admin. Accepting an accepted proposal answers 200 with its "
-            "event if you manage it, 409 otherwise."
+            "region, the agenda as description) and linked back, hosted (confirmed) by "
+            "`organization` standing for `movement` (by default the first you may stand "
+            "for). The first-ranked suggested host of each other movement is invited to "
+            "co-host; its organizers are mailed and confirm or decline "
+            "(`/api/events/<slug>/hosts/`). Set the date and publish it on the site or in "
+            "the admin. Accepting an accepted proposal answers 200 with its event if you "
+            "manage it, 409 otherwise (also when there is nobody you may host for)."
         ),
         request=ProposalAcceptSerializer,
         responses={
@@ -146,14 +149,13 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
             if event is not None and can_manage_event(request.user, event):
                 return Response(self._event_data(event))
             return self._refused(ALREADY_ACCEPTED)
-        allowed = proposal_hosts_for(request.user, proposal)
-        body = ProposalAcceptSerializer(data=request.data, context={"hosts": allowed})
+        choices = proposal_host_choices(request.user, proposal)
+        body = ProposalAcceptSerializer(data=request.data, context={"choices": choices})
         body.is_valid(raise_exception=True)
+        organization, movement = body.validated_data["host"]
         try:
             event = proposal_accept(
-                proposal=proposal,
-                user=request.user,
-                hosts=body.validated_data.get("hosts") or allowed,
+                proposal=proposal, user=request.user, organization=organization, movement=movement
             )
         except ProposalError as error:
             return self._refused(str(error))

@@ -27,7 +27,9 @@ Potlucks and conferences never join movements with no shared region.
 existing ties ranks first.
 
 **Hosts**: per movement, one or two organizations with a current participation (active,
-not archived), lead role first, then the most people engaged through them now.
+not archived), lead role first, then the most people engaged through them now; each is
+stored with the movement it is suggested for and its rank there (``ProposalHost``), and an
+organization is suggested once, for the first of the proposal's movements.
 
 All of it is configurable through ``settings.COALITION_PROPOSALS`` (keys and defaults in
 ``core/conf.py``). ``proposals_refresh()`` writes the Proposal rows: open ones are updated,
@@ -51,7 +53,7 @@ from django.utils import timezone
 from core.conf import app_settings
 from core.privacy import disclosed
 from core.text import join_names
-from events.models import EventKind, Proposal, ProposalStatus, proposal_identity
+from events.models import EventKind, Proposal, ProposalHost, ProposalStatus, proposal_identity
 from movements.models import (
     Engagement,
     Movement,
@@ -75,6 +77,16 @@ def config() -> Rules:
     return app_settings.PROPOSALS
 
 
+@dataclass(frozen=True)
+class SuggestedHost:
+    """An organization suggested to host for one of a candidate's movements; ``rank`` 1
+    is that movement's first choice."""
+
+    organization: Any
+    movement: Movement
+    rank: int
+
+
 @dataclass
 class Candidate:
     kind: str
@@ -85,7 +97,7 @@ class Candidate:
     region: object | None = None
     shared_themes: list[str] = field(default_factory=list)
     shared_tactics: list[str] = field(default_factory=list)
-    hosts: list = field(default_factory=list)
+    hosts: list[SuggestedHost] = field(default_factory=list)
     agenda: str = ""
 
     @property
@@ -286,8 +298,9 @@ def _conferences(movements: dict, by_pair: dict, cfg: Rules) -> list[Candidate]:
 
 
 def _attach_hosts(candidates: list[Candidate], today: datetime.date, cfg: Rules) -> None:
-    """One or two host organizations per movement: lead role first, then the most people
-    engaged through them now. Two queries for all candidates."""
+    """One or two host organizations per movement, each with the movement it is suggested
+    for and its rank there: lead role first, then the most people engaged through them
+    now. Two queries for all candidates."""
     ids = {m.pk for c in candidates for m in c.movements}
     if not ids:
         return
@@ -318,11 +331,16 @@ def _attach_hosts(candidates: list[Candidate], today: datetime.date, cfg: Rules)
             )
         )
     for candidate in candidates:
-        hosts = []
+        hosts, seen = [], set()
         for movement in candidate.movements:
+            rank = 0
             for participation in by_movement.get(movement.pk, [])[: cfg["HOSTS_PER_MOVEMENT"]]:
-                if participation.organization not in hosts:
-                    hosts.append(participation.organization)
+                # An organization is suggested once, for the first movement it is chosen for.
+                if participation.organization_id in seen:
+                    continue
+                seen.add(participation.organization_id)
+                rank += 1
+                hosts.append(SuggestedHost(participation.organization, movement, rank))
         candidate.hosts = hosts
 
 
@@ -395,7 +413,7 @@ def proposals_refresh(*, today: datetime.date | None = None) -> dict[str, int]:
 
         touched = to_create + to_update
         movement_links = Proposal.movements.through
-        host_links = Proposal.organizations.through
+        host_links = ProposalHost
         movement_links.objects.filter(proposal__in=[p.pk for p in to_update]).delete()
         host_links.objects.filter(proposal__in=[p.pk for p in to_update]).delete()
         movement_links.objects.bulk_create(
@@ -408,9 +426,14 @@ def proposals_refresh(*, today: datetime.date | None = None) -> dict[str, int]:
         )
         host_links.objects.bulk_create(
             [
-                host_links(proposal_id=p.pk, organization_id=o.pk)
+                host_links(
+                    proposal_id=p.pk,
+                    organization_id=host.organization.pk,
+                    movement_id=host.movement.pk,
+                    rank=host.rank,
+                )
                 for p in touched
-                for o in by_identity[p.identity].hosts
+                for host in by_identity[p.identity].hosts
             ],
             batch_size=1000,
         )

@@ -28,7 +28,8 @@ def proposal_cards(proposals, *, viewer) -> list[Proposal]:
     ``card_reasons`` (the reasons, tensions left out), ``card_themes`` and ``card_tactics``
     (Theme and Tactic rows for the shared slugs), ``card_tensions`` (``(a, b, note)`` for
     each curated tension between two of its movements), ``card_hosts`` (its suggested
-    hosts), ``card_event`` (the event it became, when the viewer may see it) and
+    hosts) and ``card_host_rows`` (the same as ProposalHost rows: with the movement each
+    is suggested for), ``card_event`` (the event it became, when the viewer may see it) and
     ``card_can_decide`` (the viewer may accept or dismiss it)."""
     proposals = list(proposals)
     user = viewer
@@ -59,7 +60,8 @@ def proposal_cards(proposals, *, viewer) -> list[Proposal]:
             for a, b in combinations(movements, 2)
             for note in tensions.get((a.pk, b.pk), [])
         ]
-        proposal.card_hosts = list(proposal.organizations.all())
+        proposal.card_host_rows = list(proposal.ranked_hosts)
+        proposal.card_hosts = [host.organization for host in proposal.card_host_rows]
         proposal.card_event = proposal.linked_events[0] if proposal.linked_events else None
         proposal.card_can_decide = proposal.status == ProposalStatus.OPEN and (
             curator or bool(managed & {host.pk for host in proposal.card_hosts})

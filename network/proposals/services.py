@@ -1,5 +1,6 @@
-"""Decisions on proposals: accept one (it becomes a draft Event, pre-filled and linked back)
-or dismiss it for good. The Proposal rows live in ``events`` (an Event points at the
+"""Decisions on proposals: accept one (it becomes a draft Event, pre-filled and linked back,
+hosted by the accepting organizer's organization and inviting a suggested host of each other
+movement) or dismiss it for good. The Proposal rows live in ``events`` (an Event points at the
 proposal it came from); what is done with them lives here, beside the engine that makes
 them. Each service owns its transaction and locks the proposal row first, so two
 organizers deciding at once get one outcome.
@@ -10,9 +11,17 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, EventStatus, Proposal, ProposalStatus
-from events.services import unique_event_slug
-from movements.models import Organization
+from events.models import (
+    Event,
+    EventHost,
+    EventStatus,
+    HostStatus,
+    Proposal,
+    ProposalHost,
+    ProposalStatus,
+)
+from events.services import _event_host_invite, unique_event_slug
+from movements.models import Movement, Organization
 
 
 class ProposalError(Exception):
@@ -26,14 +35,20 @@ PROPOSAL_DRAFT_START = datetime.time(18, 0)
 PROPOSAL_DRAFT_LENGTH = datetime.timedelta(hours=3)
 
 
-def proposal_accept(*, proposal: Proposal, user, hosts: list[Organization]) -> Event:
+def proposal_accept(
+    *, proposal: Proposal, user, organization: Organization, movement: Movement
+) -> Event:
     """Turn a proposal into a draft Event, pre-filled and linked back, exactly once.
 
-    ``hosts`` are the organizations that will host (the caller checks that ``user`` may
-    host for them). Accepting an accepted proposal returns its event; a dismissed one
-    cannot be accepted."""
-    if not hosts:
-        raise ProposalError("Choose at least one organization to host the event.")
+    ``organization`` hosts it, confirmed, standing for ``movement`` (one of the
+    proposal's; the caller checks that ``user`` may stand for that pair:
+    ``events.permissions.proposal_host_choices``). The first-ranked suggested host of each
+    *other* movement is invited to co-host, standing for it (``ProposalHost``; the
+    accepting organization and archived ones are passed over), and its organizers are
+    mailed after commit, as for any invitation (``events.services``). Accepting an
+    accepted proposal returns its event; a dismissed one cannot be accepted."""
+    if organization is None or movement is None:
+        raise ProposalError("Choose the organization you host for and the movement it stands for.")
     with transaction.atomic(durable=True):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status == ProposalStatus.ACCEPTED:
@@ -42,6 +57,12 @@ def proposal_accept(*, proposal: Proposal, user, hosts: list[Organization]) -> E
                 return existing
         if proposal.status == ProposalStatus.DISMISSED:
             raise ProposalError("This proposal was dismissed and cannot be accepted.")
+        movements = list(proposal.movements.order_by("name", "pk"))
+        if movement not in movements:
+            raise ProposalError(f"“{movement}” is not one of this proposal's movements.")
+        if organization.archived_at is not None:
+            raise ProposalError(f"{organization} is archived and cannot host events.")
+        now = timezone.now()
         day = timezone.localdate() + PROPOSAL_DRAFT_LEAD
         starts_at = timezone.make_aware(datetime.datetime.combine(day, PROPOSAL_DRAFT_START))
         event = Event.objects.create(
@@ -56,11 +77,33 @@ def proposal_accept(*, proposal: Proposal, user, hosts: list[Organization]) -> E
             proposal=proposal,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        event.movements.set(proposal.movements.all())
-        event.hosts.set(hosts)
+        event.movements.set(movements)
+        EventHost.objects.create(
+            event=event,
+            organization=organization,
+            movement=movement,
+            status=HostStatus.CONFIRMED,
+            decided_at=now,
+        )
+        for other in movements:
+            if other == movement:
+                continue
+            first = (
+                ProposalHost.objects.filter(
+                    proposal=proposal, movement=other, organization__archived_at__isnull=True
+                )
+                .exclude(organization=organization)
+                .select_related("organization")
+                .order_by("rank", "pk")
+                .first()
+            )
+            if first is not None:
+                _event_host_invite(
+                    event=event, organization=first.organization, movement=other, by=user
+                )
         proposal.status = ProposalStatus.ACCEPTED
         proposal.decided_by = user
-        proposal.decided_at = timezone.now()
+        proposal.decided_at = now
         proposal.save(update_fields=["status", "decided_by", "decided_at"])
     return event
 

@@ -23,13 +23,14 @@ from django.views import View
 from django.views.generic import DetailView
 
 from core.roles import is_curator
+from core.text import join_names
 from core.views import DirectoryFilterView
 from events.models import Proposal, ProposalStatus
 from events.permissions import (
     CANNOT_DECIDE_PROPOSAL,
     can_decide_proposal,
     can_manage_event,
-    proposal_hosts_for,
+    proposal_host_choices,
 )
 from movements.models import Organization
 from network.proposals.filters import ProposalFilter
@@ -38,6 +39,7 @@ from network.proposals.services import ProposalError, proposal_accept, proposal_
 from network.views import overlap_url
 
 ACCEPTED = "Draft event created from the proposal — set the date and publish."
+INVITED = " Invited to co-host: {names} (their organizers are mailed)."
 DISMISS_REASON_MAX_LENGTH = 1000
 
 
@@ -45,27 +47,39 @@ DISMISS_REASON_MAX_LENGTH = 1000
 
 
 class AcceptProposalForm(forms.Form):
-    """Which of the suggested hosts the viewer may host for will host the event."""
+    """Which organization the viewer hosts for, and the movement it stands for: one of
+    ``choices`` (``events.permissions.proposal_host_choices``), the first preselected."""
 
-    hosts = forms.MultipleChoiceField(
-        label="Host organizations",
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Their organizers can edit, publish and run the event.",
+    host = forms.ChoiceField(
+        label="You host for",
+        widget=forms.RadioSelect,
+        help_text=(
+            "Your organization is the event's first confirmed host, standing for this "
+            "movement; its organizers can edit, publish and run the event. The first "
+            "suggested host of each other movement is invited to co-host."
+        ),
         error_messages={
-            "required": "Choose at least one organization to host the event.",
+            "required": "Choose the organization you host for and the movement it stands for.",
             "invalid_choice": "“%(value)s” is not a suggested host you can host for.",
         },
     )
 
-    def __init__(self, *args, hosts: list, **kwargs):
+    def __init__(self, *args, choices: list, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.hosts = {organization.slug: organization for organization in hosts}
-        self.fields["hosts"].choices = [(o.slug, o.name) for o in hosts]
-        self.fields["hosts"].initial = list(self.hosts)
+        self.pairs = {
+            f"{organization.slug}:{movement.slug}": (organization, movement)
+            for organization, movement in choices
+        }
+        self.fields["host"].choices = [
+            (key, f"{organization.name}, for {movement.name}")
+            for key, (organization, movement) in self.pairs.items()
+        ]
+        if self.pairs:
+            self.fields["host"].initial = next(iter(self.pairs))
 
-    def clean_hosts(self) -> list:
-        return [self.hosts[slug] for slug in self.cleaned_data["hosts"]]
+    def clean_host(self) -> tuple:
+        return self.pairs[self.cleaned_data["host"]]
 
 
 class DismissProposalForm(forms.Form):
@@ -125,7 +139,7 @@ def detail_context(request, proposal: Proposal, *, accept_form=None) -> dict:
         request.user, proposal
     )
     if can_decide and accept_form is None:
-        accept_form = AcceptProposalForm(hosts=proposal_hosts_for(request.user, proposal))
+        accept_form = AcceptProposalForm(choices=proposal_host_choices(request.user, proposal))
     return {
         "proposal": proposal,
         "can_decide": can_decide,
@@ -178,8 +192,9 @@ class DecideProposalMixin(LoginRequiredMixin):
 
 
 class ProposalAcceptView(DecideProposalMixin, View):
-    """POST: turn the proposal into a draft event hosted by the chosen organizations and
-    send the organizer to the event form. Bad host choices answer 400, a refusal from the
+    """POST: turn the proposal into a draft event hosted by the chosen organization (for
+    the chosen movement), inviting the other movements' first suggested hosts, and send
+    the organizer to the event form. Bad host choices answer 400, a refusal from the
     service 409, both on the proposal page with the reason; nothing is changed."""
 
     http_method_names = ["post"]
@@ -188,17 +203,23 @@ class ProposalAcceptView(DecideProposalMixin, View):
         proposal = self.get_proposal()
         if proposal.status == ProposalStatus.ACCEPTED:
             return self._already_accepted(proposal)
-        form = AcceptProposalForm(request.POST, hosts=proposal_hosts_for(request.user, proposal))
+        form = AcceptProposalForm(
+            request.POST, choices=proposal_host_choices(request.user, proposal)
+        )
         if not form.is_valid():
             return self._detail(proposal, form, status=400)
+        organization, movement = form.cleaned_data["host"]
         try:
             event = proposal_accept(
-                proposal=proposal, user=request.user, hosts=form.cleaned_data["hosts"]
+                proposal=proposal, user=request.user, organization=organization, movement=movement
             )
         except ProposalError as error:
             messages.error(request, str(error))
             return self._detail(proposal, form, status=409)
-        messages.success(request, ACCEPTED)
+        invited = event.event_hosts.invited().order_by("organization__name")
+        names = [host.organization.name for host in invited.select_related("organization")]
+        text = ACCEPTED + (INVITED.format(names=join_names(names)) if names else "")
+        messages.success(request, text)
         return redirect("events:event_edit", slug=event.slug)
 
     def _already_accepted(self, proposal: Proposal):

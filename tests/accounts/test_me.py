@@ -393,9 +393,10 @@ def test_me_runs_a_fixed_number_of_queries(ada, django_assert_max_num_queries):
     grow(ada, range(3, 30))
 
     # session, user, member, RSVPs, memberships, engagements, organizer check, the
-    # timeline's own three (memberships, engagements, attended events: member_timeline)
-    # and the organizer requests to decide and of my own (organizer_requests_on_me)
-    with django_assert_max_num_queries(12):
+    # invitations to co-host, the timeline's own three (memberships, engagements, attended
+    # events: member_timeline) and the organizer requests to decide and of my own
+    # (organizer_requests_on_me)
+    with django_assert_max_num_queries(13):
         response = client.get("/me/")
 
     assert len(response.context["rsvps"]) == 33

@@ -606,6 +606,9 @@ def test_schema_endpoint_serves_openapi_json(client):
     assert sorted(schema["paths"]) == [
         "/api/events/",
         "/api/events/{slug}/",
+        "/api/events/{slug}/hosts/",
+        "/api/events/{slug}/hosts/{organization}/confirm/",
+        "/api/events/{slug}/hosts/{organization}/decline/",
         "/api/events/{slug}/rsvp/",
         "/api/movements/",
         "/api/movements/{slug}/",

@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from events.models import Event, EventStatus, Proposal
 from movements.models import Movement, Organization, OrganizerRequest
 from movements.organizing import organizer_request_create
-from tests.factories import EventFactory, MemberFactory, UserFactory
+from tests.factories import EventFactory, EventHostFactory, MemberFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.fuzz]
 
@@ -46,13 +46,15 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 @pytest.fixture
 def token_header():
-    """The demo network, its proposals, three events (published, private, draft) and a
-    curator's token header."""
+    """The demo network, its proposals, three events (published with an invited co-host,
+    private, draft) and a curator's token header."""
     call_command("seed_demo", stdout=io.StringIO())
     call_command("refresh_proposals", stdout=io.StringIO())
     movements = list(Movement.objects.visible().order_by("slug")[:3])
-    hosts = list(Organization.objects.visible().order_by("slug")[:2])
-    EventFactory(slug="fuzz-potluck", movements=movements, hosts=hosts, capacity=3)
+    hosts = list(Organization.objects.visible().order_by("slug")[:3])
+    potluck = EventFactory(slug="fuzz-potluck", movements=movements, hosts=hosts[:2], capacity=3)
+    # An invitation, so that answering one is reached too.
+    EventHostFactory(event=potluck, organization=hosts[2], movement=movements[0])
     EventFactory(slug="fuzz-private", movements=movements[:1], visibility="private")
     EventFactory(slug="fuzz-draft", movements=movements[1:], status=EventStatus.DRAFT)
     curator = UserFactory(username="fuzz-curator", is_staff=True, is_superuser=True)
@@ -62,12 +64,12 @@ def token_header():
     return {"Authorization": f"Token {Token.objects.create(user=curator).key}"}
 
 
-def real_path_values(path: str) -> list:
-    """Slugs or ids that exist, for the path parameter of ``path``."""
+def real_path_values(path: str, name: str = "") -> list:
+    """Slugs or ids that exist, for the path parameter ``name`` of ``path``."""
+    if path.startswith("/api/organizations/") or name == "organization":
+        return list(Organization.objects.visible().values_list("slug", flat=True))
     if path.startswith("/api/movements/"):
         return list(Movement.objects.visible().values_list("slug", flat=True))
-    if path.startswith("/api/organizations/"):
-        return list(Organization.objects.visible().values_list("slug", flat=True))
     if path.startswith("/api/events/"):
         return list(Event.objects.values_list("slug", flat=True))
     if path.startswith("/api/organizer-requests/"):
@@ -84,7 +86,7 @@ def test_api_answers_as_documented(case, data, token_header):
     for name in case.path_parameters or {}:
         if data.draw(st.booleans(), label="real path value"):
             case.path_parameters[name] = data.draw(
-                st.sampled_from(real_path_values(case.path)), label=name
+                st.sampled_from(real_path_values(case.path, name)), label=name
             )
 
     case.call_and_validate(headers=token_header, checks=CHECKS)

@@ -169,6 +169,7 @@ POTLUCK = {
     "description": "Fast food and food justice at one table.",
     "movements": ["fight-for-15", "food-justice"],
     "hosts": ["east-bay-alliance"],
+    "joint": False,
     "starts_at": f"{NEXT}-05-01T18:00:00-07:00",
     "ends_at": f"{NEXT}-05-01T21:00:00-07:00",
     "venue": "Community hall",
@@ -190,6 +191,7 @@ STRIKE_PANEL = {
     "description": "",
     "movements": ["fight-for-15"],
     "hosts": ["other-org"],
+    "joint": False,
     "starts_at": f"{NEXT}-05-10T19:00:00-07:00",
     "ends_at": f"{NEXT}-05-10T21:00:00-07:00",
     "venue": "",
@@ -211,6 +213,7 @@ PRIVATE_DINNER = {
     "description": "An event used in tests.",
     "movements": ["food-justice"],
     "hosts": ["east-bay-alliance"],
+    "joint": False,
     "starts_at": f"{NEXT}-04-20T18:00:00-07:00",
     "ends_at": f"{NEXT}-04-20T20:00:00-07:00",
     "venue": "A home",
@@ -988,6 +991,9 @@ def test_schema_documents_the_events_api(client):
     assert [path for path in sorted(paths) if path.startswith("/api/events/")] == [
         "/api/events/",
         "/api/events/{slug}/",
+        "/api/events/{slug}/hosts/",
+        "/api/events/{slug}/hosts/{organization}/confirm/",
+        "/api/events/{slug}/hosts/{organization}/decline/",
         "/api/events/{slug}/rsvp/",
     ]
     assert sorted(p["name"] for p in paths["/api/events/"]["get"]["parameters"]) == [

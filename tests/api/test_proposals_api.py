@@ -144,7 +144,12 @@ def test_detail(client, proposal_network):
 
 def test_accepted_proposal_detail_is_readable(client, curator, proposal_network):
     potluck = proposal_network["potluck"]
-    proposal_accept(proposal=potluck, user=curator, hosts=[proposal_network["union"]])
+    proposal_accept(
+        proposal=potluck,
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
+    )
 
     response = client.get(f"/api/proposals/{potluck.pk}/")
 
@@ -236,41 +241,65 @@ def test_host_organizer_accepts_with_their_own_organization_by_default(clients, 
     )
     assert event.description == potluck.agenda
     assert sorted(m.slug for m in event.movements.all()) == ["fight-for-15", "food-justice"]
-    assert [h.slug for h in event.hosts.all()] == ["fast-food-union"]
+    # The union confirmed for Fight for $15; Food Justice's first suggested host invited.
+    assert hosts_of(event) == [
+        ("fast-food-union", "fight-for-15", "confirmed"),
+        ("garden-collective", "food-justice", "invited"),
+    ]
     potluck.refresh_from_db()
     assert potluck.status == ProposalStatus.ACCEPTED
 
 
-def test_curator_accepts_with_every_suggested_host_by_default(clients, proposal_network):
+def test_curator_accepts_with_the_first_suggested_host_by_default(clients, proposal_network):
     response = clients["curator"].post(f"/api/proposals/{proposal_network['potluck'].pk}/accept/")
 
     assert response.status_code == 201
-    event = Event.objects.get()
-    assert sorted(h.slug for h in event.hosts.all()) == ["fast-food-union", "garden-collective"]
+    assert hosts_of(Event.objects.get()) == [
+        ("fast-food-union", "fight-for-15", "confirmed"),
+        ("garden-collective", "food-justice", "invited"),
+    ]
 
 
-def test_curator_accepts_with_the_hosts_they_choose(clients, proposal_network):
+def test_curator_accepts_with_the_host_and_movement_they_choose(clients, proposal_network):
     response = clients["curator"].post(
         f"/api/proposals/{proposal_network['potluck'].pk}/accept/",
-        {"hosts": ["garden-collective", "garden-collective"]},
+        {"organization": "garden-collective", "movement": "food-justice"},
         format="json",
     )
 
     assert response.status_code == 201
-    assert [h.slug for h in Event.objects.get().hosts.all()] == ["garden-collective"]
+    assert hosts_of(Event.objects.get()) == [
+        ("fast-food-union", "fight-for-15", "invited"),
+        ("garden-collective", "food-justice", "confirmed"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
         (
-            {"hosts": ["garden-collective"]},
-            {"hosts": ["“garden-collective” is not a suggested host you can host for."]},
+            {"organization": "garden-collective"},
+            {"organization": ["“garden-collective” is not a suggested host you can host for."]},
         ),
-        ({"hosts": []}, {"hosts": ["This list may not be empty."]}),
         (
-            {"hosts": "fast-food-union"},
-            {"hosts": ['Expected a list of items but got type "str".']},
+            {"organization": "fast-food-union", "movement": "food-justice"},
+            {
+                "movement": [
+                    "“food-justice” is not a movement you can stand for for “fast-food-union”."
+                ]
+            },
+        ),
+        (
+            {"movement": "no-such-movement"},
+            {"movement": ["“no-such-movement” is not a movement you can stand for."]},
+        ),
+        (
+            {"organization": ["fast-food-union"]},
+            {
+                "organization": [
+                    'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+                ]
+            },
         ),
     ],
 )
@@ -300,7 +329,12 @@ def test_accepting_twice_makes_one_event(clients, proposal_network):
 
 def test_accepting_an_accepted_proposal_you_do_not_manage_is_409(clients, proposal_network):
     potluck = proposal_network["potluck"]
-    proposal_accept(proposal=potluck, user=None, hosts=[proposal_network["gardens"]])
+    proposal_accept(
+        proposal=potluck,
+        user=None,
+        organization=proposal_network["gardens"],
+        movement=proposal_network["food_justice"],
+    )
 
     response = clients["host"].post(f"/api/proposals/{potluck.pk}/accept/")
 
@@ -377,7 +411,12 @@ def test_dismiss_with_a_reason_too_long_is_400(clients, proposal_network):
 
 def test_dismissing_an_accepted_proposal_is_409(clients, curator, proposal_network):
     potluck = proposal_network["potluck"]
-    proposal_accept(proposal=potluck, user=curator, hosts=[proposal_network["union"]])
+    proposal_accept(
+        proposal=potluck,
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
+    )
 
     response = clients["host"].post(f"/api/proposals/{potluck.pk}/dismiss/")
 
@@ -385,3 +424,11 @@ def test_dismissing_an_accepted_proposal_is_409(clients, curator, proposal_netwo
     assert response.json() == {"detail": "This proposal was accepted; cancel its event instead."}
     potluck.refresh_from_db()
     assert potluck.status == ProposalStatus.ACCEPTED
+
+
+def hosts_of(event) -> list[tuple[str, str, str]]:
+    """``(organization, movement, status)`` of each of ``event``'s hosts, by organization."""
+    return [
+        (host.organization.slug, host.movement.slug, host.status)
+        for host in event.event_hosts.order_by("organization__slug")
+    ]

@@ -3,19 +3,23 @@ table. A refusal answers a log-in redirect, 403 or 404 and leaves the database e
 was; the roles allowed get the answer in the table.
 
 Roles: anonymous; a member (signed in, organizes nothing); an organizer of another
-organization (Campus Climate); an organizer of the host organization (the Fast Food Union,
-which hosts the events and is a suggested host of the potluck proposal); a curator."""
+organization (Campus Climate, which is invited to co-host the potluck for Food Justice); an
+organizer of the host organization (the Fast Food Union, which hosts the events and is a
+suggested host of the potluck proposal); a curator. The potluck has a second confirmed
+host, the Neighbours' Kitchen (for Food Justice), so that the union may leave it."""
 
 import pytest
 from django.test import Client
 
-from events.models import RSVP, Event, EventMessage, EventStatus, Proposal
+from events.models import RSVP, Event, EventHost, EventMessage, EventStatus, Proposal
 from movements.models import Engagement, Member, Membership, Movement, OrganizerRequest
 from movements.organizing import organizer_request_create
 from movements.verification import unsubscribe_token
 from tests.factories import (
     EventFactory,
+    EventHostFactory,
     MemberFactory,
+    OrganizationFactory,
     RSVPFactory,
     UserFactory,
 )
@@ -40,6 +44,10 @@ def world(proposal_network):
         hosts=[proposal_network["union"]],
     )  # fmt: skip
     rsvp = RSVPFactory(event=event, member=MemberFactory(key="m-ada", name="Ada", invites=True))
+    food = proposal_network["food_justice"]
+    kitchen = OrganizationFactory(slug="neighbours-kitchen", name="Neighbours' Kitchen")
+    EventHostFactory(event=event, organization=kitchen, movement=food, status="confirmed")
+    EventHostFactory(event=event, organization=proposal_network["campus"], movement=food)
     asks = organizer_request_create(
         member=MemberFactory(key="m-bea", name="Bea", user=UserFactory(username="bea")),
         organization=proposal_network["union"],
@@ -68,6 +76,7 @@ def snapshot() -> list:
         EventMessage.objects.count(),
         list(OrganizerRequest.objects.order_by("pk").values_list("pk", "status")),
         list(Membership.objects.order_by("pk").values_list("pk", "role", "until")),
+        list(EventHost.objects.order_by("pk").values_list("pk", "organization", "status")),
     ]
 
 
@@ -81,6 +90,8 @@ ATTENDEES = "/events/potluck/attendees/#rsvp-{rsvp}"
 GARDENS = "/organizations/garden-collective/"
 UNION = "/organizations/fast-food-union/"
 DECIDE = "/organizations/fast-food-union/organize/"
+HOSTS = "/events/potluck/hosts/"
+CAMPUS = "/events/potluck/hosts/campus-climate"
 
 # name: (method, path, data, expected for ROLES in order). An expected path means a 302 there
 # (allowed). Data "event" is a whole event form hosted by the Fast Food Union; paths name
@@ -130,8 +141,40 @@ URLS = {
         "post", "/events/potluck/rsvp/cancel/", {}, [LOGIN] + ["/events/potluck/"] * 4,
     ),
     "proposal accept": (
-        "post", "/proposals/{potluck}/accept/", {"hosts": ["fast-food-union"]},
+        "post", "/proposals/{potluck}/accept/", {"host": "fast-food-union:fight-for-15"},
         [LOGIN, 403, 403, ACCEPTED, ACCEPTED],
+    ),
+    "hosts page": ("get", HOSTS, None, [LOGIN, 403, 403, 200, 200]),
+    "host invite": (
+        "post", HOSTS, {"organization": ["{gardens}"], "movement": ["{food}"]},
+        [LOGIN, 403, 403, HOSTS, HOSTS],
+    ),
+    # Campus Climate's invitation: its organizers (and curators) answer it.
+    "host confirm": ("post", f"{CAMPUS}/confirm/", {}, [LOGIN, 403, HOSTS, 403, HOSTS]),
+    "host decline": (
+        "post", f"{CAMPUS}/decline/", {}, [LOGIN, 403, "/events/potluck/", 403, HOSTS],
+    ),
+    # An invitation is taken back by the event's managers; a confirmed host leaves by its
+    # own organizers (who then manage the event no more).
+    "host invitation withdraw": (
+        "post", f"{CAMPUS}/withdraw/", {}, [LOGIN, 403, 403, HOSTS, HOSTS],
+    ),
+    "host leave": (
+        "post", "/events/potluck/hosts/fast-food-union/withdraw/", {},
+        [LOGIN, 403, 403, "/events/potluck/", HOSTS],
+    ),
+    "API host invite": (
+        "post", "/api/events/potluck/hosts/",
+        {"organization": "garden-collective", "movement": "food-justice"},
+        [401, 403, 403, 201, 201],
+    ),
+    "API host confirm": (
+        "post", "/api/events/potluck/hosts/campus-climate/confirm/", {},
+        [401, 403, 200, 403, 200],
+    ),
+    "API host decline": (
+        "post", "/api/events/potluck/hosts/campus-climate/decline/", {},
+        [401, 403, 200, 403, 200],
     ),
     "proposal dismiss GET": (
         "get", "/proposals/{potluck}/dismiss/", None, [LOGIN, 403, 403, 200, 200],
@@ -208,6 +251,8 @@ def request_for(name: str, world) -> tuple[str, str, dict | None]:
         "fight": world["fast_food"].pk,
         "request": world["request"].pk,
         "unsubscribe": unsubscribe_token(world["rsvp"].member),
+        "gardens": world["gardens"].pk,
+        "food": world["food_justice"].pk,
     }
     if data == "event":
         data = new_event(world)

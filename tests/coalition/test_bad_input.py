@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from events.models import RSVP, Event, Proposal, ProposalStatus
+from events.models import RSVP, Event, Proposal, ProposalHost, ProposalStatus
 from movements.exchange import NetworkImportError, dumps, network_export, network_import
 from movements.models import MembershipRole, Visibility
 from tests.factories import (
@@ -67,7 +67,7 @@ def world():
         identity="potluck:test", kind="potluck", title="Potluck on food", region=oakland
     )
     proposal.movements.set([gardens, workers])
-    proposal.organizations.set([collective])
+    ProposalHost.objects.create(proposal=proposal, organization=collective, movement=gardens)
     member = UserFactory(username="member")
     MemberFactory(key="member", user=member, visibility=Visibility.PRIVATE)
     return {"organizer": organizer, "member": member, "event": event, "proposal": proposal}
@@ -445,9 +445,13 @@ def test_bad_visibility_form_answers_400(world, data, message):
     [
         ("dismiss", {"reason": LONG}, Code("max_length")),
         ("dismiss", {"reason": NUL}, Code("null_characters_not_allowed")),
-        ("accept", {"hosts": [HUGE]}, "is not a suggested host you can host for."),
-        ("accept", {"hosts": [NUL]}, "is not a suggested host you can host for."),
-        ("accept", {"hosts": []}, "Choose at least one organization to host the event."),
+        ("accept", {"host": HUGE}, "is not a suggested host you can host for."),
+        ("accept", {"host": NUL}, "is not a suggested host you can host for."),
+        (
+            "accept",
+            {"host": ""},
+            "Choose the organization you host for and the movement it stands for.",
+        ),
     ],
 )
 def test_bad_proposal_decision_form_answers_400(world, action, data, message):
@@ -544,9 +548,9 @@ def test_api_body_nested_too_deeply_answers_400(world, path, depth):
         ("dismiss", {"reason": LONG}, "reason", Code("max_length")),
         ("dismiss", {"reason": NUL}, "reason", Code("null_characters_not_allowed")),
         ("dismiss", {"reason": ["a", "list"]}, "reason", Code("invalid")),
-        ("accept", {"hosts": [HUGE]}, "hosts", ""),
-        ("accept", {"hosts": "garden-collective"}, "hosts", ""),
-        ("accept", {"hosts": [NUL]}, "hosts", ""),
+        ("accept", {"organization": HUGE}, "organization", ""),
+        ("accept", {"organization": ["garden-collective"]}, "organization", ""),
+        ("accept", {"movement": NUL}, "movement", ""),
     ],
 )
 def test_bad_api_proposal_decision_body_answers_400(world, action, body, field, message):

@@ -32,8 +32,10 @@ from movements.organizing import organizer_request_create
 from tests.factories import (
     EngagementFactory,
     EventFactory,
+    EventHostFactory,
     MemberFactory,
     MovementFactory,
+    OrganizationFactory,
     UserFactory,
 )
 from tests.helpers import ROLES, logged_in, make_organizer, role_client
@@ -56,6 +58,8 @@ ASKER = "Bea Askingperson"
 ASKER_EMAIL = "bea.asking@example.org"
 ASKER_NOTE = "I cooked for the last three union picnics."
 INVITED_NAME = "Ines Invitedperson"
+INVITED_HOST = "Quiet Bakery Cooperative"
+INVITED_SLUG = "quiet-bakery-cooperative"
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,13 @@ ROWS = [
     row("invited person's name", "/events/potluck/attendees/", INVITED_NAME),
     row("invited person's name", "/events/potluck/attendees.csv", INVITED_NAME),
     row("invited person's name", "/api/events/potluck/", INVITED_NAME),
+    # An invitation to co-host: the event's managers only, on its page, its hosts page and
+    # the hosts API; never in the event's public answers or the list.
+    row("co-host invitation", "/events/potluck/", INVITED_HOST, *MANAGERS),
+    row("co-host invitation", "/events/potluck/hosts/", INVITED_HOST, *MANAGERS),
+    row("co-host invitation", "/api/events/potluck/hosts/", INVITED_SLUG, *MANAGERS),
+    row("co-host invitation", "/api/events/potluck/", INVITED_SLUG),
+    row("co-host invitation", "/events/", INVITED_HOST),
     row(
         "API size below the threshold",
         "/api/movements/rent-strike-network/",
@@ -234,11 +245,20 @@ def world(proposal_network):
         organization=network["union"],
         note=ASKER_NOTE,
     )
+    # The Garden Collective co-hosts for Food Justice: the potluck is joint, so it invites.
+    EventHostFactory(
+        event=potluck,
+        organization=network["gardens"],
+        movement=network["food_justice"],
+        status="confirmed",
+    )
     # Two roster members who opted in to invitations, invited to the potluck.
     for key, name in [("m-ines", INVITED_NAME), ("m-ivo", "Ivo Invitedperson")]:
         invited = MemberFactory(key=key, name=name, invites=True)
         EngagementFactory(member=invited, movement=network["fast_food"])
     assert len(event_outreach_send(event=potluck)) == 2
+    bakery = OrganizationFactory(slug=INVITED_SLUG, name=INVITED_HOST)
+    EventHostFactory(event=potluck, organization=bakery, movement=network["food_justice"])
     return {**network, "ada": user}
 
 

@@ -39,7 +39,7 @@ from tests.factories import (
     UserFactory,
     days_from_now,
 )
-from tests.helpers import admin_event_form_data, run_manage
+from tests.helpers import add_hosts, admin_event_form_data, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -530,7 +530,7 @@ def test_an_events_movements_and_hosts_show_on_the_events_list(anonymous, networ
         'Between <a href="/movements/fight-for-15/">Fight for $15</a>'
     )
 
-    event.hosts.add(sunrise)
+    add_hosts(event, sunrise)
     assert card_line(fresh(anonymous, "/events/"), "hosts") == (
         'Hosted by <a href="/organizations/local-1021/">Local 1021</a>, '
         '<a href="/organizations/sunrise/">Sunrise Bay</a>'

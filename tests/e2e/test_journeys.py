@@ -92,13 +92,14 @@ def test_organizer_turns_a_proposal_into_a_published_event(journey_page, live_se
     proposal = network["potluck"]
     page.get_by_role("link", name=proposal.title, exact=True).click()
     assert page.url == f"{base}/proposals/{proposal.pk}/"
-    assert page.get_by_label("East Bay Food Workers Union").is_checked()
+    assert page.get_by_label("East Bay Food Workers Union, for Fight for $15 Oakland").is_checked()
 
     page.get_by_role("button", name="Accept and create a draft event").click()
     event = Event.objects.get(proposal=proposal)
     page.wait_for_url(f"{base}/events/{event.slug}/edit/")
     assert page.locator(".message--success").inner_text() == (
-        "Draft event created from the proposal — set the date and publish."
+        "Draft event created from the proposal — set the date and publish. Invited to "
+        "co-host: Fruitvale Garden Collective (their organizers are mailed)."
     )
 
     day = timezone.localdate() + datetime.timedelta(days=21)
@@ -121,7 +122,11 @@ def test_organizer_turns_a_proposal_into_a_published_event(journey_page, live_se
     event.refresh_from_db()
     assert (event.status, event.capacity) == ("published", 35)
     assert timezone.localtime(event.starts_at).date() == day
-    assert [o.slug for o in event.hosts.all()] == [DEMO_HOST]
+    # The union hosts; the other movement's first suggested host is invited.
+    assert sorted(event.event_hosts.values_list("organization__slug", "status")) == [
+        (DEMO_HOST, "confirmed"),
+        (demo.STEADY_COLLECTIVE, "invited"),
+    ]
     if js:
         assert page.console_errors == []
 

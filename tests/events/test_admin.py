@@ -13,6 +13,7 @@ from movements.models import Engagement
 from tests.factories import (
     EngagementFactory,
     EventFactory,
+    EventHostFactory,
     MemberFactory,
     MovementFactory,
     OrganizationFactory,
@@ -525,9 +526,10 @@ def test_the_publish_action_and_the_change_form_invite_like_the_organizers_pages
         member = MemberFactory(key=f"m-roster-{n}", invites=True)
         EngagementFactory(member=member, movement=movement)
     draft = EventFactory(status="draft", movements=[first, second])
-    private = EventFactory(
-        visibility="private", movements=[first, second], hosts=[OrganizationFactory()]
-    )
+    private = EventFactory(visibility="private", movements=[first, second])
+    for event in (draft, private):  # a confirmed host for each movement: joint
+        for movement in (first, second):
+            EventHostFactory(event=event, movement=movement, status="confirmed")
 
     with django_capture_on_commit_callbacks(execute=True):
         curator_client.post(

@@ -14,9 +14,14 @@ from django.db import connection, connections, transaction
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from events.models import RSVP, Event, EventInvitation, RSVPStatus
+from events.models import RSVP, Event, EventHost, EventInvitation, HostStatus, RSVPStatus
 from events.services import (
     EventBusy,
+    HostConflict,
+    event_host_confirm,
+    event_host_decline,
+    event_host_invite,
+    event_host_withdraw,
     event_outreach_send,
     rsvp_cancel,
     rsvp_create,
@@ -27,6 +32,8 @@ from tests.factories import (
     EventFactory,
     MemberFactory,
     MovementFactory,
+    OrganizationFactory,
+    ParticipationFactory,
     RSVPFactory,
     UserFactory,
 )
@@ -193,3 +200,88 @@ def test_rsvp_waiting_too_long_for_the_event_lock_is_refused_as_busy_and_writes_
     assert RSVP.objects.count() == 0
     # Once the lock is free, the same RSVP goes through.
     assert rsvp_create(event=event, member=member).status == RSVPStatus.GOING
+
+
+# --- hosts (issue 14 b) --------------------------------------------------------------------
+
+
+def hosts_world():
+    """An event between two movements hosted by one organization, and an organization of
+    the other movement with an organizer."""
+    fight, food = MovementFactory(slug="fight"), MovementFactory(slug="food")
+    union, gardens = OrganizationFactory(slug="union"), OrganizationFactory(slug="gardens")
+    ParticipationFactory(organization=union, movement=fight)
+    ParticipationFactory(organization=gardens, movement=food)
+    event = EventFactory(movements=[fight, food], hosts=[union])
+    return event, union, gardens, food
+
+
+def test_simultaneous_invitations_of_one_organization_make_one():
+    event, _, gardens, food = hosts_world()
+
+    results, errors = run_at_once(
+        [
+            lambda: event_host_invite(event=event, organization=gardens, movement=food, by=None)
+            for _ in range(8)
+        ]
+    )
+
+    assert EventHost.objects.filter(event=event, organization=gardens).count() == 1
+    assert [type(error) for error in errors] == [HostConflict] * 7
+    assert len([result for result in results if result is not None]) == 1
+
+
+def test_a_simultaneous_confirm_and_decline_give_one_answer():
+    event, _, gardens, food = hosts_world()
+    host = event_host_invite(event=event, organization=gardens, movement=food, by=None)
+
+    results, errors = run_at_once(
+        [
+            lambda: event_host_confirm(host=host, by=None),
+            lambda: event_host_decline(host=host, by=None),
+        ]
+    )
+
+    assert [type(error) for error in errors] == [HostConflict]
+    [answered] = [result for result in results if result is not None]
+    assert EventHost.objects.get(pk=host.pk).status == answered.status
+
+
+def test_two_last_hosts_leaving_at_once_leave_one():
+    event, union, gardens, food = hosts_world()
+    host = event_host_invite(event=event, organization=gardens, movement=food, by=None)
+    event_host_confirm(host=host, by=None)
+    both = list(EventHost.objects.filter(event=event))
+
+    _, errors = run_at_once(
+        [lambda row=row: event_host_withdraw(host=row, by=None) for row in both]
+    )
+
+    assert [type(error) for error in errors] == [HostConflict]
+    assert EventHost.objects.filter(event=event, status=HostStatus.CONFIRMED).count() == 1
+
+
+@override_settings(COALITION_LOCK_TIMEOUT_SECONDS=0.2)
+def test_answering_while_the_event_is_locked_is_refused_as_busy():
+    event, _, gardens, food = hosts_world()
+    host = event_host_invite(event=event, organization=gardens, movement=food, by=None)
+    curator = UserFactory(is_staff=True, is_superuser=True)
+    page, api = Client(), APIClient()
+    page.force_login(curator)
+    api.force_authenticate(curator)
+    locked, release = threading.Event(), threading.Event()
+    holder = hold_event_lock(event, locked=locked, release=release)
+    try:
+        assert locked.wait(timeout=30), "the lock holder never got the lock"
+        url = f"{event.slug}/hosts/gardens/confirm/"
+        api_response = api.post(f"/api/events/{url}")
+        page_response = page.post(f"/events/{url}")
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert not holder.is_alive(), "the lock holder hung"
+
+    busy = "Many people are changing RSVPs for this event right now; please try again."
+    assert (api_response.status_code, api_response.json()) == (409, {"detail": busy})
+    assert page_response.status_code == 409
+    assert EventHost.objects.get(pk=host.pk).status == HostStatus.INVITED

@@ -43,9 +43,11 @@ from tests.factories import (
     PINNED_TODAY,
     EngagementFactory,
     EventFactory,
+    EventHostFactory,
     MemberFactory,
     MovementFactory,
     OrganizationFactory,
+    ParticipationFactory,
     RegionFactory,
     RSVPFactory,
     UserFactory,
@@ -71,10 +73,12 @@ def pacific_time(settings):
 @pytest.fixture
 def network():
     """Three movements, two organizations, four people and three events: a published
-    public potluck for 4 (Ana going with a guest through Food justice and checked in, Ben
-    waitlisted, Cleo cancelled, Dee going), a private draft strike school online and a
-    cancelled rally; the potluck came from an accepted proposal, a panel was dismissed and
-    a conference is open."""
+    public potluck for 4 hosted by SEIN for Fight for $15 and Gardens for Food justice (Ana
+    going with a guest through Food justice and checked in, Ben waitlisted, Cleo
+    cancelled, Dee going), a private draft strike school online without hosts and a
+    cancelled rally hosted by SEIN, which Gardens declined to co-host for Rail strike; the
+    potluck came from an accepted proposal, a panel was dismissed and a conference is
+    open."""
     oakland = RegionFactory(slug="oakland", name="Oakland")
     fight = MovementFactory(slug="fight-for-15", name="Fight for $15")
     food = MovementFactory(slug="food-justice", name="Food justice")
@@ -89,13 +93,14 @@ def network():
         slug="garden-potluck",
         title="Garden potluck",
         movements=[fight, food],
-        hosts=[sein, gardens],
+        hosts=[sein],
         region=oakland,
         capacity=4,
         starts_at=START,
         ends_at=START + datetime.timedelta(hours=3),
         link_key=POTLUCK_KEY,
     )
+    EventHostFactory(event=potluck, organization=gardens, movement=food, status="confirmed")
     created = datetime.datetime(2026, 10, 1, 17, 0, tzinfo=UTC)
     RSVPFactory(
         event=potluck,
@@ -130,7 +135,7 @@ def network():
         ends_at=START + datetime.timedelta(days=7, hours=2),
         link_key=SCHOOL_KEY,
     )
-    EventFactory(
+    rally = EventFactory(
         slug="rail-rally",
         title="Rail rally",
         kind="other",
@@ -141,6 +146,7 @@ def network():
         ends_at=START - datetime.timedelta(days=30, hours=-1),
         link_key="rail-rally-link-key-000000000",
     )
+    EventHostFactory(event=rally, organization=gardens, movement=rail, status="declined")
     accepted = _proposal("potluck", [fight, food], status="accepted", title="Potluck in Oakland")
     Event.objects.filter(pk=potluck.pk).update(proposal=accepted)
     _proposal("panel", [rail, fight], status="dismissed", dismissed_reason="Not before May.")
@@ -199,7 +205,10 @@ def test_export_writes_events_with_their_rsvps_in_a_fixed_order(network):
         "kind": "potluck",
         "description": "An event used in tests.",
         "movements": ["fight-for-15", "food-justice"],
-        "hosts": ["gardens", "sein"],
+        "hosts": [
+            {"organization": "gardens", "movement": "food-justice", "status": "confirmed"},
+            {"organization": "sein", "movement": "fight-for-15", "status": "confirmed"},
+        ],
         "starts_at": "2026-11-09T02:00:00+00:00",
         "ends_at": "2026-11-09T05:00:00+00:00",
         "venue": "Community hall",
@@ -252,6 +261,10 @@ def test_export_writes_events_with_their_rsvps_in_a_fixed_order(network):
         SCHOOL_KEY,
     )
     assert (school["capacity"], school["hosts"], school["region"]) == (None, [], None)
+    assert _event(document, "rail-rally")["hosts"] == [
+        {"organization": "gardens", "movement": "rail-strike", "status": "declined"},
+        {"organization": "sein", "movement": "fight-for-15", "status": "confirmed"},
+    ]
 
 
 def test_export_lists_only_decided_proposals(network):
@@ -347,7 +360,13 @@ def _demo_events():
     proposals_refresh(today=PINNED_TODAY)
     curator = UserFactory(username="curator", is_staff=True, is_superuser=True)
     host = Organization.objects.get(slug="east-bay-food-workers-union")
-    proposal_accept(proposal=_demo_proposal(*POTLUCK), user=curator, hosts=[host])
+    potluck = _demo_proposal(*POTLUCK)
+    proposal_accept(
+        proposal=potluck,
+        user=curator,
+        organization=host,
+        movement=potluck.movements.get(slug=demo.FIGHT_FOR_15),
+    )
     proposal_dismiss(proposal=_demo_proposal(*PANEL), user=curator, reason="Exams that month.")
     people = list(Member.objects.order_by("key")[:9])
     conference = cross_movement_event()
@@ -420,6 +439,20 @@ def test_the_demo_network_with_events_round_trips_byte_identical(
         ("potluck", "accepted"),
     ]
     assert _event(document, document["proposals"][1]["event"])["status"] == "draft"
+    # Accepting the potluck confirmed the union for Fight for $15 and invited Food
+    # Justice's first suggested host: both travel as host objects.
+    assert _event(document, document["proposals"][1]["event"])["hosts"] == [
+        {
+            "organization": "east-bay-food-workers-union",
+            "movement": demo.FIGHT_FOR_15,
+            "status": "confirmed",
+        },
+        {
+            "organization": demo.STEADY_COLLECTIVE,
+            "movement": demo.FOOD_JUSTICE,
+            "status": "invited",
+        },
+    ]
     # Two people checked in at the conference: an attendance engagement in each movement.
     day = timezone.localdate(
         datetime.datetime.fromisoformat(_event(document, CONFERENCE_SLUG)["starts_at"])
@@ -542,6 +575,9 @@ def test_a_checked_in_rsvp_keeps_its_time_when_re_imported(network):
 
 
 def test_import_creates_an_event_with_host_objects_and_a_fresh_link_key(network):
+    ParticipationFactory(
+        organization=Organization.objects.get(slug="gardens"), movement=network["food"]
+    )
     document = {
         "events": [
             {
@@ -549,8 +585,8 @@ def test_import_creates_an_event_with_host_objects_and_a_fresh_link_key(network)
                 "title": "Food fair",
                 "movements": ["fight-for-15", "food-justice"],
                 "hosts": [
-                    {"organization": "sein", "movement": "fight-for-15", "status": "confirmed"},
-                    {"organization": "gardens"},
+                    {"organization": "sein", "movement": "food-justice", "status": "invited"},
+                    "gardens",
                 ],
                 "starts_at": "2027-03-01T18:00:00-08:00",
                 "ends_at": "2027-03-01T21:00:00-08:00",
@@ -561,7 +597,12 @@ def test_import_creates_an_event_with_host_objects_and_a_fresh_link_key(network)
     summary = network_import(document=document)
 
     event = Event.objects.get(slug="food-fair")
-    assert sorted(event.hosts.values_list("slug", flat=True)) == ["gardens", "sein"]
+    hosts = event.event_hosts.order_by("organization__slug")
+    # A plain slug: confirmed, for the first of the event's movements it takes part in.
+    assert [(h.organization.slug, h.movement.slug, h.status) for h in hosts] == [
+        ("gardens", "food-justice", "confirmed"),
+        ("sein", "food-justice", "invited"),
+    ]
     assert (event.status, event.visibility, event.kind, event.capacity) == (
         "draft",
         "public",
@@ -572,8 +613,10 @@ def test_import_creates_an_event_with_host_objects_and_a_fresh_link_key(network)
     assert len(event.link_key) == 22
     assert Event.objects.count() == 4  # the events not in the file stay
     assert _summary_counts(summary)["events"] == (1, 0)
-    # Exported as plain slugs until co-hosting lands.
-    assert _event(network_export(), "food-fair")["hosts"] == ["gardens", "sein"]
+    assert _event(network_export(), "food-fair")["hosts"] == [
+        {"organization": "gardens", "movement": "food-justice", "status": "confirmed"},
+        {"organization": "sein", "movement": "food-justice", "status": "invited"},
+    ]
 
 
 def test_import_updates_an_event_and_replaces_its_lists(network):
@@ -991,11 +1034,10 @@ BAD_DOCUMENTS = [
         f"'checked_in' in {ANA} must be true or false, not \"yes\"",
     ),
     (
-        "host invited",
-        lambda d: _host(d, {"organization": "sein", "status": "invited"}),
+        "host status unknown",
+        lambda d: _host(d, {"organization": "sein", "status": "maybe"}),
         POTLUCK_LABEL,
-        "'status' in hosts[0] must be confirmed (invited and declined hosts come with "
-        'co-hosting), not "invited"',
+        "'status' in hosts[0] must be one of invited, confirmed, declined, not \"maybe\"",
     ),
     (
         "host neither slug nor object",

@@ -28,6 +28,7 @@ from tests.factories import (
 from tests.helpers import (
     ROLES,
     Code,
+    add_hosts,
     error_codes,
     event_form_data,
     held_yesterday,
@@ -463,7 +464,7 @@ def test_edit_form_shows_local_times(world, organizer_client):
 
 
 def test_edit_keeps_hosts_the_editor_does_not_organize(world, organizer_client):
-    world["event"].hosts.add(world["other"])
+    add_hosts(world["event"], world["other"])
 
     response = organizer_client.get("/events/wages-potluck/edit/")
     assert "Also hosting: Sunrise Bay (they stay hosts)." in response.content.decode()

@@ -14,13 +14,14 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import EventInvitation, EventStatus
 from events.outreach import is_joint, outreach_due, outreach_recipients
-from events.services import event_outreach_send, event_publish, rsvp_create
+from events.services import event_host_confirm, event_outreach_send, event_publish, rsvp_create
 from movements.exchange import network_import
 from movements.models import Member
 from movements.verification import email_mark_verified
 from tests.factories import (
     EngagementFactory,
     EventFactory,
+    EventHostFactory,
     MemberFactory,
     MovementFactory,
     OrganizationFactory,
@@ -47,6 +48,9 @@ def world():
         movements=[fast_food, gardens],
         hosts=[union],
     )
+    # A confirmed host for each movement: the potluck is joint.
+    collective = OrganizationFactory(slug="garden-collective", name="Garden Collective")
+    EventHostFactory(event=event, organization=collective, movement=gardens, status="confirmed")
     return {
         "fast_food": fast_food,
         "gardens": gardens,
@@ -111,7 +115,7 @@ def test_a_second_publish_an_edit_and_another_run_send_nothing_more(
 ):
     person("ada", world["fast_food"])
     event = world["event"]
-    event.hosts.add(organization)
+    EventHostFactory(event=event, organization=organization, status="confirmed")
     publish(event, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
 
@@ -245,12 +249,13 @@ def test_a_draft_or_a_cancelled_event_invites_nobody(world, django_capture_on_co
     assert (draft, cancelled, mail.outbox) == ([], [], [])
 
 
-def test_an_event_of_one_movement_is_not_joint_and_invites_nobody(
+def test_an_event_hosted_for_one_movement_is_not_joint_and_invites_nobody(
     world, django_capture_on_commit_callbacks
 ):
+    """Two movements are not enough: joint means confirmed hosts standing for two."""
     person("ada", world["fast_food"])
     event = world["event"]
-    event.movements.set([world["fast_food"]])
+    event.event_hosts.filter(movement=world["gardens"]).delete()
 
     publish(event, django_capture_on_commit_callbacks)
 
@@ -259,30 +264,51 @@ def test_an_event_of_one_movement_is_not_joint_and_invites_nobody(
     assert mail.outbox == []
 
 
-def test_an_edit_that_makes_a_published_event_public_and_joint_invites_then(
+def test_whichever_comes_last_confirming_the_co_host_or_going_public_invites(
     world, django_capture_on_commit_callbacks, organizer, organization
 ):
+    """Published while the other side's host is only invited, and private: nobody. The
+    co-host confirms (joint now, but private): nobody. Made public: everyone, once."""
     person("ada", world["fast_food"])
     person("bea", world["gardens"])
     event = world["event"]
-    event.hosts.add(organization)
-    event.movements.set([world["fast_food"]])
+    EventHostFactory(event=event, organization=organization, status="confirmed")
+    co_host = event.event_hosts.get(movement=world["gardens"])
+    co_host.status = "invited"
+    co_host.save()
     event.visibility = "private"
     event.save()
     publish(event, django_capture_on_commit_callbacks)
     assert mail.outbox == []
-    client = logged_in(organizer)
-    both = [world["fast_food"], world["gardens"]]
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/events/potluck/edit/", event_form_data(both, [organization], visibility="private")
-        )
-    assert mail.outbox == []  # joint now, but private
+        event_host_confirm(host=co_host, by=None)
+    assert [m for m in mail.outbox if "invit" in m.subject.lower()] == []  # joint, private
+
+    client = logged_in(organizer)
+    both = [world["fast_food"], world["gardens"]]
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/events/potluck/edit/", event_form_data(both, [organization]))
 
     assert mailed() == ["ada@example.org", "bea@example.org"]
+
+
+def test_confirming_the_co_host_of_a_published_public_event_invites(
+    world, django_capture_on_commit_callbacks
+):
+    person("ada", world["fast_food"])
+    person("bea", world["gardens"])
+    event = world["event"]
+    co_host = event.event_hosts.get(movement=world["gardens"])
+    co_host.status = "invited"
+    co_host.save()
+    publish(event, django_capture_on_commit_callbacks)
+    assert EventInvitation.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_host_confirm(host=co_host, by=None)
+
+    assert sorted(invited(event)) == ["ada", "bea"]
 
 
 def test_via_is_the_movement_of_the_most_recent_ongoing_engagement(
@@ -367,7 +393,7 @@ def test_a_member_who_unsubscribed_is_not_invited_to_the_next_event(
 
 @pytest.fixture
 def host(world, organization, organizer):
-    world["event"].hosts.add(organization)
+    EventHostFactory(event=world["event"], organization=organization, status="confirmed")
     return logged_in(organizer)
 
 
@@ -436,7 +462,7 @@ def test_a_private_or_single_movement_draft_says_it_invites_nobody(world, host):
 
     event.visibility = "public"
     event.save()
-    event.movements.set([world["fast_food"]])
+    event.event_hosts.filter(movement=world["gardens"]).delete()
     assert "Invitations go out once the event is joint" in manage_box(host)
 
 

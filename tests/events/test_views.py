@@ -25,7 +25,7 @@ from tests.factories import (
     UserFactory,
     days_from_now,
 )
-from tests.helpers import Code, error_codes, logged_in, make_organizer
+from tests.helpers import Code, add_hosts, error_codes, logged_in, make_organizer
 
 pytestmark = pytest.mark.django_db
 
@@ -412,7 +412,7 @@ def test_event_page_query_count_is_fixed_whatever_the_data(potluck, network, sig
     potluck.capacity = None
     potluck.save()
     potluck.movements.add(*MovementFactory.create_batch(3))
-    potluck.hosts.add(*OrganizationFactory.create_batch(3))
+    add_hosts(potluck, *OrganizationFactory.create_batch(3))
     for movement in potluck.movements.all():
         RSVPFactory.create_batch(3, event=potluck, movement=movement)
 

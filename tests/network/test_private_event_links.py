@@ -34,7 +34,12 @@ def viewer_client(who: str, host):
 @pytest.fixture
 def accepted_private(curator, proposal_network):
     proposal = proposal_network["potluck"]
-    event = proposal_accept(proposal=proposal, user=curator, hosts=[proposal_network["union"]])
+    event = proposal_accept(
+        proposal=proposal,
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
+    )
     Event.objects.filter(pk=event.pk).update(
         status=EventStatus.PUBLISHED, visibility=EventVisibility.PRIVATE
     )

@@ -78,7 +78,10 @@ def test_archived_hosts_are_not_offered(member_client, proposal_network):
 
 def test_an_accepted_proposal_asks_nothing(curator, member_client, proposal_network):
     proposal_accept(
-        proposal=proposal_network["potluck"], user=curator, hosts=[proposal_network["union"]]
+        proposal=proposal_network["potluck"],
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
     )
 
     assertNotContains(page(member_client, proposal_network), "Ask to organize for")

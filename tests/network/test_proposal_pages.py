@@ -180,7 +180,10 @@ def test_curators_can_list_dismissed_proposals(curator_client, curator, proposal
 
 def test_accepted_proposal_links_its_event_only_once_visible(client, curator, proposal_network):
     event = proposal_accept(
-        proposal=proposal_network["potluck"], user=curator, hosts=[proposal_network["union"]]
+        proposal=proposal_network["potluck"],
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
     )
 
     draft = client.get("/proposals/?status=accepted")
@@ -219,8 +222,12 @@ def test_list_runs_a_fixed_number_of_queries_as_proposals_grow(
         # One of them accepted, its event published: the event link is read too.
         accepted = Proposal.objects.open().filter(kind="conference").first()
         if accepted is not None:
+            first = accepted.suggested_hosts.order_by("rank", "pk").first()
             event = proposal_accept(
-                proposal=accepted, user=None, hosts=list(accepted.organizations.all())
+                proposal=accepted,
+                user=None,
+                organization=first.organization,
+                movement=first.movement,
             )
             Event.objects.filter(pk=event.pk).update(status=EventStatus.PUBLISHED)
 
@@ -277,21 +284,25 @@ def test_detail_offers_a_host_organizer_their_own_organization(organizer_client,
     response = organizer_client.get(f"/proposals/{potluck.pk}/")
 
     assert response.context["can_decide"] is True
+    assert list(response.context["accept_form"].fields["host"].choices) == [
+        ("fast-food-union:fight-for-15", "Fast Food Union, for Fight for $15"),
+    ]
     assertContains(
         response,
-        '<input type="checkbox" name="hosts" value="fast-food-union" id="id_hosts_0" checked>',
+        '<input type="radio" name="host" value="fast-food-union:fight-for-15" id="id_host_0" '
+        "required checked>",
         html=True,
     )
-    assertNotContains(response, 'value="garden-collective"')
+    assertNotContains(response, 'value="garden-collective')
     assertContains(response, f'<a class="danger-link" href="/proposals/{potluck.pk}/dismiss/">')
 
 
 def test_detail_offers_curators_every_suggested_host(curator_client, proposal_network):
     response = curator_client.get(f"/proposals/{proposal_network['potluck'].pk}/")
 
-    assert list(response.context["accept_form"].fields["hosts"].choices) == [
-        ("fast-food-union", "Fast Food Union"),
-        ("garden-collective", "Garden Collective"),
+    assert list(response.context["accept_form"].fields["host"].choices) == [
+        ("fast-food-union:fight-for-15", "Fast Food Union, for Fight for $15"),
+        ("garden-collective:food-justice", "Garden Collective, for Food Justice"),
     ]
 
 
@@ -319,9 +330,10 @@ def test_detail_queries_are_fixed(client, organizer_client, proposal_network):
         return len(queries)
 
     # proposal, movements, hosts, events, tensions, themes (the potluck shares no tactic);
-    # the host organizer adds session, user, managed organizations, can_decide, the
-    # hosts they may choose and the hosts they may ask to organize for.
-    assert [count(client), count(organizer_client)] == [6, 12]
+    # the host organizer adds session, user, managed organizations, can_decide, what they
+    # may stand for (their suggested hosts, their organizations' participations) and the
+    # hosts they may ask to organize for.
+    assert [count(client), count(organizer_client)] == [6, 13]
 
 
 # --- accept --------------------------------------------------------------------------------
@@ -330,7 +342,7 @@ def test_detail_queries_are_fixed(client, organizer_client, proposal_network):
 def test_anonymous_accept_goes_to_log_in(client, proposal_network):
     url = f"/proposals/{proposal_network['potluck'].pk}/accept/"
 
-    response = client.post(url, {"hosts": ["fast-food-union"]})
+    response = client.post(url, {"host": "fast-food-union:fight-for-15"})
 
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={url}"
@@ -345,7 +357,7 @@ def test_those_who_may_not_decide_get_403(
     c = {"member": member_client, "other": other_client}[role]
     potluck = proposal_network["potluck"]
 
-    response = c.post(f"/proposals/{potluck.pk}/{action}/", {"hosts": ["campus-climate"]})
+    response = c.post(f"/proposals/{potluck.pk}/{action}/", {"host": "campus-climate:fossil-free"})
 
     assert response.status_code == 403
     assert Event.objects.count() == 0
@@ -373,13 +385,15 @@ def test_host_organizer_accepts_and_lands_on_the_event_form(organizer_client, pr
     potluck = proposal_network["potluck"]
 
     response = organizer_client.post(
-        f"/proposals/{potluck.pk}/accept/", {"hosts": ["fast-food-union"]}, follow=True
+        f"/proposals/{potluck.pk}/accept/", {"host": "fast-food-union:fight-for-15"}, follow=True
     )
 
     event = Event.objects.get()
     assert response.redirect_chain == [(f"/events/{event.slug}/edit/", 302)]
     assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == [ACCEPTED]
+    assert [str(m) for m in response.context["messages"]] == [
+        ACCEPTED + " Invited to co-host: Garden Collective (their organizers are mailed)."
+    ]
     assert event.proposal == potluck
     assert event.status == EventStatus.DRAFT
     assert event.title == POTLUCK
@@ -387,7 +401,11 @@ def test_host_organizer_accepts_and_lands_on_the_event_form(organizer_client, pr
     assert event.region == proposal_network["oakland"]
     assert event.description == potluck.agenda
     assert sorted(m.slug for m in event.movements.all()) == ["fight-for-15", "food-justice"]
-    assert [h.slug for h in event.hosts.all()] == ["fast-food-union"]
+    # The union hosts for Fight for $15; Food Justice's first suggested host is invited.
+    assert hosts_of(event) == [
+        ("fast-food-union", "fight-for-15", "confirmed"),
+        ("garden-collective", "food-justice", "invited"),
+    ]
     potluck.refresh_from_db()
     assert potluck.status == ProposalStatus.ACCEPTED
 
@@ -396,24 +414,27 @@ def test_curator_accepts_with_the_hosts_they_choose(curator_client, proposal_net
     potluck = proposal_network["potluck"]
 
     response = curator_client.post(
-        f"/proposals/{potluck.pk}/accept/", {"hosts": ["garden-collective"]}
+        f"/proposals/{potluck.pk}/accept/", {"host": "garden-collective:food-justice"}
     )
 
     event = Event.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/events/{event.slug}/edit/"
-    assert [h.slug for h in event.hosts.all()] == ["garden-collective"]
+    assert hosts_of(event) == [
+        ("fast-food-union", "fight-for-15", "invited"),
+        ("garden-collective", "food-justice", "confirmed"),
+    ]
     assert event.proposal == potluck
 
 
 def test_accepting_twice_makes_one_event(organizer_client, curator_client, proposal_network):
     potluck = proposal_network["potluck"]
     url = f"/proposals/{potluck.pk}/accept/"
-    organizer_client.post(url, {"hosts": ["fast-food-union"]}, follow=True)
+    organizer_client.post(url, {"host": "fast-food-union:fight-for-15"}, follow=True)
     event = Event.objects.get()
 
-    again = organizer_client.post(url, {"hosts": ["fast-food-union"]}, follow=True)
-    curator_again = curator_client.post(url, {"hosts": ["garden-collective"]})
+    again = organizer_client.post(url, {"host": "fast-food-union:fight-for-15"}, follow=True)
+    curator_again = curator_client.post(url, {"host": "garden-collective:food-justice"})
 
     assert Event.objects.count() == 1
     assert list(potluck.events.all()) == [event]
@@ -425,19 +446,29 @@ def test_accepting_twice_makes_one_event(organizer_client, curator_client, propo
 
 
 @pytest.mark.parametrize(
-    ("hosts", "message"),
+    ("host", "message"),
     [
-        ([], "Choose at least one organization to host the event."),
-        (["garden-collective"], "“garden-collective” is not a suggested host you can host for."),
-        (["campus-climate"], "“campus-climate” is not a suggested host you can host for."),
+        ("", "Choose the organization you host for and the movement it stands for."),
+        (
+            "garden-collective:food-justice",
+            "“garden-collective:food-justice” is not a suggested host you can host for.",
+        ),
+        (
+            "fast-food-union:food-justice",
+            "“fast-food-union:food-justice” is not a suggested host you can host for.",
+        ),
+        (
+            "campus-climate:fossil-free",
+            "“campus-climate:fossil-free” is not a suggested host you can host for.",
+        ),
     ],
 )
 def test_accept_with_bad_hosts_is_400_and_changes_nothing(
-    organizer_client, proposal_network, hosts, message
+    organizer_client, proposal_network, host, message
 ):
     potluck = proposal_network["potluck"]
 
-    response = organizer_client.post(f"/proposals/{potluck.pk}/accept/", {"hosts": hosts})
+    response = organizer_client.post(f"/proposals/{potluck.pk}/accept/", {"host": host})
 
     assert response.status_code == 400
     assertContains(response, message, status_code=400)
@@ -451,7 +482,7 @@ def test_accept_refused_by_the_service_is_409(curator_client, curator, proposal_
     proposal_dismiss(proposal=potluck, user=curator)
 
     response = curator_client.post(
-        f"/proposals/{potluck.pk}/accept/", {"hosts": ["fast-food-union"]}
+        f"/proposals/{potluck.pk}/accept/", {"host": "fast-food-union:fight-for-15"}
     )
 
     assert response.status_code == 409
@@ -468,7 +499,7 @@ def test_accept_of_a_dismissed_proposal_is_404_for_organizers(
     proposal_dismiss(proposal=potluck, user=curator)
 
     response = organizer_client.post(
-        f"/proposals/{potluck.pk}/accept/", {"hosts": ["fast-food-union"]}
+        f"/proposals/{potluck.pk}/accept/", {"host": "fast-food-union:fight-for-15"}
     )
 
     assert response.status_code == 404
@@ -523,7 +554,12 @@ def test_dismiss_reason_too_long_is_400(organizer_client, proposal_network):
 
 def test_dismissing_an_accepted_proposal_is_409(curator_client, curator, proposal_network):
     potluck = proposal_network["potluck"]
-    proposal_accept(proposal=potluck, user=curator, hosts=[proposal_network["union"]])
+    proposal_accept(
+        proposal=potluck,
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
+    )
 
     response = curator_client.post(f"/proposals/{potluck.pk}/dismiss/", {"reason": ""})
 
@@ -539,7 +575,12 @@ def test_dismiss_page_of_an_accepted_proposal_sends_back_to_it(
     curator_client, curator, proposal_network
 ):
     potluck = proposal_network["potluck"]
-    proposal_accept(proposal=potluck, user=curator, hosts=[proposal_network["union"]])
+    proposal_accept(
+        proposal=potluck,
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
+    )
 
     response = curator_client.get(f"/proposals/{potluck.pk}/dismiss/")
 
@@ -551,7 +592,12 @@ def test_accepted_proposal_page_links_the_event_for_those_who_may_see_it(
     client, organizer_client, curator, proposal_network
 ):
     potluck = proposal_network["potluck"]
-    event = proposal_accept(proposal=potluck, user=curator, hosts=[proposal_network["union"]])
+    event = proposal_accept(
+        proposal=potluck,
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
+    )
 
     anonymous = client.get(f"/proposals/{potluck.pk}/")
     host = organizer_client.get(f"/proposals/{potluck.pk}/")
@@ -564,7 +610,12 @@ def test_accepted_proposal_page_links_the_event_for_those_who_may_see_it(
 
 def test_refresh_keeps_dismissed_dismissed_and_accepted_linked(curator, proposal_network):
     potluck, panel = proposal_network["potluck"], proposal_network["panel"]
-    event = proposal_accept(proposal=potluck, user=curator, hosts=[proposal_network["union"]])
+    event = proposal_accept(
+        proposal=potluck,
+        user=curator,
+        organization=proposal_network["union"],
+        movement=proposal_network["fast_food"],
+    )
     proposal_dismiss(proposal=panel, user=curator, reason="No.")
 
     proposals_refresh(today=PINNED_TODAY)
@@ -588,3 +639,11 @@ def test_no_person_appears_on_the_pages(client, proposal_network):
         response = client.get(url)
         assertNotContains(response, "Secretperson")
         assertNotContains(response, "zelda@")
+
+
+def hosts_of(event) -> list[tuple[str, str, str]]:
+    """``(organization, movement, status)`` of each of ``event``'s hosts, by organization."""
+    return [
+        (host.organization.slug, host.movement.slug, host.status)
+        for host in event.event_hosts.order_by("organization__slug")
+    ]

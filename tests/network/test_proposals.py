@@ -233,7 +233,7 @@ def test_hosts_are_lead_first_then_most_engaged_and_tensions_join_the_reasons(pl
 
     [conference] = compute_proposals(TODAY)
 
-    assert [o.slug for o in conference.hosts] == ["lead", "busy"]
+    assert [h.organization.slug for h in conference.hosts] == ["lead", "busy"]
     assert conference.reasons[-1] == "Tension to discuss: Rail jobs carry the crude."
     assert "  - Rail jobs carry the crude." in conference.agenda
 
