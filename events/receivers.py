@@ -16,9 +16,22 @@ STATUS_WEIGHT = {HostStatus.CONFIRMED: 0, HostStatus.INVITED: 1, HostStatus.DECL
 
 
 def connect() -> None:
-    from movements.signals import organization_merging
+    from movements.signals import demo_seeding, organization_merging
 
     organization_merging.connect(merge_hosts, dispatch_uid="events.merge_hosts")
+    demo_seeding.connect(seed_demo_events, dispatch_uid="events.seed_demo_events")
+
+
+def seed_demo_events(sender, *, scale: int, today, **kwargs) -> str:
+    """``manage.py seed_demo``: the demo's events (``events/demo.py``); returns the line
+    the command prints."""
+    from events.demo import demo_events_seed
+
+    created = demo_events_seed(scale=scale, today=today)
+    if created:
+        events_bulk_changed.send(sender=EventHost)
+        return f"Demo events: {len(created)} created."
+    return "Demo events: already there, left alone."
 
 
 def merge_hosts(sender, *, keep, duplicate_ids: list[int], **kwargs) -> None:

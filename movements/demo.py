@@ -28,14 +28,36 @@ participations, its members' engagements through it end when it leaves (high str
 poor retention) — while Railroad Workers Local 39 (union) and the Fruitvale Garden
 Collective have members engaged for years and ongoing (long tenure).
 
+Two people in three on the hand-made roster opted in to invitations to joint events
+(``"invites": true``), so publishing a joint event shows outreach at work.
+
+After the directory, :func:`demo_extras_seed` adds one pending organizer request (someone
+from the food-justice side asking to organize for the Fruitvale Garden Collective) and
+sends ``demo_seeding`` so that higher layers add theirs (``events/demo.py``: past and
+upcoming joint events, RSVPs, check-ins, a pending co-host invitation), dated relative to
+the day of the first seed. ``bootstrap_demo`` adds the demo logins (``DEMO_LOGINS``).
+
 ``--scale N`` adds generated records (slugs ``gen-movement-0001``, ``gen-org-00001``,
 keys ``g-000001``) in proportion to ``N - 1``; see ``scaled_counts``.
 """
 
 import calendar
+import datetime
 import random
 import unicodedata
 from typing import Any
+
+from django.utils import timezone
+
+from movements.models import (
+    Engagement,
+    EngagementSource,
+    Member,
+    Membership,
+    Organization,
+    OrganizerRequest,
+)
+from movements.signals import demo_seeding
 
 SCALE_SEED = 20160501
 
@@ -861,7 +883,8 @@ def base_document() -> dict[str, Any]:
             for org in ORGANIZATIONS
         ],
         "members": [
-            _member(f"m-{number:04d}", person) for number, person in enumerate(people, start=1)
+            {**_member(f"m-{number:04d}", person), "invites": number % 3 != 0}
+            for number, person in enumerate(people, start=1)
         ],
         "tensions": [{"movements": [a, b], "note": note} for a, b, note in TENSIONS],
     }
@@ -1046,3 +1069,74 @@ def demo_document(scale: int = 1) -> dict[str, Any]:
     document = base_document()
     _generated(document, scale)
     return document
+
+
+# --- After the directory: requests, events, logins ------------------------------------------
+
+REQUEST_ORGANIZATION = STEADY_COLLECTIVE
+REQUEST_NOTE = "I run the Saturday seed swap and would like to post our workdays."
+
+
+def _organizer_request_seed(*, today: datetime.date) -> bool:
+    """One pending organizer request for the Fruitvale Garden Collective, from the first
+    person (by key) engaged in food justice who does not organize there; made once (any
+    request for the collective means it was seeded, or answered)."""
+    organization = Organization.objects.filter(slug=REQUEST_ORGANIZATION).first()
+    if organization is None or OrganizerRequest.objects.filter(organization=organization).exists():
+        return False
+    members_there = Membership.objects.filter(
+        organization=organization, until__isnull=True
+    ).values("member")
+    member = (
+        Member.objects.filter(engagements__movement__slug=FOOD_JUSTICE)
+        .exclude(pk__in=members_there)
+        .order_by("key")
+        .first()
+    )
+    if member is None:
+        return False
+    OrganizerRequest.objects.create(
+        member=member,
+        organization=organization,
+        note=REQUEST_NOTE,
+        created_at=timezone.make_aware(datetime.datetime.combine(today, datetime.time(9))),
+    )
+    return True
+
+
+def with_attendance(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with the attendance engagements (source ``event``) its members already
+    have: check-ins at the demo's events happened after the first seed, and an import
+    replaces a member's engagements with the file's, so re-seeding keeps them."""
+    keys = {member["key"]: member for member in document["members"]}
+    attended = (
+        Engagement.objects.filter(source=EngagementSource.EVENT, member__key__in=keys)
+        .order_by("member__key", "since", "movement__slug", "pk")
+        .values_list(
+            "member__key", "movement__slug", "organization__slug", "role", "since", "until"
+        )
+    )
+    for key, movement, organization, role, since, until in attended:
+        row = {
+            "movement": movement,
+            "organization": organization,
+            "role": role,
+            "since": since.isoformat(),
+            "until": until.isoformat() if until else None,
+            "source": str(EngagementSource.EVENT),
+        }
+        if row not in keys[key]["engagements"]:
+            keys[key]["engagements"].append(row)
+    return document
+
+
+def demo_extras_seed(*, scale: int = 1, today: datetime.date) -> list[str]:
+    """What ``seed_demo`` adds after the directory: the pending organizer request and,
+    through ``demo_seeding``, the other layers' parts. Returns the lines to print."""
+    lines = []
+    if _organizer_request_seed(today=today):
+        lines.append("Demo organizer request: 1 created.")
+    for _, line in demo_seeding.send(sender=Member, scale=scale, today=today):
+        if line:
+            lines.append(line)
+    return lines

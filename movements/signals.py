@@ -19,3 +19,8 @@ organization_page = Signal()  # organization=
 # point at a duplicate (an event's hosts, a proposal's suggested hosts) to ``keep``,
 # resolving doubles; a receiver that raises rolls the whole merge back.
 organization_merging = Signal()
+
+# Sent by ``manage.py seed_demo`` after the demo directory is loaded, with ``scale`` and
+# ``today`` (the day the demo's dates count from). Higher layers add their part of the demo
+# (``events/demo.py``) and return a line for the command to print.
+demo_seeding = Signal()

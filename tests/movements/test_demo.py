@@ -39,7 +39,17 @@ def slugs(related) -> set[str]:
 
 
 def people_in(movement: str) -> set[int]:
-    return set(Engagement.objects.filter(movement__slug=movement).values_list("member", flat=True))
+    """People on the roster in ``movement`` (the demo's events add attendance on top)."""
+    return set(
+        Engagement.objects.filter(movement__slug=movement)
+        .exclude(source="event", organization=None)
+        .values_list("member", flat=True)
+    )
+
+
+def roster_engagements() -> int:
+    """Engagements but those the demo's check-ins created (attendance, no organization)."""
+    return Engagement.objects.exclude(source="event", organization=None).count()
 
 
 def organizations_in(movement: str) -> set[str]:
@@ -60,11 +70,13 @@ def test_seed_demo_loads_the_bay_area_network():
     assert output == (
         "Demo network (scale 1): 14 movements, 25 organizations, 103 people, "
         "180 engagements; 510 rows created, 0 updated or removed.\n"
+        "Demo organizer request: 1 created.\n"
+        "Demo events: 6 created.\n"
     )
     assert Movement.objects.count() == 14
     assert Organization.objects.count() == 25
     assert Member.objects.count() == 103
-    assert Engagement.objects.count() == 180
+    assert roster_engagements() == 180
     assert Tension.objects.count() == 4
     assert set(Movement.objects.values_list("sector", flat=True)) == {
         "labor",
@@ -181,9 +193,10 @@ def test_seed_demo_twice_changes_nothing():
     assert output == (
         "Demo network (scale 1): 14 movements, 25 organizations, 103 people, "
         "180 engagements; already loaded, nothing changed.\n"
+        "Demo events: already there, left alone.\n"
     )
     assert dumps(network_export()) == first
-    assert Engagement.objects.count() == 180
+    assert roster_engagements() == 180
     assert Tension.objects.count() == 4
 
 
@@ -209,13 +222,17 @@ def test_seed_demo_scale_two_adds_generated_records_idempotently():
     assert output == (
         "Demo network (scale 2): 16 movements, 43 organizations, 398 people, "
         "1646 engagements; 2752 rows created, 0 updated or removed.\n"
+        "Demo organizer request: 1 created.\n"
+        "Demo events: 7 created.\n"
     )
-    assert again.endswith("already loaded, nothing changed.\n")
+    assert again.endswith(
+        "already loaded, nothing changed.\nDemo events: already there, left alone.\n"
+    )
     assert dumps(network_export()) == first
     assert Movement.objects.filter(slug__startswith="gen-movement-").count() == 2
     assert Organization.objects.filter(slug__startswith="gen-org-").count() == 18
     assert Member.objects.filter(key__startswith="g-").count() == 295
-    assert Engagement.objects.count() == 1646
+    assert roster_engagements() == 1646
 
 
 def test_scaled_counts_follow_the_documented_formula():
@@ -232,27 +249,60 @@ def test_seed_demo_refuses_a_bad_scale(scale):
     assert Movement.objects.count() == 0
 
 
-def test_bootstrap_demo_seeds_once_and_creates_the_admin_once(settings):
+def test_bootstrap_demo_seeds_once_and_creates_the_demo_logins_once(settings):
     settings.DEBUG = True
 
     first, _ = bootstrap()
     second, _ = bootstrap()
 
-    line = "Demo admin: http://127.0.0.1:8000/admin/  user admin  password coalition-demo"
+    logins = [
+        "Demo admin: http://127.0.0.1:8000/admin/  user admin  password coalition-demo",
+        "Demo organizer: http://127.0.0.1:8000/accounts/login/  user organizer  "
+        "password coalition-demo",
+        "Demo member: http://127.0.0.1:8000/accounts/login/  user member  password coalition-demo",
+    ]
     assert first.splitlines() == [
         "Demo network (scale 1): 14 movements, 25 organizations, 103 people, "
         "180 engagements; 510 rows created, 0 updated or removed.",
-        line,
+        "Demo organizer request: 1 created.",
+        "Demo events: 6 created.",
+        *logins,
     ]
     assert second.splitlines() == [
         "The directory already has movements; not loading the demo.",
-        line,
+        *logins,
     ]
     admin = get_user_model().objects.get(username="admin")
     assert (admin.is_superuser, admin.is_staff) == (True, True)
     assert admin.check_password("coalition-demo")
-    assert get_user_model().objects.count() == 1
+    assert get_user_model().objects.count() == 3
     assert Movement.objects.count() == 14
+
+
+def test_bootstrap_demo_organizer_organizes_the_food_justice_side_and_member_is_invitable(
+    settings,
+):
+    settings.DEBUG = True
+
+    bootstrap()
+
+    organizer = get_user_model().objects.get(username="organizer")
+    member = get_user_model().objects.get(username="member")
+    assert organizer.check_password("coalition-demo")
+    assert member.check_password("coalition-demo")
+    assert (organizer.is_staff, member.is_staff) == (False, False)
+    assert list(Organization.objects.managed_by(organizer).values_list("slug", flat=True)) == [
+        demo.STEADY_COLLECTIVE
+    ]
+    assert list(Organization.objects.managed_by(member)) == []
+    assert list(
+        Member.objects.outreach_allowed().filter(user=member).values_list("key", flat=True)
+    ) == ["demo-member"]
+    assert set(
+        Engagement.objects.filter(member__user__in=[organizer, member]).values_list(
+            "movement__slug", flat=True
+        )
+    ) == {demo.FOOD_JUSTICE, demo.FIGHT_FOR_15}
 
 
 def test_bootstrap_demo_leaves_an_existing_directory_and_admin_password_alone(settings):
@@ -264,7 +314,8 @@ def test_bootstrap_demo_leaves_an_existing_directory_and_admin_password_alone(se
 
     assert Movement.objects.count() == 1
     assert get_user_model().objects.get(username="admin").check_password("changed-it")
-    assert "password coalition-demo" not in out
+    assert "user admin  password coalition-demo" not in out
+    assert "user admin  (already exists; its password was changed" in out
 
 
 def test_bootstrap_demo_refuses_the_demo_admin_without_debug(settings):
@@ -274,7 +325,7 @@ def test_bootstrap_demo_refuses_the_demo_admin_without_debug(settings):
 
     assert get_user_model().objects.count() == 0
     assert Movement.objects.count() == 14
-    assert "Demo admin" not in out
+    assert "password" not in out
     assert err == (
         "DJANGO_DEBUG is off: not creating the demo admin, whose password is public. "
         "Create a real one with `manage.py createsuperuser`.\n"

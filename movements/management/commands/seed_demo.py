@@ -3,8 +3,9 @@
 import argparse
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from movements.demo import SCALE_HELP, demo_document
+from movements.demo import SCALE_HELP, demo_document, demo_extras_seed, with_attendance
 from movements.exchange import NetworkImportError, network_import
 
 
@@ -21,8 +22,10 @@ def _positive(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Load the demo San Francisco Bay Area network: movements, organizations, people and "
-        "their engagement histories, through the same import as import_network. Running it "
-        "again changes nothing."
+        "their engagement histories, through the same import as import_network; then joint "
+        "events with RSVPs and check-ins, a pending co-host invitation and a pending "
+        "organizer request, dated from the day of the first seed. Running it again changes "
+        "nothing."
     )
 
     def add_arguments(self, parser):
@@ -32,16 +35,16 @@ class Command(BaseCommand):
         if scale < 1:  # call_command(scale=…) skips the argument parser
             raise CommandError(f"--scale must be a whole number of 1 or more, not {scale!r}.")
         document = demo_document(scale)
-        try:
-            summary = network_import(document=document)
-        except NetworkImportError as exc:  # a bug in movements/demo.py, not user input
-            raise CommandError(f"The demo document does not import: {exc}") from None
         members = document["members"]
         size = (
             f"{len(document['movements'])} movements, "
             f"{len(document['organizations'])} organizations, {len(members)} people, "
             f"{sum(len(m['engagements']) for m in members)} engagements"
         )
+        try:
+            summary = network_import(document=with_attendance(document))
+        except NetworkImportError as exc:  # a bug in movements/demo.py, not user input
+            raise CommandError(f"The demo document does not import: {exc}") from None
         if summary.changed:
             rows = [counts for _, counts in summary.items()]
             created = sum(c.created for c in rows)
@@ -50,3 +53,5 @@ class Command(BaseCommand):
         else:
             outcome = "already loaded, nothing changed"
         self.stdout.write(f"Demo network (scale {scale}): {size}; {outcome}.")
+        for line in demo_extras_seed(scale=scale, today=timezone.localdate()):
+            self.stdout.write(line)
