@@ -11,11 +11,20 @@ from typing import Any, Literal
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.text import iso
-from events.models import RSVP, Event, EventHost, EventInvitation, EventStatus, Proposal
+from events.models import (
+    RSVP,
+    Event,
+    EventHost,
+    EventInvitation,
+    EventStatus,
+    Proposal,
+    ProposalHost,
+)
 from movements.models import MembershipRole, Organization, OrganizerRequest
 from movements.services import member_for_user
 from movements.verification import is_verified
@@ -345,3 +354,81 @@ def invitations_for(user) -> list[EventHost]:
         .select_related("event", "organization", "movement")
         .order_by("event__starts_at", "event__pk", "organization__name", "pk")
     )
+
+
+PAST_HOSTED_SHOWN = 10
+
+
+def organizer_dashboard(user, *, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """The /me/ sections for organizers (issue 14, item 5). ``organizes``: whether ``user``
+    organizes for an organization (an ongoing organizer or leader membership; curators see
+    only their own organizations' here). ``hosted_drafts``, ``hosted_upcoming`` and
+    ``hosted_past`` (the latest ``PAST_HOSTED_SHOWN``): the events those organizations host
+    (confirmed), cancelled ones left out, each with ``going_count``, ``waitlist_count``,
+    ``places_left``, ``checked_in_count`` and ``joint``. ``runnable_proposals``: the open
+    proposals that name one of those organizations as a suggested host, best first, each
+    with ``mine`` (the suggested-host rows of my organizations). Four queries, whatever the
+    numbers (organizations, events, proposals and their movements and hosts)."""
+    empty = {
+        "organizes": False,
+        "hosted_drafts": [],
+        "hosted_upcoming": [],
+        "hosted_past": [],
+        "runnable_proposals": [],
+    }
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return empty
+    mine = list(
+        Organization.objects.visible()
+        .filter(
+            memberships__member__user=user,
+            memberships__until__isnull=True,
+            memberships__role__in=MembershipRole.organizing(),
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if not mine:
+        return empty
+    now = now or timezone.now()
+    checked_in = (
+        RSVP.objects.filter(event=OuterRef("pk"), checked_in_at__isnull=False)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    events = list(
+        Event.objects.hosted_by(mine)
+        .exclude(status=EventStatus.CANCELLED)
+        .with_going_count()
+        .with_joint()
+        .annotate(checked_in_count=Coalesce(Subquery(checked_in), Value(0)))
+        .order_by("starts_at", "pk")
+    )
+    drafts = [e for e in events if e.status == EventStatus.DRAFT]
+    published = [e for e in events if e.status != EventStatus.DRAFT]
+    past = [e for e in published if e.ends_at < now]
+    proposals = list(
+        Proposal.objects.open()
+        .filter(suggested_hosts__organization__in=mine)
+        .distinct()
+        .ranked()
+        .prefetch_related(
+            "movements",
+            Prefetch(
+                "suggested_hosts",
+                queryset=ProposalHost.objects.filter(organization__in=mine).select_related(
+                    "organization", "movement"
+                ),
+                to_attr="mine",
+            ),
+        )
+    )
+    return {
+        "organizes": True,
+        "hosted_drafts": drafts,
+        "hosted_upcoming": [e for e in published if e.ends_at >= now],
+        "hosted_past": past[::-1][:PAST_HOSTED_SHOWN],
+        "runnable_proposals": proposals,
+    }

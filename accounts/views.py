@@ -36,6 +36,7 @@ from accounts.selectors import (
     invitations_for,
     member_data,
     member_timeline,
+    organizer_dashboard,
     organizer_requests_on_me,
     timeline_by_year,
 )
@@ -237,6 +238,7 @@ class MeView(LoginRequiredMixin, TemplateView):
             host_invitations=invitations_for(self.request.user),
         )
         context.update(organizer_requests_on_me(self.request.user))
+        context.update(organizer_dashboard(self.request.user))
         return context
 
 

@@ -233,3 +233,18 @@ def test_demo_private_event_is_unknown_without_its_link(client, today):
     assert client.get(f"/api/events/{event.slug}/").status_code == 404
     assert event.slug not in client.get("/events/").content.decode()
     assert client.get(f"/events/{event.slug}/?key={event.link_key}").status_code == 200
+
+
+def test_demo_organizer_me_shows_the_invitation_the_request_and_the_potluck(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):  # proposals refresh on commit
+        call_command("bootstrap_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert client.login(username="organizer", password="coalition-demo")
+
+    page = client.get("/me/").content.decode()
+
+    assert 'action="/events/warehouse-workers-and-gardeners-workshop/hosts/' in page
+    assert OrganizerRequest.objects.get().member.name in page
+    assert "Potluck in Oakland: fast-food workers and neighbourhood gardeners on food" in page
