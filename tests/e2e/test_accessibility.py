@@ -14,7 +14,7 @@ from events.models import RSVP
 from movements import demo
 from movements.verification import unsubscribe_url
 from tests.factories import MemberFactory, UserFactory
-from tests.helpers import log_in, make_organizer
+from tests.helpers import add_hosts, log_in, make_organizer
 from tests.scenarios import cross_movement_event, demo_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,7 +66,7 @@ def test_main_pages_have_no_serious_or_critical_violations(axe_page, live_server
     network = demo_network()
     make_organizer(network["host"], name="Olu Organizer")
     event = cross_movement_event()
-    event.hosts.add(network["host"])  # the organizer manages it: outreach, share links
+    add_hosts(event, network["host"])  # the organizer manages it: outreach, share links
     proposal, organization = network["potluck"], network["host"]
     unsubscribe = unsubscribe_url(MemberFactory(invites=True)).removeprefix(SITE)
     overlap = f"/overlaps/{demo.FIGHT_FOR_15}/{demo.FOOD_JUSTICE}/"
