@@ -41,7 +41,10 @@ def test_existing_hosts_become_confirmed_hosts_of_a_movement_they_take_part_in()
     potluck.hosts.set([union, gardens, friends])
     proposal = Proposal.objects.create(identity="potluck:x", kind="potluck", title="Potluck")
     proposal.movements.set([wages, food])
-    proposal.organizations.set([gardens, union, friends])
+    # Stored in this order (``set()`` would add them in the order of a set of ids).
+    Suggested = Proposal.organizations.through
+    for organization in (gardens, union, friends):
+        Suggested.objects.create(proposal=proposal, organization=organization)
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
