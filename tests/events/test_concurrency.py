@@ -30,6 +30,7 @@ from events.services import (
 from tests.factories import (
     EngagementFactory,
     EventFactory,
+    EventHostFactory,
     MemberFactory,
     MovementFactory,
     OrganizationFactory,
@@ -137,6 +138,8 @@ def test_simultaneous_reminder_runs_remind_each_person_once(now):
 def test_simultaneous_outreach_runs_invite_each_member_once():
     first, second = MovementFactory(), MovementFactory()
     event = EventFactory(movements=[first, second])
+    for movement in (first, second):  # a confirmed host for each movement: joint
+        EventHostFactory(event=event, movement=movement, status="confirmed")
     for n in range(20):  # roster members who opted in through the import
         member = MemberFactory(invites=True)
         EngagementFactory(member=member, movement=first if n % 2 else second)
