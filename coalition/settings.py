@@ -310,6 +310,8 @@ if _value := os.environ.get("COALITION_CACHE_SECONDS"):
     COALITION_CACHE_SECONDS = _value
 if _value := os.environ.get("COALITION_PAGE_CACHE_SECONDS"):
     COALITION_PAGE_CACHE_SECONDS = _value
+if _value := os.environ.get("COALITION_PROXY_COUNT"):
+    COALITION_PROXY_COUNT = _value
 if _value := os.environ.get("COALITION_LOCK_TIMEOUT_SECONDS"):
     COALITION_LOCK_TIMEOUT_SECONDS = _value
 # X-Coalition-Cache: hit|miss on cached pages, for development only.

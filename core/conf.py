@@ -306,6 +306,16 @@ SETTINGS: dict[str, Spec] = {
     "CACHE_HEADER": Boolean(False),
     # How long an RSVP waits for the event's row lock, in seconds.
     "LOCK_TIMEOUT_SECONDS": Number(5, positive=True),
+    # RSVPs without an account (and "send me my link again") taken in an hour from one IP
+    # address and for one email address; more answer 429. A room full of people on one
+    # network must still be able to RSVP, so the IP limit is the looser one.
+    "RSVP_PER_IP_PER_HOUR": Integer(30, minimum=1),
+    "RSVP_PER_EMAIL_PER_HOUR": Integer(5, minimum=1),
+    # How many proxies stand in front of the app and append to X-Forwarded-For: the client
+    # address throttles count by is that many entries from the right. 0 (no proxy): the
+    # connection's own address (REMOTE_ADDR); behind one proxy every client would otherwise
+    # share the proxy's address and its limit.
+    "PROXY_COUNT": Integer(0, minimum=0),
     # How many messages an event's organizers may send its people in any 24 hours.
     "EVENT_MESSAGES_PER_DAY": Integer(3, minimum=1),
     # Check-in opens this many minutes before an event starts (it closes three days after

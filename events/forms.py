@@ -232,6 +232,87 @@ class RSVPForm(forms.Form):
         self.fields["guests"].widget.attrs.update({"inputmode": "numeric"})
 
 
+class AnonymousRSVPForm(RSVPForm):
+    """The RSVP form for visitors without an account: their name and email address, then
+    guests and movement. ``website`` is a honeypot: hidden from people (CSS, out of the
+    tab order, hidden from screen readers), filled only by bots; the view then answers as
+    if all went well and does nothing."""
+
+    name = forms.CharField(
+        max_length=200,
+        label="Your name",
+        error_messages={"required": "Enter your name.", "max_length": "Shorten your name."},
+    )
+    email = forms.EmailField(
+        max_length=254,
+        label="Email",
+        help_text="We mail you a confirmation with a link to change or cancel your RSVP.",
+        error_messages={
+            "required": "Enter your email address: the confirmation goes there.",
+            "invalid": "Enter a valid email address, like name@example.org.",
+        },
+    )
+    website = forms.CharField(required=False, label="Leave this field empty")
+
+    field_order = ["name", "email", "guests", "movement", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Enter your name.")
+        return name
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class ManageLinkForm(forms.Form):
+    """ "I lost my link": the address the RSVP was made with."""
+
+    email = forms.EmailField(
+        max_length=254,
+        label="Your email",
+        error_messages={
+            "required": "Enter the email address you RSVP'd with.",
+            "invalid": "Enter a valid email address, like name@example.org.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+
+
+class GuestsForm(forms.Form):
+    """The manage page's guest count."""
+
+    guests = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_GUESTS,
+        label="Guests",
+        help_text="People coming with you.",
+        error_messages={
+            "required": "Enter a number of guests (0 for none).",
+            "min_value": "Guests cannot be negative.",
+            "max_value": f"Bring at most {MAX_GUESTS} guests.",
+            "invalid": "Enter a whole number of guests.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["guests"].widget.attrs.update({"inputmode": "numeric"})
+
+
 class CancelEventForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

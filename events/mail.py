@@ -24,6 +24,7 @@ from django.utils import timezone
 from core.conf import app_settings
 from core.text import join_names
 from events.ical import event_calendar, event_location
+from events.manage_links import manage_url
 from events.models import (
     RSVP,
     Event,
@@ -56,6 +57,36 @@ def event_url(event: Event) -> str:
     """The event's page; a private event's carries its secret link key, so a person who
     cancels (and so no longer opens it by their RSVP) can still come back."""
     return site_url(event.get_link_url())
+
+
+def rsvp_confirmation_message(rsvp: RSVP, *, again: bool = False) -> EmailMessage | None:
+    """To someone who RSVP'd (with or without an account): going, or their place on the
+    waitlist, with the link that manages the RSVP without logging in. ``again``: the
+    person already had this RSVP (they asked for their link, or RSVP'd twice); nothing
+    changed. Opening the link confirms the address (PRODUCT.md, "Consent and
+    verification")."""
+    event = rsvp.event
+    going = rsvp.status == RSVPStatus.GOING
+    if again:
+        subject = f"Your RSVP: {event.title}"
+    elif going:
+        subject = f"You're going: {event.title}"
+    else:
+        subject = f"On the waitlist: {event.title}"
+    return _message(
+        rsvp,
+        "rsvp_confirmation",
+        subject,
+        again=again,
+        position=_waitlist_position(rsvp),
+        manage_url=manage_url(rsvp),
+    )
+
+
+def _waitlist_position(rsvp: RSVP) -> int | None:
+    if rsvp.status != RSVPStatus.WAITLISTED:
+        return None
+    return RSVP.objects.waitlisted().ahead_of(rsvp).count() + 1
 
 
 def promoted_message(rsvp: RSVP) -> EmailMessage | None:

@@ -108,6 +108,12 @@ def new_link_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+def new_manage_key() -> str:
+    """The secret behind an RSVP's manage link (``events.manage_links``): changing it
+    revokes every link made before."""
+    return secrets.token_urlsafe(16)
+
+
 class EventQuerySet(models.QuerySet):
     def in_region(self, region):
         """In ``region`` or in a region directly inside it."""
@@ -477,6 +483,20 @@ class RSVP(models.Model):
             "The event's movements this person was told about: when they RSVP'd, and by "
             "mail when the movements changed. Check-in records attendance in these only."
         ),
+    )
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The name typed with an RSVP made without an account. It never renames the "
+            "member (an email already known keeps its person's name)."
+        ),
+    )
+    manage_key = models.CharField(
+        max_length=32,
+        default=new_manage_key,
+        editable=False,
+        help_text="The secret of the manage link mailed to the person; a new one revokes it.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

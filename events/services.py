@@ -19,10 +19,11 @@ back and no request waits on the mail server.
 
 import datetime
 import logging
+import secrets
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, QuerySet, Sum
 from django.utils import dateformat, timezone
@@ -44,6 +45,7 @@ from events.models import (
     MessageAudience,
     RSVPStatus,
     new_link_key,
+    new_manage_key,
 )
 from events.outreach import outreach_due, outreach_recipients
 from events.signals import events_bulk_changed
@@ -257,6 +259,11 @@ def _closed_reason(event: Event, now: datetime.datetime) -> str:
     return ""
 
 
+def rsvp_changes_open(event: Event) -> bool:
+    """Whether RSVPs to ``event`` may be made or changed now (published, not started)."""
+    return not _closed_reason(event, timezone.now())
+
+
 def _check_open(event: Event) -> None:
     reason = _closed_reason(event, timezone.now())
     if reason:
@@ -343,13 +350,24 @@ def rsvp_create(
     (``told_movements``): check-in records attendance in those only.
     """
     with transaction.atomic(durable=True):
-        return _rsvp_create(event=event, member=member, guests=guests, movement=movement)
+        return _rsvp_create(
+            event=event, member=member, guests=guests, movement=movement, confirm=True
+        )
 
 
 def _rsvp_create(
-    *, event: Event, member: Member, guests: int = 0, movement: Movement | None = None
+    *,
+    event: Event,
+    member: Member,
+    guests: int = 0,
+    movement: Movement | None = None,
+    name: str = "",
+    confirm: bool = False,
 ) -> RSVP:
-    """``rsvp_create`` inside the caller's transaction (the admin's change form)."""
+    """``rsvp_create`` inside the caller's transaction (the admin's change form, which
+    mails nobody: the admin is for repairs). ``confirm``: a new or remade RSVP is
+    confirmed by mail, with its manage link (``events.manage_links``). ``name``: the name
+    typed with an RSVP made without an account, kept on the RSVP."""
     _check_guests(guests)
     event = _lock_event(event)
     _check_open(event)
@@ -374,28 +392,32 @@ def _rsvp_create(
             status=status,
             guests=guests,
             movement=movement,
+            name=name,
             created_at=timezone.now(),
         )
-        _tell_movements(rsvp, event)
-        return rsvp
-    rsvp.status = status
-    rsvp.guests = guests
-    rsvp.movement = movement
-    rsvp.created_at = timezone.now()
-    rsvp.checked_in_at = None
-    rsvp.reminded_at = None
-    rsvp.save(
-        update_fields=[
-            "status",
-            "guests",
-            "movement",
-            "created_at",
-            "checked_in_at",
-            "reminded_at",
-            "updated_at",
-        ]
-    )
+    else:
+        rsvp.status = status
+        rsvp.guests = guests
+        rsvp.movement = movement
+        rsvp.name = name
+        rsvp.created_at = timezone.now()
+        rsvp.checked_in_at = None
+        rsvp.reminded_at = None
+        rsvp.save(
+            update_fields=[
+                "status",
+                "guests",
+                "movement",
+                "name",
+                "created_at",
+                "checked_in_at",
+                "reminded_at",
+                "updated_at",
+            ]
+        )
     _tell_movements(rsvp, event)
+    if confirm:
+        mail_queue(messages=[mail.rsvp_confirmation_message(rsvp)])
     return rsvp
 
 
@@ -451,6 +473,130 @@ def _rsvp_cancel(*, rsvp: RSVP) -> RSVP:
     if was_going:
         _promote_waitlisted(event)
     return rsvp
+
+
+# --- RSVPs without an account --------------------------------------------------------------
+
+
+def member_for_email(email: str) -> Member | None:
+    """The person an email address stands for: the member with that address compared
+    case-insensitively, the first by key when several have it (legacy rosters)."""
+    email = email.strip()
+    if not email:
+        return None
+    return Member.objects.filter(email__iexact=email).order_by("key").first()
+
+
+def _new_member_key() -> str:
+    """``rsvp-<random>`` for a person first known by an RSVP; never an imported key."""
+    while True:
+        key = f"rsvp-{secrets.token_hex(6)}"
+        if not Member.objects.filter(key=key).exists():
+            return key
+
+
+def rsvp_request(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    guests: int = 0,
+    movement: Movement | None = None,
+) -> RSVP:
+    """An RSVP made with a name and an email address, without an account (PRODUCT.md,
+    "Anonymous RSVP"). The answer to the person is the same whatever the address's
+    history; what happened goes by mail to the address, so nobody learns from the page
+    whether an address is known or already going.
+
+    Refusals that do not depend on the address come first and change nothing: the event
+    takes no RSVPs (``RSVPClosed``), a bad guest count, a party that can never fit or a
+    movement that is not the event's (``RSVPNotAllowed``).
+
+    The address is the person: an existing member with it (``member_for_email``) is
+    reused and never renamed (``name`` is kept on the RSVP); otherwise a private member is
+    created with this name and address, unconfirmed and without invitations. When that
+    person already has an active RSVP to the event nothing changes (a stranger typing
+    someone's address must not change their RSVP) and the address is mailed its manage
+    link again; otherwise the RSVP is made (or remade) by ``rsvp_create``'s rules and
+    confirmed by mail with its manage link. The event lock is taken before the person is
+    looked up, so two simultaneous requests with one new address make one person and one
+    RSVP."""
+    email = BaseUserManager.normalize_email(email.strip())
+    name = " ".join(name.split())
+    with transaction.atomic(durable=True):
+        _check_guests(guests)
+        event = _lock_event(event)
+        _check_open(event)
+        _check_party_can_fit(event, guests)
+        _movement_for(event=event, movement=movement)
+        member = member_for_email(email)
+        if member is None:
+            member = Member.objects.create(key=_new_member_key(), name=name, email=email)
+        rsvp = RSVP.objects.filter(event=event, member=member).first()
+        if rsvp is not None and rsvp.status != RSVPStatus.CANCELLED:
+            mail_queue(messages=[mail.rsvp_confirmation_message(rsvp, again=True)])
+            return rsvp
+        return _rsvp_create(
+            event=event, member=member, guests=guests, movement=movement, name=name, confirm=True
+        )
+
+
+def rsvp_manage_link_resend(*, event: Event, email: str) -> int:
+    """ "I lost my link": mail the manage link of each active RSVP to ``event`` made with
+    ``email`` (compared case-insensitively) to that address. The caller answers the same
+    whether or not there was one; returns how many mails were queued (for tests)."""
+    email = email.strip()
+    if not email:
+        return 0
+    with transaction.atomic(durable=True):
+        rsvps = list(
+            RSVP.objects.filter(event=event, member__email__iexact=email)
+            .active()
+            .select_related("event", "member", "movement")
+        )
+        mail_queue(messages=[mail.rsvp_confirmation_message(rsvp, again=True) for rsvp in rsvps])
+    return len(rsvps)
+
+
+def rsvp_manage_link_renew(*, rsvp: RSVP) -> RSVP:
+    """Revoke ``rsvp``'s manage links (a new secret) and mail the new one to its address:
+    for a link forwarded or shared by mistake."""
+    with transaction.atomic(durable=True):
+        rsvp = RSVP.objects.select_for_update().select_related("event", "member").get(pk=rsvp.pk)
+        rsvp.manage_key = new_manage_key()
+        rsvp.save(update_fields=["manage_key", "updated_at"])
+        mail_queue(messages=[mail.rsvp_confirmation_message(rsvp, again=True)])
+    return rsvp
+
+
+def rsvp_delete(*, rsvp: RSVP) -> Member | None:
+    """Delete ``rsvp`` and, when the person is known by nothing else, their details: the
+    manage page's "delete my RSVP and my details".
+
+    The RSVP is cancelled first (its places go to the waitlist, by ``rsvp_cancel``'s
+    rules: refused with ``RSVPClosed`` once the event has started) and then removed. The
+    member goes too when they have no login and nothing else: no other RSVP, membership,
+    engagement, organizer request or invitation. Returns the member when it was kept."""
+    with transaction.atomic(durable=True):
+        rsvp = _rsvp_cancel(rsvp=rsvp)
+        if rsvp.checked_in_at is not None:
+            raise RSVPClosed("You were checked in at this event, so the RSVP stays on record.")
+        member = Member.objects.select_for_update().get(pk=rsvp.member_id)
+        rsvp.delete()
+        if member.user_id is None and not _member_known_otherwise(member):
+            member.delete()
+            return None
+    return member
+
+
+def _member_known_otherwise(member: Member) -> bool:
+    return (
+        RSVP.objects.filter(member=member).exists()
+        or member.memberships.exists()
+        or member.engagements.exists()
+        or member.organizer_requests.exists()
+        or EventInvitation.objects.filter(member=member).exists()
+    )
 
 
 def rsvp_check_in(*, rsvp: RSVP, by=None, now: datetime.datetime | None = None) -> RSVP:

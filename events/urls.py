@@ -2,12 +2,13 @@
 
 Order matters: ``feed.ics`` and ``new/`` come before the slug patterns (a slug never
 contains a dot, so ``<slug>.ics`` and ``<slug>/`` cannot swallow each other), and the
-event form refuses those two words as slugs.
+event form refuses those two words as slugs. Likewise ``rsvp/cancel/`` and ``rsvp/link/``
+come before ``rsvp/<token>/`` (a manage token always holds a colon).
 """
 
 from django.urls import path
 
-from events import views
+from events import rsvp_views, views
 
 app_name = "events"
 
@@ -19,6 +20,12 @@ urlpatterns = [
     path("<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("<slug:slug>/rsvp/", views.RSVPCreateView.as_view(), name="rsvp"),
     path("<slug:slug>/rsvp/cancel/", views.RSVPCancelView.as_view(), name="rsvp_cancel"),
+    path("<slug:slug>/rsvp/link/", rsvp_views.ManageLinkResendView.as_view(), name="rsvp_link"),
+    path(
+        "<slug:slug>/rsvp/<str:token>/",
+        rsvp_views.RSVPManageView.as_view(),
+        name="rsvp_manage",
+    ),
     path("<slug:slug>/edit/", views.EventUpdateView.as_view(), name="event_edit"),
     path("<slug:slug>/publish/", views.EventPublishView.as_view(), name="event_publish"),
     path(

@@ -43,10 +43,12 @@ from core.views import DirectoryFilterView, InvalidFormIs400
 from events import ical, mail, services
 from events.filters import EventFilter
 from events.forms import (
+    AnonymousRSVPForm,
     CancelEventForm,
     EventForm,
     EventMessageForm,
     HostInviteForm,
+    ManageLinkForm,
     RSVPForm,
     people,
 )
@@ -63,6 +65,7 @@ from events.permissions import (
     is_organizer,
 )
 from events.signals import event_page
+from events.throttling import rsvp_throttled
 from movements.models import Member, Organization
 from movements.services import member_for_user
 
@@ -150,8 +153,11 @@ def rsvp_context(
     form: RSVPForm | None = None,
     notice: str = "",
     notice_level: str = "",
+    sent: bool = False,
 ) -> dict:
-    """What the RSVP block needs: counts, the visitor's own RSVP and the form."""
+    """What the RSVP block needs: counts, the visitor's own RSVP and the form (for a
+    visitor without an account, the one that takes a name and an email; ``sent``: theirs
+    was just taken, so the block says to look in the inbox instead)."""
     member = Member.objects.for_user(request.user)
     rsvp = (
         RSVP.objects.filter(event=event, member=member).select_related("movement").first()
@@ -160,8 +166,9 @@ def rsvp_context(
     )
     active = rsvp is not None and rsvp.status != RSVPStatus.CANCELLED
     rsvp_open = event.status == EventStatus.PUBLISHED and event.starts_at > timezone.now()
-    if form is None and rsvp_open and request.user.is_authenticated and not active:
-        form = RSVPForm(event=event, via=request.GET.get("via", ""))
+    if form is None and rsvp_open and not active and not sent:
+        form_class = RSVPForm if request.user.is_authenticated else AnonymousRSVPForm
+        form = form_class(event=event, via=request.GET.get("via", ""))
     key = given_key(request, event)
     return {
         "event": event,
@@ -174,6 +181,8 @@ def rsvp_context(
         "login_url": login_url_for(request, event_path(event, key, via=given_via(request, event))),
         "notice": notice,
         "notice_level": notice_level,
+        "sent": sent,
+        "link_form": ManageLinkForm() if rsvp_open and not request.user.is_authenticated else None,
     }
 
 
@@ -331,15 +340,23 @@ def calendar_response(body: bytes, *, filename: str) -> HttpResponse:
 # --- RSVPs ---------------------------------------------------------------------------------
 
 
-class RSVPActionView(LoginRequiredMixin, View):
+class RSVPActionView(View):
     """POST only. Subclasses implement ``act(event, member)`` returning
-    ``(message, level, status)``. ``member`` is None when the user has no Member record;
-    an RSVP creates one once its form is valid (bad input changes nothing)."""
+    ``(message, level, status, form)``. ``member`` is None when the user has no Member
+    record; an RSVP creates one once its form is valid (bad input changes nothing).
+    Visitors who are not logged in are sent to log in, unless ``anonymous`` (the RSVP
+    itself, which takes a name and an email instead)."""
 
     http_method_names = ["post"]
+    anonymous = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated and not self.anonymous:
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
 
     def handle_no_permission(self):
-        if is_htmx(self.request) and not self.request.user.is_authenticated:
+        if is_htmx(self.request):
             # htmx would follow the redirect and swap the log-in page into the button.
             path = reverse("events:event_detail", kwargs={"slug": self.kwargs["slug"]})
             key = request_key(self.request)
@@ -348,7 +365,7 @@ class RSVPActionView(LoginRequiredMixin, View):
             response = HttpResponse(status=401)
             response["HX-Redirect"] = login_url_for(self.request, path)
             return response
-        return super().handle_no_permission()
+        return redirect_to_login(self.request.get_full_path(), resolve_url(settings.LOGIN_URL))
 
     def post(self, request, slug):
         event = visible_event(request, slug)
@@ -358,19 +375,56 @@ class RSVPActionView(LoginRequiredMixin, View):
             messages.add_message(request, level_number(level), text)
             return redirect(event_path(event, given_key(request, event)))
         event = fresh_event(event)
+        sent = status < 400 and not request.user.is_authenticated
         if is_htmx(request):
-            context = rsvp_context(request, event, form=form, notice=text, notice_level=level)
-            return TemplateResponse(request, RSVP_PARTIAL, context, status=status)
-        context = detail_context(request, event, form=form, notice=text, notice_level=level)
-        return TemplateResponse(request, "events/event_detail.html", context, status=status)
+            context = rsvp_context(
+                request, event, form=form, notice=text, notice_level=level, sent=sent
+            )
+            response = TemplateResponse(request, RSVP_PARTIAL, context, status=status)
+        else:
+            context = detail_context(request, event, form=form, notice=text, notice_level=level)
+            response = TemplateResponse(
+                request, "events/event_detail.html", context, status=status
+            )
+        if status == 429:
+            response["Retry-After"] = str(self.retry_after)
+        return response
 
 
 def level_number(level: str) -> int:
     return {"success": messages.SUCCESS, "error": messages.ERROR}.get(level, messages.INFO)
 
 
+THROTTLED = (
+    "Too many RSVPs from here in the last hour. Please try again in {minutes} minutes, "
+    "or ask the event's organizers to add you."
+)
+
+
+def refusal(error: services.RSVPError, form) -> tuple:
+    """What ``act`` answers for a refused RSVP: closed or busy events 409 (a closed one
+    shows no form again), anything else about the request 400 with its form."""
+    if isinstance(error, services.RSVPClosed):
+        return str(error), "error", 409, None
+    if isinstance(error, services.EventBusy):
+        return str(error), "error", 409, form
+    return str(error), "error", 400, form
+
+
+def sent_notice(email: str) -> str:
+    return (
+        f"Thanks! We sent the details of your RSVP to {email}: check your inbox (and the "
+        "spam folder). The mail has a link to change or cancel it."
+    )
+
+
 class RSVPCreateView(RSVPActionView):
+    anonymous = True
+    retry_after = 0
+
     def act(self, event, member):
+        if not self.request.user.is_authenticated:
+            return self.act_anonymous(event)
         form = RSVPForm(self.request.POST, event=event)
         if not form.is_valid():
             errors = [error for errors in form.errors.values() for error in errors]
@@ -384,12 +438,8 @@ class RSVPCreateView(RSVPActionView):
                 guests=form.cleaned_data["guests"],
                 movement=form.cleaned_data["movement"],
             )
-        except services.RSVPClosed as error:
-            return str(error), "error", 409, None
-        except services.EventBusy as error:
-            return str(error), "error", 409, form
         except services.RSVPError as error:
-            return str(error), "error", 400, form
+            return refusal(error, form)
         if rsvp.status == RSVPStatus.WAITLISTED:
             position = waitlist_position(rsvp)
             text = f"The event is full: you are number {position} on the waitlist."
@@ -399,8 +449,36 @@ class RSVPCreateView(RSVPActionView):
         )
         return f"You are going to “{event.title}”{guests}.", "success", 200, None
 
+    def act_anonymous(self, event):
+        """Name and email, no account (``services.rsvp_request``). Whatever the address's
+        history, success reads the same: the outcome goes by mail."""
+        form = AnonymousRSVPForm(self.request.POST, event=event)
+        if not form.is_valid():
+            errors = [error for errors in form.errors.values() for error in errors]
+            return " ".join(errors), "error", 400, form
+        email = form.cleaned_data["email"]
+        if form.is_bot:
+            return sent_notice(email), "success", 200, None
+        wait = rsvp_throttled(self.request, email)
+        if wait:
+            self.retry_after = wait
+            return THROTTLED.format(minutes=max(1, wait // 60)), "error", 429, form
+        try:
+            services.rsvp_request(
+                event=event,
+                name=form.cleaned_data["name"],
+                email=email,
+                guests=form.cleaned_data["guests"],
+                movement=form.cleaned_data["movement"],
+            )
+        except services.RSVPError as error:
+            return refusal(error, form)
+        return sent_notice(email), "success", 200, None
+
 
 class RSVPCancelView(RSVPActionView):
+    retry_after = 0
+
     def act(self, event, member):
         rsvp = RSVP.objects.filter(event=event, member=member).first() if member else None
         if rsvp is None:

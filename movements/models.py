@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -598,6 +598,9 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["name", "key"]
+        # "The same email is the same person" (anonymous RSVPs, linking a new login):
+        # found by ``email__iexact``, which compares upper-cased on PostgreSQL.
+        indexes = [models.Index(Upper("email"), name="member_email_upper")]
 
     def __str__(self):
         return self.name

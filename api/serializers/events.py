@@ -153,3 +153,27 @@ class RSVPRequestSerializer(serializers.Serializer):
         event = self.context.get("event")
         if event is not None:
             self.fields["movement"].queryset = event.movements.all()
+
+
+class AnonymousRSVPRequestSerializer(RSVPRequestSerializer):
+    """An RSVP without an account: the person's name and email address, then the optional
+    keys of an RSVP."""
+
+    name = serializers.CharField(
+        max_length=200,
+        help_text="Your name (kept on the RSVP; it never renames a person already known).",
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        help_text="Where the confirmation and the link to change or cancel the RSVP go.",
+    )
+
+    def validate_name(self, value: str) -> str:
+        name = " ".join(value.split())
+        if not name:
+            raise serializers.ValidationError("Enter your name.")
+        return name
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -12,7 +12,11 @@ it. Attendees are never shown.
 ``/api/events/<slug>/rsvp/`` is the caller's own RSVP and needs an account: DRF token auth
 (``Authorization: Token …``, no CSRF token needed) or the site's session (writes then need
 the CSRF token, as everywhere on the site). Anonymous callers get 401 with
-``WWW-Authenticate: Token``. Writes go through ``events.services``: a refusal from there
+``WWW-Authenticate: Token``, except for a POST: an RSVP without an account, with a name and
+an email (``events.services.rsvp_request``). That always answers ``202 {"detail": …}``
+whatever the address's history (the outcome goes by mail to it), 400 without a name or an
+email, 429 over the limits per IP and per email (``COALITION_RSVP_PER_*_PER_HOUR``).
+Writes go through ``events.services``: a refusal from there
 (event closed, cancelled or started; guests that do not fit; the event too busy to take
 the change within ``COALITION_LOCK_TIMEOUT_SECONDS``) answers 409 with
 ``{"detail": message}`` and changes nothing.
@@ -30,8 +34,8 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from api.filters import EventAPIFilter
@@ -44,13 +48,24 @@ from api.schema import (
     NOT_SIGNED_IN,
     UNSUPPORTED_BODY,
 )
-from api.serializers.events import EventSerializer, RSVPRequestSerializer, RSVPSerializer
+from api.serializers.events import (
+    AcceptedSerializer,
+    AnonymousRSVPRequestSerializer,
+    EventSerializer,
+    RSVPRequestSerializer,
+    RSVPSerializer,
+)
 from events.models import RSVP, Event
 from events.permissions import can_open_event, can_see_address
-from events.services import RSVPError, rsvp_cancel, rsvp_create
+from events.services import RSVPError, RSVPNotAllowed, rsvp_cancel, rsvp_create, rsvp_request
+from events.throttling import rsvp_throttled
 from movements.services import member_for_user
 
 NO_RSVP = "You have no RSVP for this event."
+RSVP_ACCEPTED = (
+    "Thanks: the details of the RSVP are on their way to that address, with a link to "
+    "change or cancel it."
+)
 NO_ACTIVE_RSVP = "You have no RSVP to cancel for this event."
 
 
@@ -139,6 +154,12 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         context = {**self.get_serializer_context(), "address_visible": visible}
         return Response(self.get_serializer(event, context=context).data)
 
+    def get_permissions(self):
+        # POST to rsvp/ also takes an RSVP without an account (its own checks follow).
+        if self.action == "make_rsvp":
+            return [AllowAny()]
+        return super().get_permissions()
+
     def _own_rsvp(self, event: Event):
         return RSVP.objects.filter(event=event, member__user=self.request.user).select_related(
             "movement"
@@ -180,13 +201,24 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             "(promoted in order when places free up). Sending it again is harmless: the "
             "RSVP you have is returned (200), with the new guest count if it changed and "
             "fits. A signed-in user without a member record gets one. Session auth needs "
-            "the CSRF token; token auth does not."
+            "the CSRF token; token auth does not.\n\n"
+            "**Without an account**, send `name` and `email` too: the answer is always 202 "
+            "whether or not the address was known or already had an RSVP; whether it is "
+            "going or waitlisted goes by mail to the address, with a link to change or "
+            "cancel it. An address already going is not changed (its link is mailed "
+            "again). Over 30 RSVPs an hour from one IP address or 5 for one email address "
+            "answer 429 (`Retry-After` says when to try again)."
         ),
         request=RSVPRequestSerializer,
         parameters=[LINK_KEY],
         responses={
             201: OpenApiResponse(RSVPSerializer, description="RSVP made."),
             200: OpenApiResponse(RSVPSerializer, description="You had one already."),
+            202: OpenApiResponse(
+                AcceptedSerializer,
+                description="Without an account: taken; the outcome goes by mail.",
+            ),
+            429: OpenApiResponse(DETAIL, description="Too many RSVPs without an account."),
             400: BAD_BODY,
             401: NOT_SIGNED_IN,
             403: CSRF_REFUSED,
@@ -198,6 +230,8 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     @rsvp.mapping.post
     def make_rsvp(self, request, slug=None):
         event = self.get_object()
+        if not request.user.is_authenticated:
+            return self._anonymous_rsvp(request, event)
         body = RSVPRequestSerializer(
             data=request.data, context={**self.get_serializer_context(), "event": event}
         )
@@ -212,6 +246,24 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             RSVPSerializer(rsvp).data,
             status=status.HTTP_200_OK if had_one else status.HTTP_201_CREATED,
         )
+
+    def _anonymous_rsvp(self, request, event: Event) -> Response:
+        body = AnonymousRSVPRequestSerializer(
+            data=request.data, context={**self.get_serializer_context(), "event": event}
+        )
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        wait = rsvp_throttled(request, data["email"])
+        if wait:
+            raise Throttled(wait=wait)
+        try:
+            rsvp_request(event=event, **data)
+        except RSVPNotAllowed as error:
+            # A bad guest count or a party that can never fit: the request's fault.
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        except RSVPError as error:
+            return self._refused(error)
+        return Response({"detail": RSVP_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Cancel your RSVP",

@@ -136,7 +136,17 @@ URLS = {
         {"audience": "going", "subject": "Hello", "body": "See you there."},
         [LOGIN, 403, 403, "/events/potluck/messages/", "/events/potluck/messages/"],
     ),
-    "rsvp": ("post", "/events/potluck/rsvp/", {"guests": "0"}, [LOGIN] + ["/events/potluck/"] * 4),
+    # Anyone may RSVP: without an account with a name and an email (issue 15); signed in,
+    # those two are ignored. The manage link's rights are its own (tests/events/
+    # test_rsvp_without_account.py): whoever holds the link, whatever their role.
+    "rsvp": (
+        "post", "/events/potluck/rsvp/", {"guests": "0", "name": "Sam", "email": "s@example.org"},
+        ["/events/potluck/"] * 5,
+    ),
+    "rsvp without name": (
+        "post", "/events/potluck/rsvp/", {"guests": "0", "email": "s@example.org"},
+        [400] + ["/events/potluck/"] * 4,
+    ),
     "own rsvp cancel": (
         "post", "/events/potluck/rsvp/cancel/", {}, [LOGIN] + ["/events/potluck/"] * 4,
     ),
@@ -189,7 +199,13 @@ URLS = {
     "API proposal dismiss": (
         "post", "/api/proposals/{potluck}/dismiss/", {}, [401, 403, 403, 200, 200],
     ),
-    "API rsvp POST": ("post", "/api/events/potluck/rsvp/", {}, [401, 201, 201, 201, 201]),
+    "API rsvp POST": (
+        "post", "/api/events/potluck/rsvp/", {"name": "Sam", "email": "s@example.org"},
+        [202, 201, 201, 201, 201],
+    ),
+    "API rsvp POST without email": (
+        "post", "/api/events/potluck/rsvp/", {"name": "Sam"}, [400, 201, 201, 201, 201],
+    ),
     "API own rsvp DELETE": (
         "delete", "/api/events/potluck/rsvp/", None, [401, 200, 200, 200, 200],
     ),
