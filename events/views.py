@@ -157,7 +157,8 @@ def rsvp_context(
 ) -> dict:
     """What the RSVP block needs: counts, the visitor's own RSVP and the form (for a
     visitor without an account, the one that takes a name and an email; ``sent``: theirs
-    was just taken, so the block says to look in the inbox instead)."""
+    was just taken, so the block says to look in the inbox instead, and shows no counts:
+    whether they moved would tell whether the address was already going)."""
     member = Member.objects.for_user(request.user)
     rsvp = (
         RSVP.objects.filter(event=event, member=member).select_related("movement").first()
@@ -182,7 +183,11 @@ def rsvp_context(
         "notice": notice,
         "notice_level": notice_level,
         "sent": sent,
-        "link_form": ManageLinkForm() if rsvp_open and not request.user.is_authenticated else None,
+        "link_form": (
+            ManageLinkForm()
+            if rsvp_open and not sent and not request.user.is_authenticated
+            else None
+        ),
     }
 
 
