@@ -429,8 +429,9 @@ def refusal(error: services.RSVPError, form) -> tuple:
 
 def sent_notice(email: str) -> str:
     return (
-        f"Thanks! We sent the details of your RSVP to {email}: check your inbox (and the "
-        "spam folder). The mail has a link to change or cancel it."
+        f"Thanks! We sent the details of your RSVP to {email}. Check your inbox (and the "
+        "spam folder): the mail says whether you have a place, and has a link to change or "
+        "cancel your RSVP."
     )
 
 

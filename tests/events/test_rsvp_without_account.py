@@ -87,7 +87,7 @@ def test_a_visitor_rsvps_with_name_and_email_and_gets_the_link_by_mail(
     assert response.status_code == 200
     body = response.content.decode()
     assert "We sent the details of your RSVP to sam@example.org" in body
-    assert "open the mail we sent you" in body
+    assert body.count("We sent the details") == 1  # one message
     assert 'name="name"' not in body  # the form gave way to what happens next
     rsvp = RSVP.objects.get()
     assert (rsvp.status, rsvp.guests, rsvp.name) == ("going", 1, "Sam Rivera")
@@ -419,7 +419,7 @@ def test_the_manage_link_shows_the_rsvp_and_verifies_the_address(sams_rsvp):
     assert "You are going" in body
     assert "1 Main Street, Oakland" in body  # going: the address
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # not to other sites
     assert response["X-Robots-Tag"] == "noindex"
     sams_rsvp.member.refresh_from_db()
     assert is_verified(sams_rsvp.member)
@@ -604,10 +604,10 @@ def test_lost_link_answers_the_same_and_mails_only_an_rsvp(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         known = Client().post(
-            "/events/potluck/rsvp/link/", {"email": "SAM@example.org"}, follow=True
+            "/events/potluck/rsvp/link/", {"link-email": "SAM@example.org"}, follow=True
         )
         unknown = Client().post(
-            "/events/potluck/rsvp/link/", {"email": "nobody@example.org"}, follow=True
+            "/events/potluck/rsvp/link/", {"link-email": "nobody@example.org"}, follow=True
         )
 
     def seen(response, email):
@@ -622,7 +622,7 @@ def test_lost_link_answers_the_same_and_mails_only_an_rsvp(
 
 
 def test_lost_link_with_a_bad_address_is_400(potluck):
-    response = Client().post("/events/potluck/rsvp/link/", {"email": "nope"})
+    response = Client().post("/events/potluck/rsvp/link/", {"link-email": "nope"})
 
     assert response.status_code == 400
     assert "Enter a valid email address" in response.content.decode()

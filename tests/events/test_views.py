@@ -457,7 +457,9 @@ def test_rsvp_by_htmx_returns_the_block_only(signed_in, potluck):
     assert [t.name for t in response.templates if not t.name.startswith("events/email/")] == [
         "events/includes/rsvp_button.html",
         "events/includes/event_counts.html",
-        "events/includes/who_is_coming.html",  # out of band, further down the page
+        # Out of band, further up and down the page.
+        "events/includes/who_is_coming.html",
+        "events/includes/rsvp_jump.html",
     ]
     body = response.content.decode()
     assert body.startswith('\n<section class="rsvp" id="rsvp"')
