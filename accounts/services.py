@@ -10,6 +10,7 @@ by the task worker after commit.
 """
 
 import datetime
+import hashlib
 
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -74,8 +75,10 @@ def account_sign_up(
     one mail goes out, after commit.
 
     A roster member with this address (no login) is not linked here: only once the address
-    is confirmed (``account_email_verify``)."""
+    is confirmed (``account_email_verify``). Sign-ups with one address, whatever its case,
+    run one after another (``_address_lock``): at once, they make one login."""
     with transaction.atomic(durable=True):
+        _address_lock(user.email)
         usernames = [u.get_username() for u in users_with_email(user.email)]
         if not usernames:
             user.username = free_username(user.email)
@@ -108,6 +111,23 @@ def account_sign_up(
             member.save(update_fields=changed)
         email_verification_send(member=member, next_url=next_url)
     return member
+
+
+def _address_lock(email: str) -> None:
+    """Make writes that give a login the address ``email``, whatever its case (sign-up,
+    an address change), run one after another until this transaction ends, so that two
+    of them cannot both find it free. On PostgreSQL a transaction-level advisory lock
+    keyed by the case-folded address; SQLite runs one writer at a time anyway."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(
+        f"coalition.address:{email.casefold()}".encode(), digest_size=8
+    ).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
 
 
 def free_username(email: str) -> str:
@@ -270,6 +290,7 @@ def email_change_confirm(token: str) -> Member:
         member, new_email = email_change_link(token, lock=True)
         if member.email == new_email:
             return member
+        _address_lock(new_email)
         if users_with_email(new_email).exclude(pk=member.user_id).exists():
             raise VerificationLinkInvalid(
                 "This address now belongs to another account, so it cannot be moved here."

@@ -82,8 +82,12 @@ NEXT_MAX_LENGTH = 2000
 
 def safe_next(request, url: str) -> str:
     """``url`` when it points into this site (and is not absurdly long), else ""."""
-    if url and len(url) <= NEXT_MAX_LENGTH and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and len(url) <= NEXT_MAX_LENGTH
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return ""

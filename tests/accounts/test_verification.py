@@ -88,8 +88,7 @@ def test_signup_with_a_known_address_answers_exactly_as_with_a_new_one(
     assert "sign up for Coalition with this address" in message.body
     assert "Your username: first" in message.body
     assert (
-        f"Log in here with this address or your username: {SITE}/accounts/login/\n"
-        in message.body
+        f"Log in here with this address or your username: {SITE}/accounts/login/\n" in message.body
     )
     assert f"Reset it here: {SITE}/accounts/password/reset/" in message.body
     assert links(message, "/accounts/verify/") == []
@@ -101,9 +100,7 @@ def test_signup_never_says_an_address_is_in_use(client):
     response = client.post("/accounts/signup/", signup_data(password="short"))
 
     assert response.status_code == 400
-    assert error_codes(response.context["form"].errors) == {
-        "password": ["password_too_short"]
-    }
+    assert error_codes(response.context["form"].errors) == {"password": ["password_too_short"]}
     assert "ada@example.org" not in str(response.context["form"].errors)
     assert "first" not in response.content.decode()
 
