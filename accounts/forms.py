@@ -15,17 +15,14 @@ from worker.services import mail_queue
 
 User = get_user_model()
 
-# Who sees a person's email and name: one wording for the sign-up form and /me/.
+# Who sees a person's email: one wording for /me/ and the address change (the sign-up page
+# says it in its list of who sees what).
 EMAIL_HELP = (
     "Your email is seen only by you and the site's curators; organizers reach you through "
     "messages the app sends, never by reading your address."
 )
-NAME_HELP = (
-    "Organizers of an event you RSVP to see your name, the movement you chose to come "
-    "through, your RSVP (going or waitlisted, guests, when) and whether you checked in. "
-    "The public sees nothing of you unless you make your profile public; then your name "
-    "and engagement history."
-)
+# The sign-up page lists who sees what above its form; the fields only recall it.
+NAME_HELP = "The name organizers of the events you RSVP to see."
 WRONG_PASSWORD = "That is not your password."
 # What saying yes to invitations means: one wording for the sign-up form and /me/.
 INVITES_LABEL = "Invite me to joint events of my movements"
@@ -129,7 +126,7 @@ class SignupForm(forms.Form):
         # A username holds the address, and usernames are at most 150 characters.
         max_length=150,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=f"We send a link to confirm it. {EMAIL_HELP}",
+        help_text="We send a link to confirm it. Seen only by you and the curators.",
     )
     password = forms.CharField(
         label="Password",

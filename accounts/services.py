@@ -198,13 +198,15 @@ def _member_link_roster(*, member: Member) -> Member:
     user = member.user
     try:
         with transaction.atomic():
+            # Row by row, so that every receiver (cache versions, proposal refresh) hears
+            # of it as of any other write; there is normally nothing to move.
             for relation in Member._meta.related_objects:
                 if relation.many_to_many:
                     continue
                 field = relation.field.name
-                relation.related_model._base_manager.filter(**{field: member}).update(
-                    **{field: roster}
-                )
+                for row in relation.related_model._base_manager.filter(**{field: member}):
+                    setattr(row, field, roster)
+                    row.save(update_fields=[field])
     except IntegrityError:
         return member
     roster.invites = roster.invites or member.invites
