@@ -1,6 +1,6 @@
 """Forms for accounts: logging in, signing up, choosing who may see your profile, changing
-the email address, and the forms that ask for the password again (through ``password_check``, so
-django-axes throttles them like logins)."""
+the email address, and the forms that ask for the password again (through
+``password_check``, so django-axes throttles them like logins)."""
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -102,9 +102,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         username.label = "Email or username"
         username.max_length = 254
         username.widget.attrs["maxlength"] = "254"
-        self.fields["password"].widget = PasswordShowInput(
-            attrs={"autocomplete": "current-password"}
-        )
+        self.fields["password"].widget.attrs["data-password-toggle"] = ""
 
 
 class SignupForm(forms.Form):

@@ -317,7 +317,9 @@ def _user_change_email(*, user, old_email: str, new_email: str) -> None:
     username or address move to the new ones; the failures being counted for the old
     address end, as it no longer logs in here."""
     old_username = user.get_username()
-    old_identifiers = {identifier_key(old_username), identifier_key(old_email)}
+    old_identifiers = {identifier_key(old_username)}
+    if old_email:
+        old_identifiers.add(identifier_key(old_email))
     user.email = new_email
     renamed = (
         identifier_key(old_username) == identifier_key(old_email)
