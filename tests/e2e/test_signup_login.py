@@ -53,7 +53,7 @@ def test_from_an_event_page_through_sign_up_back_to_the_event(browser, live_serv
     page = new_page(browser, js=js)
 
     page.goto(f"{base}/events/{event.slug}/")
-    page.get_by_role("link", name="Log in to RSVP").click()
+    page.locator(".rsvp__account").get_by_role("link", name="Log in").click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
     page.locator(".account__aside").get_by_role("link", name="Sign up").click()
     page.wait_for_url(f"{base}/accounts/signup/?next=/events/wages-potluck/")
