@@ -128,7 +128,26 @@ class RSVPSerializer(serializers.ModelSerializer):
 
 
 class RSVPRequestSerializer(serializers.Serializer):
-    """What a POST to an event's rsvp endpoint may carry; every key is optional."""
+    """What a POST to an event's rsvp endpoint may carry. Signed in, every key is optional
+    (``name`` and ``email`` are ignored); without an account ``name`` and ``email`` are
+    required (``AnonymousRSVPRequestSerializer``)."""
+
+    name = serializers.CharField(
+        max_length=200,
+        required=False,
+        help_text=(
+            "Without an account (required then): your name, kept on the RSVP; it never "
+            "renames a person already known."
+        ),
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text=(
+            "Without an account (required then): where the confirmation and the link to "
+            "change or cancel the RSVP go."
+        ),
+    )
 
     guests = serializers.IntegerField(
         min_value=0,
@@ -156,17 +175,12 @@ class RSVPRequestSerializer(serializers.Serializer):
 
 
 class AnonymousRSVPRequestSerializer(RSVPRequestSerializer):
-    """An RSVP without an account: the person's name and email address, then the optional
-    keys of an RSVP."""
+    """An RSVP without an account: the person's name and email address are required."""
 
-    name = serializers.CharField(
-        max_length=200,
-        help_text="Your name (kept on the RSVP; it never renames a person already known).",
-    )
-    email = serializers.EmailField(
-        max_length=254,
-        help_text="Where the confirmation and the link to change or cancel the RSVP go.",
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["email"].required = True
 
     def validate_name(self, value: str) -> str:
         name = " ".join(value.split())

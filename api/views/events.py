@@ -236,10 +236,11 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             data=request.data, context={**self.get_serializer_context(), "event": event}
         )
         body.is_valid(raise_exception=True)
+        data = {k: v for k, v in body.validated_data.items() if k not in ("name", "email")}
         member = member_for_user(user=request.user)
         had_one = RSVP.objects.filter(event=event, member=member).active().exists()
         try:
-            rsvp = rsvp_create(event=event, member=member, **body.validated_data)
+            rsvp = rsvp_create(event=event, member=member, **data)
         except RSVPError as error:
             return self._refused(error)
         return Response(
