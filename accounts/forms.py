@@ -97,6 +97,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
 
     def __init__(self, request=None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
         username.label = "Email or username"

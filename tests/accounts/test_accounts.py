@@ -234,8 +234,8 @@ def test_login_with_a_wrong_password_says_so(client):
     assert '<div class="form-errors" id="form-errors" role="alert">' in response.content.decode()
     assert "_auth_user_id" not in client.session
     content = response.content.decode()
-    assert '<label for="id_username">Email or username:</label>' in content
-    assert '<label for="id_password">Password:</label>' in content
+    assert '<label for="id_username">Email or username</label>' in content
+    assert '<label for="id_password">Password</label>' in content
     assert [str(e) for e in response.context["form"].non_field_errors()] == [
         "Wrong email, username or password. Check them and try again; the password is "
         "case-sensitive."

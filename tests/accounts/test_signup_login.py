@@ -70,7 +70,7 @@ def confirm(client, capture, message, **data):
 def test_the_login_form_asks_for_an_email_or_a_username(client):
     content = client.get("/accounts/login/").content.decode()
 
-    assert '<label for="id_username">Email or username:</label>' in content
+    assert '<label for="id_username">Email or username</label>' in content
     assert 'autocomplete="username"' in content
     # Without JavaScript, a plain password field; the script adds the "show" button.
     assert re.search(r'<input type="password" name="password"[^>]*data-password-toggle', content)
