@@ -48,7 +48,7 @@ def test_signup_page_shows_every_field_with_a_label(client):
         ("invites", "Invite me to joint events of my movements"),
     ]
     for field, label in [("name", "Your name"), ("email", "Email"), ("password", "Password")]:
-        assert f'<label for="id_{field}">{label}:</label>' in content
+        assert f'<label for="id_{field}">{label}</label>' in content
     assert "password1" not in content and "password2" not in content
     assert 'id="id_username"' not in content
     # One line of help for the password, not the validators' list.

@@ -40,7 +40,7 @@ def signup_data(**overrides) -> dict:
 def test_signup_asks_about_invitations_unchecked(client):
     content = client.get("/accounts/signup/").content.decode()
 
-    assert f'<label for="id_invites">{LABEL}:</label>' in content
+    assert f'<label for="id_invites">{LABEL}</label>' in content
     assert '<input type="checkbox" name="invites"' in content
     assert 'name="invites" aria-describedby="id_invites_helptext" id="id_invites">' in content
 
