@@ -5,6 +5,8 @@ Bodies are plain-text templates in ``templates/accounts/email/`` (the password r
 Django's form's, ``templates/registration/``). Each mail goes to one address and names
 nobody else."""
 
+from urllib.parse import urlencode
+
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,17 +39,23 @@ def email_change_message(member: Member, *, new_email: str, url: str) -> EmailMe
     )
 
 
-def address_in_use_message(email: str, *, usernames: list[str], change: bool) -> EmailMessage:
+def address_in_use_message(
+    email: str, *, usernames: list[str], change: bool, next_url: str = ""
+) -> EmailMessage:
     """To an address that already belongs to an account, when someone signed up with it
     (``change`` False) or asked to move another account to it (``change`` True). Nothing
-    was changed; the owner learns how to log in or reset their password."""
+    was changed; the owner learns how to log in (by this address or their username, then
+    on to ``next_url``, a path on this site) or reset their password."""
+    login_url = reverse("login")
+    if next_url:
+        login_url += "?" + urlencode({"next": next_url})
     return _message(
         email,
         "address_in_use",
         "Someone tried to use your address on Coalition",
         usernames=usernames,
         change=change,
-        login_url=site_url(reverse("login")),
+        login_url=site_url(login_url),
         reset_url=site_url(reverse("password_reset")),
     )
 

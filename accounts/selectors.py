@@ -37,6 +37,13 @@ from movements.verification import is_verified
 MY_DATA_FORMAT = 5
 
 
+def normalize_email(email: str) -> str:
+    """``email`` as accounts store it: trimmed, its domain in lower case (Django's
+    ``normalize_email``). Compare two addresses without case as well: the same address
+    whatever its case is the same person."""
+    return get_user_model().objects.normalize_email(email.strip())
+
+
 def users_with_email(email: str) -> QuerySet:
     """The logins ``email`` already belongs to, whatever its case: a user's own address,
     or the address of the Member a user is linked to. Empty when it is free (people on
@@ -69,11 +76,31 @@ def organizer_requests_on_me(user) -> dict[str, list[OrganizerRequest]]:
     }
 
 
-def login_records(username: str) -> list[dict[str, Any]]:
-    """What django-axes keeps about logins with ``username``: successful logins
-    (``AccessLog``), the failures it is counting now (``AccessAttempt``: the latest
-    failure, and how many) and its failure log (``AccessFailureLog``), oldest first. Three
-    queries."""
+def identifier_key(identifier: str | None) -> str | None:
+    """What django-axes counts a login attempt with ``identifier`` under: an email address
+    normalized (``normalize_email``) and case-folded; anything else as it is."""
+    if identifier and "@" in identifier:
+        return normalize_email(identifier).casefold()
+    return identifier
+
+
+def login_identifiers(user) -> set[str]:
+    """Every identifier django-axes may have kept ``user``'s login records under: their
+    username as stored (successful logins) and canonical, and their email address."""
+    username = user.get_username()
+    identifiers = {username, identifier_key(username)}
+    if user.email:
+        identifiers.add(identifier_key(user.email))
+    return identifiers
+
+
+def login_records(user) -> list[dict[str, Any]]:
+    """What django-axes keeps about logins as ``user`` (under any of their
+    ``login_identifiers``: their username, or their address for logins by email):
+    successful logins (``AccessLog``), the failures it is counting now (``AccessAttempt``:
+    the latest failure, and how many) and its failure log (``AccessFailureLog``), oldest
+    first. Three queries."""
+    identifiers = login_identifiers(user)
     records = [
         {
             "time": log.attempt_time,
@@ -83,7 +110,7 @@ def login_records(username: str) -> list[dict[str, Any]]:
             "path": log.path_info,
             "logout_time": iso(log.logout_time),
         }
-        for log in AccessLog.objects.filter(username=username)
+        for log in AccessLog.objects.filter(username__in=identifiers)
     ]
     records += [
         {
@@ -94,7 +121,7 @@ def login_records(username: str) -> list[dict[str, Any]]:
             "path": attempt.path_info,
             "failures": attempt.failures_since_start,
         }
-        for attempt in AccessAttempt.objects.filter(username=username)
+        for attempt in AccessAttempt.objects.filter(username__in=identifiers)
     ]
     records += [
         {
@@ -105,7 +132,7 @@ def login_records(username: str) -> list[dict[str, Any]]:
             "path": failure.path_info,
             "locked_out": failure.locked_out,
         }
-        for failure in AccessFailureLog.objects.filter(username=username)
+        for failure in AccessFailureLog.objects.filter(username__in=identifiers)
     ]
     records.sort(key=lambda record: (record["time"], record["success"]))
     return [{**record, "time": iso(record["time"])} for record in records]
@@ -116,7 +143,7 @@ def member_data(*, user) -> dict[str, Any]:
     data: the account, the person, memberships, engagements, RSVPs, the invitations
     outreach sent them, the events they created, the proposals they decided, their
     organizer requests (who decided stays out: that is the decider's) and the login
-    records kept for their username (``login_records``). Nothing about anyone else."""
+    records kept for their username or address (``login_records``). Nothing about anyone else."""
     member = member_for_user(user=user)
     memberships = member.memberships.select_related("organization").order_by("since", "pk")
     engagements = member.engagements.select_related("movement", "organization").order_by(
@@ -238,7 +265,7 @@ def member_data(*, user) -> dict[str, Any]:
             }
             for r in organizer_requests
         ],
-        "login_records": login_records(user.get_username()),
+        "login_records": login_records(user),
     }
 
 

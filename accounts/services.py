@@ -10,21 +10,27 @@ by the task worker after commit.
 """
 
 import datetime
+import hashlib
 
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from accounts import mail
-from accounts.selectors import users_with_email
+from accounts.selectors import (
+    identifier_key,
+    login_identifiers,
+    normalize_email,
+    users_with_email,
+)
 from events.mail import site_url
 from events.models import RSVP
 from events.services import RSVPClosed, _rsvp_cancel
@@ -33,6 +39,8 @@ from movements.services import member_erase, member_for_user
 from movements.verification import (
     VerificationLinkInvalid,
     email_digest,
+    email_mark_verified,
+    email_verify,
     is_verified,
     link_payload,
     verification_url,
@@ -57,23 +65,40 @@ def account_sign_up(
     """Sign up the new (unsaved) ``user``, answering the same whether or not their email
     address is known, so that signing up tells nobody who has an account.
 
-    A new address: save the login and its private Member record (named ``name``, else the
-    username) and mail a link that confirms the address and logs the person in (then on
-    to ``next_url``); ``invites`` is their answer to "invite me to joint events of my
-    movements" (outreach waits for the confirmed address). Returns the member. An
-    address that already belongs to a login: create nothing and mail that address how
-    to log in or reset the password. Returns None. Either way exactly one mail goes
-    out, after commit."""
+    A new address: save the login, its username the address (``free_username``), and its
+    private Member record (named ``name``, else the username), and mail a link that
+    confirms the address and logs the person in (then on to ``next_url``); ``invites`` is
+    their answer to "invite me to joint events of my movements" (outreach waits for the
+    confirmed address). Returns the member. An address that already belongs to a login,
+    or comes to belong to one while this runs: create nothing and mail that address how
+    to log in or reset the password (with ``next_url``). Returns None. Either way exactly
+    one mail goes out, after commit.
+
+    A roster member with this address (no login) is not linked here: only once the address
+    is confirmed (``account_email_verify``). Sign-ups with one address, whatever its case,
+    run one after another (``_address_lock``): at once, they make one login."""
     with transaction.atomic(durable=True):
+        _address_lock(user.email)
         usernames = [u.get_username() for u in users_with_email(user.email)]
+        if not usernames:
+            user.username = free_username(user.email)
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:
+                # Someone signed up with this address a moment ago (the username is it).
+                usernames = [u.get_username() for u in users_with_email(user.email)]
+                if not usernames:
+                    raise
         if usernames:
             mail_queue(
                 messages=[
-                    mail.address_in_use_message(user.email, usernames=usernames, change=False)
+                    mail.address_in_use_message(
+                        user.email, usernames=usernames, change=False, next_url=next_url
+                    )
                 ]
             )
             return None
-        user.save()
         member = member_for_user(user=user)
         changed = []
         if name and member.name != name:
@@ -88,6 +113,38 @@ def account_sign_up(
     return member
 
 
+def _address_lock(email: str) -> None:
+    """Make writes that give a login the address ``email``, whatever its case (sign-up,
+    an address change), run one after another until this transaction ends, so that two
+    of them cannot both find it free. On PostgreSQL a transaction-level advisory lock
+    keyed by the case-folded address; SQLite runs one writer at a time anyway."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(
+        f"coalition.address:{email.casefold()}".encode(), digest_size=8
+    ).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def free_username(email: str) -> str:
+    """The username for a login with the (normalized) address ``email``: the address
+    itself, or, when another login already has that username whatever its case (usernames
+    were chosen freely before), the address followed by the first free "+2", "+3", …
+    (no longer an address, so it never names someone else's)."""
+    users = get_user_model().objects.all()
+    max_length = get_user_model()._meta.get_field("username").max_length
+    candidate, n = email[:max_length], 1
+    while users.filter(username__iexact=candidate).exists():
+        n += 1
+        suffix = f"+{n}"
+        candidate = f"{email[: max_length - len(suffix)]}{suffix}"
+    return candidate
+
+
 # --- confirming the address -------------------------------------------------------------------
 
 
@@ -98,6 +155,67 @@ def email_verification_send(*, member: Member, next_url: str = "") -> Member:
         url = verification_url(member, next_url=next_url)
         mail_queue(messages=[mail.verification_message(member, url=url)])
     return member
+
+
+def account_email_verify(token: str) -> Member:
+    """Confirm the address a verification link was sent to (``email_verify``) and, for a
+    login's member, link the login to the person the address already stood for. Returns
+    the member the login now belongs to.
+
+    The rule: when the confirmed address matches, compared without case after
+    normalizing, exactly one other Member record, and that one has no login (a roster
+    member, or one created by an anonymous RSVP), the login moves to it, so the person
+    finds their RSVPs and history on /me/. The record made for the login at sign-up is
+    folded into it and deleted: what hangs on it (RSVPs, memberships, … — normally
+    nothing, it is new) moves over, invitations are on if either said yes, the region
+    is taken when the roster has none, and the roster's name, key and visibility stay
+    (the name is the one organizers know). All in this transaction, both rows locked.
+    No match, several, or a match that has a login: nothing is linked. When moving
+    would break a rule (both records have an RSVP for the same event, say), nothing is
+    linked either; the address is confirmed all the same.
+
+    Raises ``VerificationLinkInvalid`` and ``EmailAlreadyVerified`` as ``email_verify``
+    does; nothing changes then."""
+    with transaction.atomic(durable=True):
+        member = email_verify(token)
+        if member.user_id is None:
+            return member
+        return _member_link_roster(member=member)
+
+
+def _member_link_roster(*, member: Member) -> Member:
+    """``account_email_verify``'s link: ``member`` (locked, with a login, just verified)
+    folded into the one roster member with its address, if there is exactly one."""
+    matches = list(
+        Member.objects.select_for_update()
+        .filter(email__iexact=normalize_email(member.email))
+        .exclude(pk=member.pk)
+        .order_by("pk")[:2]
+    )
+    if len(matches) != 1 or matches[0].user_id is not None:
+        return member
+    [roster] = matches
+    user = member.user
+    try:
+        with transaction.atomic():
+            # Row by row, so that every receiver (cache versions, proposal refresh) hears
+            # of it as of any other write; there is normally nothing to move.
+            for relation in Member._meta.related_objects:
+                if relation.many_to_many:
+                    continue
+                field = relation.field.name
+                for row in relation.related_model._base_manager.filter(**{field: member}):
+                    setattr(row, field, roster)
+                    row.save(update_fields=[field])
+    except IntegrityError:
+        return member
+    roster.invites = roster.invites or member.invites
+    if roster.region_id is None:
+        roster.region_id = member.region_id
+    member.delete()
+    roster.user = user
+    roster.save(update_fields=["user", "invites", "region"])
+    return email_mark_verified(member=roster, email=member.email)
 
 
 def email_verification_resend(*, member: Member) -> Member:
@@ -174,18 +292,58 @@ def email_change_confirm(token: str) -> Member:
         member, new_email = email_change_link(token, lock=True)
         if member.email == new_email:
             return member
+        _address_lock(new_email)
         if users_with_email(new_email).exclude(pk=member.user_id).exists():
             raise VerificationLinkInvalid(
                 "This address now belongs to another account, so it cannot be moved here."
             )
+        old_email = member.email
         member.email = new_email
         member.verified_email = new_email
         member.email_verified_at = timezone.now()
         member.save(update_fields=["email", "verified_email", "email_verified_at"])
         if member.user is not None:
-            member.user.email = new_email
-            member.user.save(update_fields=["email"])
+            _user_change_email(user=member.user, old_email=old_email, new_email=new_email)
     return member
+
+
+def _user_change_email(*, user, old_email: str, new_email: str) -> None:
+    """``email_change_confirm``'s change to the login: its address becomes ``new_email``
+    (normalized already), and a username that was the old address, as sign-up makes it,
+    becomes the new one, unless another login has that username (then it stays).
+
+    django-axes' records follow (``login_identifiers``), so /me/data.json and deleting
+    the account still find them: successful logins and the failure log under the old
+    username or address move to the new ones; the failures being counted for the old
+    address end, as it no longer logs in here."""
+    old_username = user.get_username()
+    old_identifiers = {identifier_key(old_username)}
+    if old_email:
+        old_identifiers.add(identifier_key(old_email))
+    user.email = new_email
+    renamed = (
+        identifier_key(old_username) == identifier_key(old_email)
+        and not get_user_model()
+        .objects.filter(username__iexact=new_email)
+        .exclude(pk=user.pk)
+        .exists()
+    )
+    try:
+        with transaction.atomic():
+            if renamed:
+                user.username = new_email
+            user.save(update_fields=["email", "username"])
+    except IntegrityError:  # another login took that username a moment ago
+        renamed = False
+        user.username = old_username
+        user.save(update_fields=["email"])
+    old_identifiers -= {identifier_key(user.get_username())}
+    AccessAttempt.objects.filter(username__in=old_identifiers).delete()
+    AccessFailureLog.objects.filter(username__in=old_identifiers).update(
+        username=identifier_key(new_email)
+    )
+    if renamed:
+        AccessLog.objects.filter(username=old_username).update(username=new_email)
 
 
 # --- the password, asked again ------------------------------------------------------------------
@@ -204,9 +362,17 @@ def password_check(*, request, user, password: str) -> bool:
     checked = authenticate(request, username=username, password=password)
     if checked is None or checked.pk != user.pk:
         return False
-    if settings.AXES_ENABLED and settings.AXES_RESET_ON_SUCCESS:
-        axes_reset(ip=get_client_ip_address(request), username=username)
+    login_failures_clear(request=request, identifier=username)
     return True
+
+
+def login_failures_clear(*, request, identifier: str) -> None:
+    """After a right password given with ``identifier`` (a username or an address), clear
+    the failures django-axes counts for it from this address, as a successful login does
+    (``AXES_RESET_ON_SUCCESS``). Axes clears the username's on its own; a login by
+    email address needs this for the address's."""
+    if settings.AXES_ENABLED and settings.AXES_RESET_ON_SUCCESS:
+        axes_reset(ip=get_client_ip_address(request), username=identifier_key(identifier))
 
 
 # --- deleting the account ----------------------------------------------------------------------
@@ -217,7 +383,8 @@ def account_delete(*, user) -> Member:
     started (``rsvp_cancel``, in this transaction: it promotes and mails the waitlist after
     commit), anonymise their Member record (``member_erase``; their history stays as
     anonymous aggregates), delete the login records django-axes keeps for their username
-    and delete the login. Returns the anonymised member. The caller logs them out."""
+    and address (``login_identifiers``) and delete the login. Returns the anonymised
+    member. The caller logs them out."""
     with transaction.atomic(durable=True):
         member = member_for_user(user=user)
         upcoming = (
@@ -234,9 +401,9 @@ def account_delete(*, user) -> Member:
                 # attached to the anonymised member like any past event.
                 continue
         member = member_erase(member=member)
-        username = user.get_username()
+        identifiers = login_identifiers(user)
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
-            model.objects.filter(username=username).delete()
+            model.objects.filter(username__in=identifiers).delete()
         user.delete()
     return member
 

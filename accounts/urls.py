@@ -11,11 +11,7 @@ from accounts import views as accounts
 from accounts.forms import PasswordResetForm
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.SignupView.as_view(), name="signup"),
     path("accounts/signup/sent/", accounts.SignupSentView.as_view(), name="signup_sent"),

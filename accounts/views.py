@@ -1,8 +1,9 @@
 """Accounts: signing up, confirming an address, logging out with a message, and the
 signed-in person's own page.
 
-Logging in and the password reset views are Django's own (see ``urls.py``); only the
-templates are ours. Every form that asks for the password again (password change, email
+Logging in is Django's view with our form, by email address or username
+(``accounts.backends``); the password reset views are Django's own (see ``urls.py``),
+only the templates are ours. Every form that asks for the password again (password change, email
 change, account deletion) checks it through ``accounts.services.password_check``, which
 django-axes throttles like a login. ``/me/`` shows the signed-in person their own data
 and nothing about anyone else; ``/me/data.json`` hands all of it over and ``/me/delete/``
@@ -16,7 +17,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import F
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -28,6 +29,7 @@ from accounts.forms import (
     AccountDeleteForm,
     EmailChangeForm,
     InvitesForm,
+    LoginForm,
     PasswordChangeForm,
     SignupForm,
     VisibilityForm,
@@ -44,11 +46,13 @@ from accounts.selectors import (
 from accounts.services import (
     VerificationTooSoon,
     account_delete,
+    account_email_verify,
     account_sign_up,
     email_change_confirm,
     email_change_link,
     email_change_request,
     email_verification_resend,
+    login_failures_clear,
     member_set_invites,
     member_set_visibility,
 )
@@ -62,7 +66,6 @@ from movements.services import member_for_user
 from movements.verification import (
     EmailAlreadyVerified,
     VerificationLinkInvalid,
-    email_verify,
     invites_unsubscribe,
     is_verified,
     unsubscribe_link_member,
@@ -74,43 +77,75 @@ ORGANIZING_ROLES = {MembershipRole.ORGANIZER, MembershipRole.LEADER}
 LATEST_FIRST = (F("since").desc(nulls_last=True), "-pk")
 
 
+# A longer ``next`` is dropped rather than carried into links and mails.
+NEXT_MAX_LENGTH = 2000
+
+
 def safe_next(request, url: str) -> str:
-    """``url`` when it points into this site, else ""."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``url`` when it points into this site (and is not absurdly long), else ""."""
+    if (
+        url
+        and len(url) <= NEXT_MAX_LENGTH
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return ""
 
 
+def with_next(path: str, next_url: str) -> str:
+    """``path`` with ``?next=next_url`` when there is one (already checked by
+    ``safe_next``)."""
+    return f"{path}?{urlencode({'next': next_url})}" if next_url else path
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, by email address or username (``LoginForm``). After a login by
+    address, the failures counted for that address are cleared too."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_failures_clear(request=self.request, identifier=form.cleaned_data["username"])
+        return response
+
+
 class SignupView(InvalidFormIs400, FormView):
     """Sign up. Whether or not the address already has an account, the answer is the
     same redirect to "check your inbox" (``account_sign_up`` decides what the mail
-    says); nobody is logged in until they open the link."""
+    says); nobody is logged in until they open the link. ``next`` (a path on this site)
+    travels on: into the mailed link, and into every link to logging in."""
 
     form_class = SignupForm
     template_name = "registration/signup.html"
-    success_url = reverse_lazy("signup_sent")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect("me")
+            return redirect(self._next() or "me")
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"next": safe_next(self.request, self.request.GET.get("next", ""))}
+        return {"next": self._next()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self._next(), **kwargs)
 
     def form_valid(self, form):
-        # Saving without committing hashes the password on both paths, so a known
-        # address takes as long to answer as a new one.
-        user = form.save(commit=False)
+        next_url = self._next()
         account_sign_up(
-            user=user,
+            user=form.new_user(),
             name=form.cleaned_data["name"],
-            next_url=safe_next(self.request, form.cleaned_data["next"]),
+            next_url=next_url,
             invites=form.cleaned_data["invites"],
         )
-        return super().form_valid(form)
+        return redirect(with_next(reverse("signup_sent"), next_url))
+
+    def _next(self) -> str:
+        request = self.request
+        return safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
 
 
 class SignupSentView(TemplateView):
@@ -118,11 +153,18 @@ class SignupSentView(TemplateView):
 
     template_name = "registration/signup_sent.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            next=safe_next(self.request, self.request.GET.get("next", "")), **kwargs
+        )
+
 
 class EmailVerifyView(TemplateView):
     """The link in a verification mail. GET shows a button (so that mail scanners, which
-    follow links, confirm nothing); POST confirms the address (``email_verify``) and, on
-    the first confirmation, logs the person in and takes them to ``next`` or /me/."""
+    follow links, confirm nothing); POST confirms the address (``account_email_verify``,
+    which may link the login to the roster member the address stood for) and, on the
+    first confirmation, logs the person in and takes them to ``next`` or /me/, welcomed
+    by their name."""
 
     template_name = "registration/email_verify.html"
 
@@ -130,20 +172,19 @@ class EmailVerifyView(TemplateView):
         try:
             verification_link_member(token)
         except VerificationLinkInvalid as error:
-            return self.render_to_response({"error": str(error)}, status=400)
+            return self.render_to_response({"error": str(error), "next": self._next()}, status=400)
         return self.render_to_response(self.get_context_data(next=self._next()))
 
     def post(self, request, *args, token, **kwargs):
         try:
-            member = email_verify(token)
+            member = account_email_verify(token)
         except VerificationLinkInvalid as error:
-            return self.render_to_response({"error": str(error)}, status=400)
+            return self.render_to_response({"error": str(error), "next": self._next()}, status=400)
         except EmailAlreadyVerified:
             messages.info(request, "Your address is already confirmed. Log in to continue.")
             if request.user.is_authenticated:
-                return redirect("me")
-            query = urlencode({"next": self._next() or reverse("me")})
-            return redirect(f"{reverse('login')}?{query}")
+                return redirect(self._next() or "me")
+            return redirect(with_next(reverse("login"), self._next() or reverse("me")))
         user = member.user
         if user is not None and user.is_active:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -141,9 +141,11 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out username+IP before any password is checked.
+# Then the identifier as a username, then as an email address (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.EmailBackend",
 ]
 
 LOGIN_URL = "login"
@@ -221,6 +223,9 @@ SECURE_CSP = {
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# "username" is the identifier typed, a username or an email address; an address counts
+# the same whatever its case (accounts.backends.login_identifier).
+AXES_USERNAME_CALLABLE = "accounts.backends.login_identifier"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Forms that ask for the password again (password change, email change, account deletion)

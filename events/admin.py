@@ -221,11 +221,12 @@ class RSVPAdmin(ServiceActionsAdmin):
         "reminded_at",
     ]
     list_filter = ["status", "event"]
-    search_fields = ["member__name", "member__key", "event__title"]
+    search_fields = ["member__name", "member__key", "name", "event__title"]
     list_select_related = ["member", "event", "movement"]
     fields = [
         "event",
         "member",
+        "name",
         "status",
         "guests",
         "movement",
@@ -237,7 +238,7 @@ class RSVPAdmin(ServiceActionsAdmin):
     ]
     readonly_fields = [field for field in fields if field != "movement"]
     ordering = ["event", "created_at", "pk"]
-    actions = ["cancel_selected", "check_in_selected"]
+    actions = ["cancel_selected", "check_in_selected", "renew_manage_links"]
 
     def has_add_permission(self, request):
         # New RSVPs go through the capacity rule: add them on the event's page.
@@ -258,6 +259,21 @@ class RSVPAdmin(ServiceActionsAdmin):
     @admin.action(permissions=["change"], description="Check in selected", location=EVERYWHERE)
     def check_in_selected(self, request, queryset):
         self._each(request, queryset, services.rsvp_check_in, "Checked in", by=True)
+
+    @admin.action(
+        permissions=["change"],
+        description="Revoke the manage links of selected RSVPs (a new one is mailed)",
+    )
+    def renew_manage_links(self, request, queryset):
+        for rsvp in queryset:
+            services.rsvp_manage_link_renew(rsvp=rsvp)
+        count = queryset.count()
+        self.message_user(
+            request,
+            f"Revoked the manage links of {_plural(count, 'RSVP')}; each person was mailed a "
+            "new one.",
+            messages.SUCCESS,
+        )
 
     def _each(self, request, queryset, service, verb: str, *, by: bool) -> None:
         done = 0

@@ -287,6 +287,8 @@ class ManageLinkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
+        # It shares the event page with the RSVP form: its own field names and ids.
+        kwargs.setdefault("prefix", "link")
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
 

@@ -5,8 +5,8 @@ The manage link is the person's key to their RSVP (``events.manage_links``): the
 the RSVP with the event's details as a person going sees them, and changes guests, cancels,
 RSVPs again, renews the link or deletes the RSVP and the person's details. Each change goes
 through ``events.services``; a refused one shows the page again with the reason and a 4xx
-status. The page is never cached or indexed and sends no referrer, so the token stays
-between the person and the site.
+status. The page is never cached or indexed, and sends no referrer to other sites, so the
+token stays between the person and the site.
 """
 
 from django.contrib import messages
@@ -45,10 +45,11 @@ def event_page(event) -> str:
 
 
 def private(response: HttpResponse) -> HttpResponse:
-    """Keep a page that carries a manage token out of caches, indexes and referrers."""
+    """Keep a page that carries a manage token out of caches and indexes. (The site's
+    ``Referrer-Policy: same-origin`` already keeps its URL from other sites; "no-referrer"
+    would make browsers send ``Origin: null`` with the page's forms, which CSRF refuses.)"""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

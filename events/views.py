@@ -157,7 +157,8 @@ def rsvp_context(
 ) -> dict:
     """What the RSVP block needs: counts, the visitor's own RSVP and the form (for a
     visitor without an account, the one that takes a name and an email; ``sent``: theirs
-    was just taken, so the block says to look in the inbox instead)."""
+    was just taken, so the block says to look in the inbox instead, and shows no counts:
+    whether they moved would tell whether the address was already going)."""
     member = Member.objects.for_user(request.user)
     rsvp = (
         RSVP.objects.filter(event=event, member=member).select_related("movement").first()
@@ -170,8 +171,12 @@ def rsvp_context(
         form_class = RSVPForm if request.user.is_authenticated else AnonymousRSVPForm
         form = form_class(event=event, via=request.GET.get("via", ""))
     key = given_key(request, event)
+    shareable = event.status == EventStatus.PUBLISHED and event.ends_at > timezone.now()
     return {
         "event": event,
+        "show_who_is_coming": event.status == EventStatus.PUBLISHED,
+        "movement_counts": who_is_coming(event),
+        "share_url": request.build_absolute_uri(event_path(event, key)) if shareable else "",
         "link_key": key,
         "rsvp": rsvp,
         "rsvp_active": active,
@@ -182,8 +187,21 @@ def rsvp_context(
         "notice": notice,
         "notice_level": notice_level,
         "sent": sent,
-        "link_form": ManageLinkForm() if rsvp_open and not request.user.is_authenticated else None,
+        "link_form": (
+            ManageLinkForm()
+            if rsvp_open and not sent and not request.user.is_authenticated
+            else None
+        ),
     }
+
+
+def who_is_coming(event: Event) -> list[tuple]:
+    """(movement, people going who came through it) for each of the event's movements;
+    none when nobody is going (the page then says "no one yet")."""
+    if not event.going_count:
+        return []
+    came = RSVP.objects.filter(event=event).going_by_movement()
+    return [(m, came.get((event.pk, m.pk), 0)) for m in event.movements.all()]
 
 
 def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
@@ -192,10 +210,6 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
     context = rsvp_context(request, event, **rsvp_kwargs)
     rsvp = context["rsvp"]
     going = rsvp is not None and rsvp.status == RSVPStatus.GOING
-    movement_counts = []
-    if event.going_count:
-        came = RSVP.objects.filter(event=event).going_by_movement()
-        movement_counts = [(m, came.get((event.pk, m.pk), 0)) for m in event.movements.all()]
     context.update(
         can_manage=can_manage,
         **host_context(request, event, can_manage=can_manage),
@@ -210,7 +224,6 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
         ),
         show_address=can_manage or can_see_address(request.user, event, going=going),
         event_over=event.ends_at < timezone.now(),
-        movement_counts=movement_counts,
     )
     return context
 
@@ -372,7 +385,8 @@ class RSVPActionView(View):
         member = Member.objects.for_user(request.user)
         text, level, status, form = self.act(event, member)
         if status < 400 and not is_htmx(request):
-            messages.add_message(request, level_number(level), text)
+            if text:
+                messages.add_message(request, level_number(level), text)
             return redirect(event_path(event, given_key(request, event)))
         event = fresh_event(event)
         sent = status < 400 and not request.user.is_authenticated
@@ -380,6 +394,8 @@ class RSVPActionView(View):
             context = rsvp_context(
                 request, event, form=form, notice=text, notice_level=level, sent=sent
             )
+            # "Who is coming" further down the page follows the change (htmx out of band).
+            context["oob_who_is_coming"] = True
             response = TemplateResponse(request, RSVP_PARTIAL, context, status=status)
         else:
             context = detail_context(request, event, form=form, notice=text, notice_level=level)
@@ -413,8 +429,9 @@ def refusal(error: services.RSVPError, form) -> tuple:
 
 def sent_notice(email: str) -> str:
     return (
-        f"Thanks! We sent the details of your RSVP to {email}: check your inbox (and the "
-        "spam folder). The mail has a link to change or cancel it."
+        f"Thanks! We sent the details of your RSVP to {email}. Check your inbox (and the "
+        "spam folder): the mail says whether you have a place, and has a link to change or "
+        "cancel your RSVP."
     )
 
 
@@ -432,7 +449,7 @@ class RSVPCreateView(RSVPActionView):
         if member is None:
             member = member_for_user(user=self.request.user)
         try:
-            rsvp = services.rsvp_create(
+            services.rsvp_create(
                 event=event,
                 member=member,
                 guests=form.cleaned_data["guests"],
@@ -440,14 +457,9 @@ class RSVPCreateView(RSVPActionView):
             )
         except services.RSVPError as error:
             return refusal(error, form)
-        if rsvp.status == RSVPStatus.WAITLISTED:
-            position = waitlist_position(rsvp)
-            text = f"The event is full: you are number {position} on the waitlist."
-            return text, "info", 200, None
-        guests = (
-            f" with {rsvp.guests} guest{'s' if rsvp.guests != 1 else ''}" if rsvp.guests else ""
-        )
-        return f"You are going to “{event.title}”{guests}.", "success", 200, None
+        # The RSVP block's own status line says it (going, or the place on the waitlist):
+        # one message, not the same news twice.
+        return "", "success", 200, None
 
     def act_anonymous(self, event):
         """Name and email, no account (``services.rsvp_request``). Whatever the address's

@@ -198,7 +198,7 @@ def database_url(connection, name: str | None = None) -> str:
 def log_in(page, base_url: str, username: str, next_path: str = "") -> None:
     """Log a Playwright ``page`` in through the log-in form (UserFactory's password)."""
     page.goto(f"{base_url}/accounts/login/" + (f"?next={next_path}" if next_path else ""))
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()

@@ -20,11 +20,9 @@ NEW_PASSWORD = "a brand new tulip meadow"
 
 def signup_data(**overrides):
     data = {
-        "username": "ada",
-        "email": "ada@example.org",
         "name": "Ada Okafor",
-        "password1": "potluck between movements",
-        "password2": "potluck between movements",
+        "email": "ada@example.org",
+        "password": "potluck between movements",
     }
     data.update(overrides)
     return data
@@ -42,15 +40,24 @@ def test_signup_page_shows_every_field_with_a_label(client):
 
     content = response.content.decode()
     assert response.status_code == 200
-    for field, label in [
-        ("username", "Username"),
-        ("email", "Email"),
+    form = response.context["form"]
+    assert [(f.name, f.label) for f in form.visible_fields()] == [
         ("name", "Your name"),
-        ("password1", "Password"),
-        ("password2", "Password confirmation"),
-    ]:
+        ("email", "Email"),
+        ("password", "Password"),
+        ("invites", "Invite me to joint events of my movements"),
+    ]
+    for field, label in [("name", "Your name"), ("email", "Email"), ("password", "Password")]:
         assert f'<label for="id_{field}">{label}:</label>' in content
-    assert "<script" not in content
+    assert "password1" not in content and "password2" not in content
+    assert 'id="id_username"' not in content
+    # One line of help for the password, not the validators' list.
+    assert '<div class="helptext" id="id_password_helptext">At least 8 characters; not a ' in (
+        content
+    )
+    assert "Your password can’t be too similar" not in content
+    assert '<script src="/static/js/password-toggle.js" defer></script>' in content
+    assert "<script>" not in content
     assert "style=" not in content
 
 
@@ -63,7 +70,7 @@ def test_signup_creates_user_and_private_member_and_mails_a_link_that_logs_in(
     assert response.status_code == 302
     assert response["Location"] == "/accounts/signup/sent/"
     user = User.objects.get()
-    assert (user.username, user.email) == ("ada", "ada@example.org")
+    assert (user.username, user.email) == ("ada@example.org", "ada@example.org")
     assert user.check_password("potluck between movements")
     member = Member.objects.get()
     assert member.user == user
@@ -94,10 +101,14 @@ def test_signup_creates_user_and_private_member_and_mails_a_link_that_logs_in(
     ]
 
 
-def test_signup_without_a_name_names_the_member_after_the_username(client):
-    client.post("/accounts/signup/", signup_data(name="  "))
+def test_signup_tidies_the_name_and_the_address(client):
+    client.post(
+        "/accounts/signup/", signup_data(name="  Ada \t Okafor ", email=" Ada@Example.ORG ")
+    )
 
-    assert Member.objects.get().name == "ada"
+    user = User.objects.get()
+    assert (user.username, user.email) == ("Ada@example.org", "Ada@example.org")
+    assert Member.objects.get().name == "Ada Okafor"
 
 
 def test_signup_never_links_an_existing_roster_member_by_email(client):
@@ -115,32 +126,51 @@ def test_signup_never_links_an_existing_roster_member_by_email(client):
 @pytest.mark.parametrize(
     ("overrides", "field", "codes", "messages"),
     [
-        # Django's messages are checked by their codes. An email in use is no error
-        # (tests/accounts/test_verification.py).
-        ({"username": "Taken"}, "username", ["unique"], None),
+        # An email in use is no error (tests/accounts/test_verification.py).
+        ({"name": "   "}, "name", ["required"], None),
         ({"email": "not-an-address"}, "email", ["invalid"], None),
         ({"email": ""}, "email", ["required"], None),
+        ({"email": "a" * 140 + "@example.org"}, "email", ["max_length"], None),
+        ({"password": ""}, "password", ["required"], None),
         (
-            {"password1": "hunter2", "password2": "hunter2"},
-            "password2",
+            {"password": "hunter2"},
+            "password",
             ["password_too_short", "password_too_common"],
-            None,
+            [
+                "Too short: use at least 8 characters.",
+                "This is one of the most common passwords, the first ones anyone guesses. "
+                "Choose another: a few unrelated words make a good one.",
+            ],
         ),
         (
-            {"password1": "12345678901", "password2": "12345678901"},
-            "password2",
+            {"password": "12345678901"},
+            "password",
             ["password_too_common", "password_entirely_numeric"],
             None,
         ),
-        ({"password2": "potluck between movement"}, "password2", ["password_mismatch"], None),
+        (
+            {"password": "Ada Okafor!"},
+            "password",
+            ["password_too_similar"],
+            ["Too close to your name or email address: choose something else."],
+        ),
+        (
+            {"password": "ada@example.org"},
+            "password",
+            ["password_too_similar"],
+            None,
+        ),
     ],
     ids=[
-        "duplicate-username",
+        "no-name",
         "bad-email",
         "no-email",
+        "email-too-long",
+        "no-password",
         "weak",
         "numeric",
-        "mismatch",
+        "like-the-name",
+        "like-the-email",
     ],
 )
 def test_signup_refuses_bad_input_and_creates_nothing(client, overrides, field, codes, messages):
@@ -204,8 +234,12 @@ def test_login_with_a_wrong_password_says_so(client):
     assert '<div class="form-errors" id="form-errors" role="alert">' in response.content.decode()
     assert "_auth_user_id" not in client.session
     content = response.content.decode()
-    assert '<label for="id_username">Username:</label>' in content
+    assert '<label for="id_username">Email or username:</label>' in content
     assert '<label for="id_password">Password:</label>' in content
+    assert [str(e) for e in response.context["form"].non_field_errors()] == [
+        "Wrong email, username or password. Check them and try again; the password is "
+        "case-sensitive."
+    ]
 
 
 def test_login_page_links_to_reset_and_signup(client):
@@ -234,7 +268,7 @@ def test_nav_offers_log_in_and_sign_up_to_anonymous_visitors(client):
     content = client.get("/movements/").content.decode()
 
     assert '<li><a href="/accounts/login/?next=/movements/">Log in</a></li>' in content
-    assert '<li><a href="/accounts/signup/">Sign up</a></li>' in content
+    assert '<li><a href="/accounts/signup/?next=/movements/">Sign up</a></li>' in content
     assert 'action="/accounts/logout/"' not in content
 
 
@@ -353,7 +387,12 @@ def test_account_pages_render_without_scripts_or_inline_styles(client, url):
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "<script" not in content
+    # Only the "show password" script, from a file, on the pages with a password to type.
+    scripts = re.findall(r"<script[^>]*>", content)
+    if url in ("/accounts/login/", "/accounts/signup/"):
+        assert scripts == ['<script src="/static/js/password-toggle.js" defer>']
+    else:
+        assert scripts == []
     assert "style=" not in content
 
 
@@ -368,7 +407,7 @@ def test_signup_never_collides_with_an_imported_member_key(client):
     response = client.post("/accounts/signup/", signup_data())
 
     assert response.status_code == 302
-    user = User.objects.get(username="ada")
+    user = User.objects.get(username="ada@example.org")
     member = Member.objects.get(user=user)
     assert member.key.startswith(f"user-{user.pk}-")
     assert Member.objects.filter(key=f"user-{user.pk}").get().name == f"Imported {user.pk}"

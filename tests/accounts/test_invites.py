@@ -26,11 +26,9 @@ INVALID = (
 
 def signup_data(**overrides) -> dict:
     data = {
-        "username": "ada",
-        "email": "ada@example.org",
         "name": "Ada Okafor",
-        "password1": "potluck between movements",
-        "password2": "potluck between movements",
+        "email": "ada@example.org",
+        "password": "potluck between movements",
     }
     data.update(overrides)
     return data

@@ -29,11 +29,9 @@ SITE = "http://127.0.0.1:8000"
 
 def signup_data(**overrides):
     data = {
-        "username": "ada",
-        "email": "ada@example.org",
         "name": "Ada Okafor",
-        "password1": "potluck between movements",
-        "password2": "potluck between movements",
+        "email": "ada@example.org",
+        "password": "potluck between movements",
     }
     data.update(overrides)
     return data
@@ -72,26 +70,26 @@ def test_signup_with_a_known_address_answers_exactly_as_with_a_new_one(
     known()
     users_before = User.objects.count()
     members_before = Member.objects.count()
-    new = sign_up(
-        Client(), django_capture_on_commit_callbacks, username="newcomer", email="new@example.org"
-    )
+    new = sign_up(Client(), django_capture_on_commit_callbacks, email="new@example.org")
     assert mail.outbox.pop().to == ["new@example.org"]
 
-    again = sign_up(Client(), django_capture_on_commit_callbacks, username="someone")
+    again = sign_up(Client(), django_capture_on_commit_callbacks)
 
     assert again.redirect_chain == new.redirect_chain == [("/accounts/signup/sent/", 302)]
     assert again.content == new.content
     assert "<h1>Check your inbox</h1>" in again.content.decode()
     assert User.objects.count() == users_before + 1  # the newcomer only
     assert Member.objects.count() == members_before + 1
-    assert not User.objects.filter(username="someone").exists()
+    assert not User.objects.filter(username="ada@example.org").exists()
     assert "_auth_user_id" not in again.client.session
     [message] = mail.outbox
     assert message.to == ["ada@example.org"]
     assert message.subject == "Someone tried to use your address on Coalition"
     assert "sign up for Coalition with this address" in message.body
     assert "Your username: first" in message.body
-    assert f"Log in here: {SITE}/accounts/login/" in message.body
+    assert (
+        f"Log in here with this address or your username: {SITE}/accounts/login/\n" in message.body
+    )
     assert f"Reset it here: {SITE}/accounts/password/reset/" in message.body
     assert links(message, "/accounts/verify/") == []
 
@@ -99,11 +97,12 @@ def test_signup_with_a_known_address_answers_exactly_as_with_a_new_one(
 def test_signup_never_says_an_address_is_in_use(client):
     UserFactory(username="first", email="ada@example.org")
 
-    response = client.post("/accounts/signup/", signup_data(username="first"))
+    response = client.post("/accounts/signup/", signup_data(password="short"))
 
     assert response.status_code == 400
-    assert error_codes(response.context["form"].errors) == {"username": ["unique"]}
+    assert error_codes(response.context["form"].errors) == {"password": ["password_too_short"]}
     assert "ada@example.org" not in str(response.context["form"].errors)
+    assert "first" not in response.content.decode()
 
 
 def test_signup_with_a_roster_address_without_a_login_is_a_new_account(
@@ -113,7 +112,7 @@ def test_signup_with_a_roster_address_without_a_login_is_a_new_account(
 
     sign_up(client, django_capture_on_commit_callbacks)
 
-    assert User.objects.get().username == "ada"
+    assert User.objects.get().username == "ada@example.org"
     [message] = mail.outbox
     assert message.subject == "Confirm your email address for Coalition"
 
@@ -158,7 +157,7 @@ def test_the_link_keeps_a_safe_next_and_drops_an_outside_one(
         Client().post(
             "/accounts/signup/",
             {
-                **signup_data(username="bea", email="bea@example.org"),
+                **signup_data(email="bea@example.org"),
                 "next": "https://evil.example/",
             },
         )

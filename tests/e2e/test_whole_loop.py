@@ -96,11 +96,9 @@ def test_new_member_runs_a_joint_potluck_and_both_movements_are_invited(new_page
     # A new member signs up and confirms their address through the mailed link.
     nia = new_page()
     nia.goto(base + "/accounts/signup/")
-    nia.get_by_label("Username").fill("nia")
-    nia.get_by_label("Email").fill("nia@example.org")
     nia.get_by_label("Your name").fill("Nia Newcomer")
-    nia.locator("#id_password1").fill(PASSWORD)
-    nia.get_by_label("Password confirmation").fill(PASSWORD)
+    nia.get_by_label("Email").fill("nia@example.org")
+    nia.get_by_label("Password").fill(PASSWORD)
     screenshot(nia, "01-signup")
     nia.get_by_role("button", name="Create my account").click()
     nia.wait_for_url(base + "/accounts/signup/sent/")

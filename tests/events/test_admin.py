@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from events.manage_links import ManageLinkInvalid, manage_link_open, manage_token
 from events.models import RSVP, Event, EventInvitation, RSVPStatus
 from events.services import rsvp_create
 from movements.models import Engagement
@@ -566,3 +567,24 @@ def test_invitations_are_a_read_only_log_for_curators(curator_client):
     assert detail.status_code == 200
     assert detail.context["has_change_permission"] is False
     assert add.status_code == 403
+
+
+def test_rsvp_renew_manage_links_action_revokes_and_mails(
+    curator_client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=5)
+    rsvp = rsvp_create(event=event, member=MemberFactory(email="sam@example.org"))
+    old = manage_token(rsvp)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = curator_client.post(
+            admin_url(RSVP, "changelist"),
+            {"action": "renew_manage_links", "_selected_action": [rsvp.pk]},
+            follow=True,
+        )
+
+    assert "Revoked the manage links of 1 RSVP" in response.content.decode()
+    with pytest.raises(ManageLinkInvalid):
+        manage_link_open(event.slug, old)
+    [message] = mail.outbox
+    assert message.to == ["sam@example.org"]

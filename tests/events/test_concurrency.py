@@ -25,8 +25,10 @@ from events.services import (
     event_outreach_send,
     rsvp_cancel,
     rsvp_create,
+    rsvp_request,
     send_due_reminders,
 )
+from movements.models import Member
 from tests.factories import (
     EngagementFactory,
     EventFactory,
@@ -118,6 +120,64 @@ def test_simultaneous_double_submissions_make_one_rsvp():
     assert RSVP.objects.filter(event=event).count() == 1
     assert {rsvp.pk for rsvp in results} == {RSVP.objects.get(event=event).pk}
     assert RSVP.objects.get(event=event).status == RSVPStatus.GOING
+
+
+def test_simultaneous_rsvps_without_an_account_fill_the_places_exactly():
+    """Issue 15: RSVPs by name and email take the same lock as anyone's."""
+    event = EventFactory(capacity=10)
+    RSVPFactory(event=event, guests=1)  # 2 places taken
+
+    _, errors = run_at_once(
+        [
+            lambda n=n: rsvp_request(
+                event=event, name=f"Person {n}", email=f"person{n}@example.org", guests=n % 2
+            )
+            for n in range(30)
+        ]
+    )
+
+    assert errors == []
+    rsvps = RSVP.objects.filter(event=event)
+    taken = sum(rsvp.places for rsvp in rsvps.going())
+    assert taken <= 10
+    # Nobody waits while a party of theirs would still fit.
+    assert all(rsvp.places > 10 - taken for rsvp in rsvps.waitlisted())
+    assert rsvps.count() == 31
+    assert Member.objects.filter(key__startswith="rsvp-").count() == 30
+
+
+def test_simultaneous_rsvps_with_one_new_address_make_one_person_and_one_rsvp():
+    event = EventFactory(capacity=10)
+
+    _, errors = run_at_once(
+        [lambda: rsvp_request(event=event, name="Sam", email="sam@example.org")] * 10
+    )
+
+    assert errors == []
+    assert Member.objects.filter(email__iexact="sam@example.org").count() == 1
+    assert RSVP.objects.filter(event=event).count() == 1
+
+
+@override_settings(COALITION_RSVP_PER_IP_PER_HOUR=1000)
+def test_simultaneous_anonymous_api_rsvps_never_overbook():
+    event = EventFactory(capacity=5, slug="crowded")
+
+    def post(n):
+        return APIClient().post(
+            "/api/events/crowded/rsvp/",
+            {"name": f"P{n}", "email": f"p{n}@example.org"},
+            format="json",
+        )
+
+    results, errors = run_at_once([functools.partial(post, n) for n in range(20)])
+
+    assert errors == []
+    assert Counter(response.status_code for response in results) in (
+        {202: 20},
+        # A request that waited longer than the lock timeout is refused, changing nothing.
+        *({202: 20 - k, 409: k} for k in range(1, 20)),
+    )
+    assert RSVP.objects.filter(event=event).going().count() == 5
 
 
 def test_simultaneous_reminder_runs_remind_each_person_once(now):

@@ -64,11 +64,9 @@ def organizer_message():
 
 def signup():
     data = {
-        "username": "ada",
-        "email": "ada@example.org",
         "name": "Ada Okafor",
-        "password1": "potluck between movements",
-        "password2": "potluck between movements",
+        "email": "ada@example.org",
+        "password": "potluck between movements",
     }
     request = ("/accounts/signup/", data)
     return Client(), request, [(["ada@example.org"], "Confirm your email address for Coalition")]
