@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -13,8 +14,10 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
+from core.conf import app_settings
 from core.text import iso
 from events.models import (
     RSVP,
@@ -25,12 +28,13 @@ from events.models import (
     Proposal,
     ProposalHost,
 )
-from movements.models import MembershipRole, Organization, OrganizerRequest
+from movements.models import Member, MembershipRole, Organization, OrganizerRequest
 from movements.services import member_for_user
 from movements.verification import is_verified
 
-# Bump when the shape of the download changes. 3: organizer requests; 4: invitations.
-MY_DATA_FORMAT = 4
+# Bump when the shape of the download changes. 3: organizer requests; 4: invitations;
+# 5: whether the calendar feed is on (never its secret link).
+MY_DATA_FORMAT = 5
 
 
 def normalize_email(email: str) -> str:
@@ -183,6 +187,7 @@ def member_data(*, user) -> dict[str, Any]:
             "region": member.region.slug if member.region_id else None,
             "visibility": member.visibility,
             "invites": member.invites,
+            "calendar_feed": bool(member.calendar_token),
             "created_at": iso(member.created_at),
         },
         "memberships": [
@@ -459,3 +464,39 @@ def organizer_dashboard(user, *, now: datetime.datetime | None = None) -> dict[s
         "hosted_past": past[::-1][:PAST_HOSTED_SHOWN],
         "runnable_proposals": proposals,
     }
+
+
+# --- the personal calendar feed ------------------------------------------------------------------
+
+# What the feed keeps of the past: events that ended up to this long ago.
+CALENDAR_PAST = datetime.timedelta(days=90)
+# A feed token as ``new_calendar_token`` writes it; anything else is refused unread.
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def calendar_feed_member(token: str) -> Member | None:
+    """The member whose calendar feed ``token`` opens; None for an unknown, revoked or
+    malformed token (a feed that is off has no token)."""
+    if not CALENDAR_TOKEN.fullmatch(token):
+        return None
+    return Member.objects.filter(calendar_token=token).first()
+
+
+def calendar_feed_events(member: Member, *, now: datetime.datetime) -> QuerySet[Event]:
+    """The events in ``member``'s calendar feed (``Event.objects.in_calendar_of``) that
+    end after ``CALENDAR_PAST`` before ``now`` or later, soonest first. One query."""
+    return (
+        Event.objects.in_calendar_of(member)
+        .filter(ends_at__gte=now - CALENDAR_PAST)
+        .order_by("starts_at", "pk")
+    )
+
+
+def calendar_feed_links(member: Member) -> dict[str, str] | None:
+    """For /me/: the feed's ``https`` link (``COALITION_SITE_URL``) and the same as
+    ``webcal``, which calendar apps open as a subscription; None while the feed is off."""
+    if not member.calendar_token:
+        return None
+    path = reverse("my_calendar", kwargs={"token": member.calendar_token})
+    url = f"{app_settings.SITE_URL}{path}"
+    return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}

@@ -34,7 +34,7 @@ from accounts.selectors import (
 from events.mail import site_url
 from events.models import RSVP
 from events.services import RSVPClosed, _rsvp_cancel
-from movements.models import Member
+from movements.models import Member, new_calendar_token
 from movements.services import member_erase, member_for_user
 from movements.verification import (
     VerificationLinkInvalid,
@@ -420,4 +420,40 @@ def member_set_visibility(*, member: Member, visibility: str) -> Member:
     """Make ``member``'s profile public or private (``Visibility``)."""
     member.visibility = visibility
     member.save(update_fields=["visibility"])
+    return member
+
+
+# --- the personal calendar feed ----------------------------------------------------------------
+# /me/calendar/<token>.ics: its secret is ``Member.calendar_token``, empty while it is off.
+
+
+def member_calendar_enable(*, member: Member) -> Member:
+    """Turn ``member``'s calendar feed on (``/me/calendar/<token>.ics``): a new secret
+    token when there is none, the one they have otherwise, so that turning it on twice
+    keeps the link already in their calendar app."""
+    with transaction.atomic(durable=True):
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if not member.calendar_token:
+            member.calendar_token = new_calendar_token()
+            member.save(update_fields=["calendar_token"])
+    return member
+
+
+def member_calendar_renew(*, member: Member) -> Member:
+    """Give ``member``'s calendar feed a new secret token: the old link stops working at
+    once (for a link shared by mistake). Turns the feed on when it was off."""
+    with transaction.atomic(durable=True):
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        member.calendar_token = new_calendar_token()
+        member.save(update_fields=["calendar_token"])
+    return member
+
+
+def member_calendar_disable(*, member: Member) -> Member:
+    """Turn ``member``'s calendar feed off: its link answers 404 from now on."""
+    with transaction.atomic(durable=True):
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.calendar_token:
+            member.calendar_token = ""
+            member.save(update_fields=["calendar_token"])
     return member

@@ -6,6 +6,7 @@ Not namespaced: Django's auth views reverse "login", "password_reset_done", … 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import calendar_views as calendar
 from accounts import views as accounts
 from accounts.forms import PasswordResetForm
 
@@ -68,4 +69,20 @@ urlpatterns = [
     ),
     path("me/data.json", accounts.MyDataView.as_view(), name="my_data"),
     path("me/delete/", accounts.AccountDeleteView.as_view(), name="account_delete"),
+    path("me/calendar/<str:token>.ics", calendar.MyCalendarView.as_view(), name="my_calendar"),
+    path(
+        "me/calendar/on/",
+        calendar.MyCalendarChangeView.as_view(change="enable"),
+        name="my_calendar_enable",
+    ),
+    path(
+        "me/calendar/renew/",
+        calendar.MyCalendarChangeView.as_view(change="renew"),
+        name="my_calendar_renew",
+    ),
+    path(
+        "me/calendar/off/",
+        calendar.MyCalendarChangeView.as_view(change="disable"),
+        name="my_calendar_disable",
+    ),
 ]

@@ -35,6 +35,7 @@ from accounts.forms import (
     VisibilityForm,
 )
 from accounts.selectors import (
+    calendar_feed_links,
     invitations_for,
     member_data,
     member_timeline,
@@ -277,6 +278,7 @@ class MeView(LoginRequiredMixin, TemplateView):
             can_create_events=is_organizer(self.request.user),
             today=today,
             host_invitations=invitations_for(self.request.user),
+            calendar_feed=calendar_feed_links(member),
         )
         context.update(organizer_requests_on_me(self.request.user))
         context.update(organizer_dashboard(self.request.user))

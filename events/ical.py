@@ -3,7 +3,7 @@
 Times are written in the site's time zone (``DTSTART;TZID=…`` with its ``VTIMEZONE``), so
 calendar apps show the local time the organizers meant. A private event's address is left
 out unless the caller says the reader is going (``show_address=True``, e.g. the reminder
-mail to people going).
+mail to people going, or a member's personal feed of the events they are going to).
 """
 
 import datetime
@@ -41,13 +41,25 @@ def event_calendar(event: Event, *, url: str, show_address: bool | None = None) 
     return calendar.to_ical()
 
 
-def events_calendar(events: Iterable[Event], *, url_for: Callable[[Event], str]) -> bytes:
-    """A VCALENDAR feed of ``events``; ``url_for(event)`` gives each absolute page URL.
-    Private events in the feed never show their address."""
+def events_calendar(
+    events: Iterable[Event],
+    *,
+    url_for: Callable[[Event], str],
+    name: str = "Coalition events",
+    show_address: bool | None = None,
+    refresh: datetime.timedelta | None = None,
+) -> bytes:
+    """A VCALENDAR feed of ``events`` called ``name``; ``url_for(event)`` gives each
+    absolute page URL. Private events show their address only with ``show_address=True``
+    (a feed of events its reader is going to). ``refresh`` tells calendar apps how often
+    to fetch the feed again (``REFRESH-INTERVAL``, RFC 7986, and ``X-PUBLISHED-TTL``)."""
     events = list(events)
-    calendar = _calendar("Coalition events")
+    calendar = _calendar(name)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(refresh))
     for event in events:
-        calendar.add_component(_vevent(event, url=url_for(event), show_address=None))
+        calendar.add_component(_vevent(event, url=url_for(event), show_address=show_address))
     _add_timezones(calendar, events)
     return calendar.to_ical()
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.conf import app_settings
 from core.text import join_names
+from events.calendar_links import calendar_links
 from events.ical import event_calendar, event_location
 from events.manage_links import manage_url
 from events.models import (
@@ -73,13 +74,12 @@ def rsvp_confirmation_message(rsvp: RSVP, *, again: bool = False) -> EmailMessag
         subject = f"You're going: {event.title}"
     else:
         subject = f"On the waitlist: {event.title}"
-    return _message(
+    return _with_calendar(
         rsvp,
         "rsvp_confirmation",
         subject,
         again=again,
         position=_waitlist_position(rsvp),
-        manage_url=manage_url(rsvp),
     )
 
 
@@ -90,8 +90,38 @@ def _waitlist_position(rsvp: RSVP) -> int | None:
 
 
 def promoted_message(rsvp: RSVP) -> EmailMessage | None:
-    """To someone moved from the waitlist to going."""
-    return _message(rsvp, "promoted", f"You're in: {rsvp.event.title}")
+    """To someone moved from the waitlist to going: the place, now with a private event's
+    address, the calendar file and links, and the manage link."""
+    return _with_calendar(rsvp, "promoted", f"You're in: {rsvp.event.title}")
+
+
+def _with_calendar(rsvp: RSVP, template: str, subject: str, **context) -> EmailMessage | None:
+    """A mail about ``rsvp`` that carries the event for the person's calendar: the
+    add-to-calendar links (``calendar_links``) and the manage link in the body, the
+    ``.ics`` attached. Going or waitlisted alike; the place follows the address rule
+    (a private event's address and online link only for someone going)."""
+    event = rsvp.event
+    show_address = rsvp.status == RSVPStatus.GOING or not event.is_private
+    url = event_url(event)
+    message = _message(
+        rsvp,
+        template,
+        subject,
+        calendar_links=calendar_links(event, show_address=show_address, url=url),
+        manage_url=manage_url(rsvp),
+        **context,
+    )
+    if message is not None:
+        _attach_calendar(message, event, show_address=show_address)
+    return message
+
+
+def _attach_calendar(message: EmailMessage, event: Event, *, show_address: bool) -> None:
+    message.attach(
+        f"{event.slug}.ics",
+        event_calendar(event, url=event_url(event), show_address=show_address),
+        "text/calendar",
+    )
 
 
 def event_cancelled_message(rsvp: RSVP, *, reason: str = "") -> EmailMessage | None:
@@ -127,11 +157,7 @@ def reminder_message(rsvp: RSVP) -> EmailMessage | None:
     day = timezone.localtime(event.starts_at).strftime("%a %-d %b")
     message = _message(rsvp, "reminder", f"Reminder: {event.title}, {day}")
     if message is not None:
-        message.attach(
-            f"{event.slug}.ics",
-            event_calendar(event, url=event_url(event), show_address=True),
-            "text/calendar",
-        )
+        _attach_calendar(message, event, show_address=True)
     return message
 
 

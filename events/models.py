@@ -146,6 +146,15 @@ class EventQuerySet(models.QuerySet):
         )
         return self.filter(public | Q(Exists(hosting)))
 
+    def in_calendar_of(self, member):
+        """What ``member``'s calendar feed holds: events they are going to that are
+        published or cancelled (a cancelled one stays, so calendars can drop it); never a
+        draft. Private events too: they are going, so they hold the link."""
+        going = RSVP.objects.going().filter(event=OuterRef("pk"), member=member)
+        return self.filter(
+            Exists(going), status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED]
+        )
+
     def upcoming(self, now=None):
         """Not yet over, soonest first."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")

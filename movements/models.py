@@ -6,6 +6,7 @@ writes that touch several rows live in ``movements/services.py`` and
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -555,6 +556,12 @@ class MemberManager(models.Manager.from_queryset(MemberQuerySet)):
             return None
 
 
+def new_calendar_token() -> str:
+    """The secret of a personal calendar feed (``Member.calendar_token``):
+    ``secrets.token_urlsafe(24)``, 32 characters."""
+    return secrets.token_urlsafe(24)
+
+
 class Member(models.Model):
     """A person. Rosters are imported before people sign up, so the login is optional."""
 
@@ -592,6 +599,10 @@ class Member(models.Model):
         default=False,
         help_text="Invite me to joint events of my movements",
     )
+    # The secret of the person's calendar feed (``/me/calendar/<token>.ics``, the events
+    # they are going to), turned on, renewed and off on /me/ (``accounts.services``).
+    # Empty: no feed.
+    calendar_token = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MemberManager()
@@ -601,6 +612,13 @@ class Member(models.Model):
         # "The same email is the same person" (anonymous RSVPs, linking a new login):
         # found by ``email__iexact``, which compares upper-cased on PostgreSQL.
         indexes = [models.Index(Upper("email"), name="member_email_upper")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar_token"],
+                condition=~Q(calendar_token=""),
+                name="member_calendar_token_unique",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -312,7 +312,7 @@ ERASED_MEMBER_NAME = "Former member"
 def member_erase(*, member: Member) -> Member:
     """Anonymise ``member`` for good: the name becomes "Former member", the email (and the
     record of its confirmation), region and login link are removed, the key becomes
-    ``erased-<pk>``, the profile private and invitations off.
+    ``erased-<pk>``, the profile private, invitations and the calendar feed off.
 
     Their memberships and engagements stay attached to the anonymised record, so every
     count and insight that included them still adds up without saying who they were. Their
@@ -329,6 +329,7 @@ def member_erase(*, member: Member) -> Member:
         member.key = f"erased-{member.pk}"
         member.visibility = Visibility.PRIVATE
         member.invites = False
+        member.calendar_token = ""
         member.user = None
         member.region = None
         member.organizer_requests.all().delete()
@@ -341,6 +342,7 @@ def member_erase(*, member: Member) -> Member:
                 "key",
                 "visibility",
                 "invites",
+                "calendar_token",
                 "user",
                 "region",
             ]

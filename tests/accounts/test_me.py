@@ -213,8 +213,9 @@ def test_me_lists_my_upcoming_rsvps_soonest_first(ada):
         'Cancel my RSVP<span class="visually-hidden"> for Wages and Gardens Potluck</span>'
     ) in content
     assert ('Leave the waitlist<span class="visually-hidden"> for Divest Panel</span>') in content
-    # two cancel forms, visibility, invitations, "send the link again"
-    assert content.count('name="csrfmiddlewaretoken"') == 5
+    # two cancel forms, the calendar feed's "turn on", visibility, invitations, "send the
+    # link again"
+    assert content.count('name="csrfmiddlewaretoken"') == 6
     # A cancelled event shows as such, with nothing to cancel.
     assert '<span class="status status--cancelled">Event cancelled</span>' in content
     assert 'action="/events/called-off/rsvp/cancel/"' not in content

@@ -286,7 +286,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
     workshop = Event.objects.get(slug="adas-workshop")
     last_login = User.objects.get(pk=ada.pk).last_login  # set by logging in
     assert data == {
-        "format": 4,
+        "format": 5,
         "account": {
             "username": "ada",
             "email": "ada@example.org",
@@ -305,6 +305,7 @@ def test_my_data_downloads_everything_about_me_as_an_attachment(ada, bea):
             "region": "oakland",
             "visibility": "public",
             "invites": False,
+            "calendar_feed": False,
             "created_at": member.created_at.astimezone(UTC).isoformat(),
         },
         "memberships": [

@@ -11,6 +11,7 @@ host, the Neighbours' Kitchen (for Food Justice), so that the union may leave it
 import pytest
 from django.test import Client
 
+from accounts.services import member_calendar_enable
 from events.models import RSVP, Event, EventHost, EventMessage, EventStatus, Proposal
 from movements.models import Engagement, Member, Membership, Movement, OrganizerRequest
 from movements.organizing import organizer_request_create
@@ -70,7 +71,11 @@ def snapshot() -> list:
         ),
         list(RSVP.objects.order_by("pk").values_list("pk", "status", "guests", "checked_in_at")),
         list(Proposal.objects.order_by("pk").values_list("pk", "status", "dismissed_reason")),
-        list(Member.objects.order_by("pk").values_list("pk", "visibility", "invites")),
+        list(
+            Member.objects.order_by("pk").values_list(
+                "pk", "visibility", "invites", "calendar_token"
+            )
+        ),
         list(Movement.objects.order_by("pk").values_list("pk", "archived_at")),
         Engagement.objects.count(),
         EventMessage.objects.count(),
@@ -237,6 +242,18 @@ URLS = {
     "me invites": (
         "post", "/me/invites/", {"invites": "on"}, [LOGIN] + ["/me/#invites-title"] * 4,
     ),
+    # The personal calendar feed: each signed-in person's own (the "own" row first turns it
+    # on, so there is something to turn off). The feed itself is read-only, opened by its
+    # secret link (tests/accounts/test_calendar_feed.py).
+    "me calendar on": (
+        "post", "/me/calendar/on/", {}, [LOGIN] + ["/me/#calendar-title"] * 4,
+    ),
+    "me calendar renew": (
+        "post", "/me/calendar/renew/", {}, [LOGIN] + ["/me/#calendar-title"] * 4,
+    ),
+    "own calendar off": (
+        "post", "/me/calendar/off/", {}, [LOGIN] + ["/me/#calendar-title"] * 4,
+    ),
     # The signed link is the whole authority (mail programs POST it without cookies).
     "invites unsubscribe": (
         "post", "/invites/unsubscribe/{unsubscribe}/", {}, [200] * 5,
@@ -287,6 +304,13 @@ def give_own_rsvp(role: str, world):
     RSVPFactory(event=world["event"], member=member)
 
 
+def give_own_calendar_feed(role: str):
+    """The signed-in person's calendar feed, on, for the row that turns it off."""
+    user = UserFactory._meta.model.objects.get(username=role)
+    member = Member.objects.filter(user=user).first() or MemberFactory(user=user, key="m-own")
+    member_calendar_enable(member=member)
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(URLS))
 def test_every_mutating_url_by_role(world, role, name):
@@ -295,6 +319,8 @@ def test_every_mutating_url_by_role(world, role, name):
     client = client_for(role, world)
     if "own rsvp" in name and role != "anonymous":
         give_own_rsvp(role, world)
+    if "own calendar" in name and role != "anonymous":
+        give_own_calendar_feed(role)
     if name == "check-in":
         held_yesterday(world["event"])  # check-in is open
     before = snapshot()

@@ -27,7 +27,7 @@ from django.test import Client
 
 from events.models import EventStatus, MessageAudience
 from events.services import event_message_send, event_outreach_send, rsvp_create
-from movements.models import Visibility
+from movements.models import Member, Visibility
 from movements.organizing import organizer_request_create
 from tests.factories import (
     EngagementFactory,
@@ -60,6 +60,10 @@ ASKER_NOTE = "I cooked for the last three union picnics."
 INVITED_NAME = "Ines Invitedperson"
 INVITED_HOST = "Quiet Bakery Cooperative"
 INVITED_SLUG = "quiet-bakery-cooperative"
+# Ada's calendar feed: its secret link is the whole authority (calendar apps cannot log in),
+# so whoever holds it sees the events she is going to, as she would; nobody else's name.
+FEED_TOKEN = "ada-calendar-feed-token-0123456789"
+FEED = f"/me/calendar/{FEED_TOKEN}.ics"
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,15 @@ ROWS = [
         *MANAGERS,
         "the_person",
     ),
+    # The person's calendar feed: its link on /me/ for her alone; what it holds for whoever
+    # has the link (the private event and its address: she is going), never her name or
+    # address.
+    row("calendar feed link", "/me/", FEED_TOKEN, "the_person"),
+    row("private event", FEED, PRIVATE_TITLE, *EVERYONE),
+    row("private address", FEED, STREET, *EVERYONE),
+    row("attendee's name", FEED, NAME),
+    row("attendee's email", FEED, EMAIL),
+    row("calendar feed link", "/me/data.json", FEED_TOKEN),
     # Messages organizers sent: the event's managers see the log (never who got them).
     row("messages organizers sent", "/events/potluck/messages/", SUBJECT, *MANAGERS),
     row("messages organizers sent", "/events/potluck/messages/", NAME),
@@ -229,6 +242,7 @@ def world(proposal_network):
     )
     rsvp_create(event=potluck, member=ada, movement=network["food_justice"])
     rsvp_create(event=meeting, member=ada)
+    Member.objects.filter(pk=ada.pk).update(calendar_token=FEED_TOKEN)
     organizer = make_organizer(network["union"], "potluck-host", name="Potluck Host")
     event_message_send(
         event=potluck,

@@ -118,6 +118,9 @@ def test_main_pages_have_no_serious_or_critical_violations(axe_page, live_server
     page.goto(base + "/me/")
     assert page.locator(".my-rsvp").count() == 1
     check("/me/ (organizer, going)")
+    page.get_by_role("button", name="Turn on my calendar feed").click()
+    page.get_by_role("button", name="Renew link").wait_for()
+    check("/me/ (organizer, calendar feed on)")
 
     assert found == {}, "axe-core found serious or critical violations:\n" + describe(found)
 

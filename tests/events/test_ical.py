@@ -105,6 +105,26 @@ def test_events_calendar_has_one_vevent_per_event_with_its_url():
     ]
 
 
+def test_events_calendar_for_people_going_names_itself_shows_addresses_and_asks_for_refresh():
+    event = EventFactory(slug="private", visibility="private", address="7 Secret Lane")
+
+    body = events_calendar(
+        [event],
+        url_for=lambda event: f"https://example.org/events/{event.slug}/",
+        name="My Coalition events",
+        show_address=True,
+        refresh=datetime.timedelta(hours=1),
+    )
+
+    calendar = icalendar.Calendar.from_ical(body)
+    assert str(calendar["X-WR-CALNAME"]) == "My Coalition events"
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in body
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["UID"]) == f"event-{event.pk}@coalition"
+    assert str(vevent["LOCATION"]) == "Community hall, 7 Secret Lane"
+
+
 def test_events_calendar_of_no_events_is_an_empty_calendar():
     calendar = icalendar.Calendar.from_ical(events_calendar([], url_for=str))
 
