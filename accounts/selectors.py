@@ -33,7 +33,7 @@ from movements.services import member_for_user
 from movements.verification import is_verified
 
 # Bump when the shape of the download changes. 3: organizer requests; 4: invitations;
-# 5: whether the calendar feed is on (never its secret link).
+# 5: whether the calendar feed is on (never its secret link), the name typed on an RSVP.
 MY_DATA_FORMAT = 5
 
 
@@ -218,6 +218,8 @@ def member_data(*, user) -> dict[str, Any]:
                 "title": r.event.title,
                 "starts_at": iso(r.event.starts_at),
                 "status": r.status,
+                # The name given with an RSVP made without an account ("" otherwise).
+                "name": r.name,
                 "guests": r.guests,
                 "movement": r.movement.slug if r.movement else None,
                 "created_at": iso(r.created_at),

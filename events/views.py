@@ -41,6 +41,7 @@ from core.roles import is_curator
 from core.sections import page_sections
 from core.views import DirectoryFilterView, InvalidFormIs400
 from events import ical, mail, services
+from events.calendar_links import calendar_links
 from events.filters import EventFilter
 from events.forms import (
     AnonymousRSVPForm,
@@ -224,6 +225,15 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
         ),
         show_address=can_manage or can_see_address(request.user, event, going=going),
         event_over=event.ends_at < timezone.now(),
+    )
+    context["calendar_links"] = (
+        calendar_links(
+            event,
+            show_address=context["show_address"],
+            url=request.build_absolute_uri(event_path(event, context["link_key"])),
+        )
+        if event.status != EventStatus.CANCELLED and not context["event_over"]
+        else []
     )
     return context
 

@@ -93,3 +93,22 @@ def test_times_read_in_one_format(potluck):
 
     assert re.search(r"\w+day \d{1,2} \w+ \d{4}, \d{1,2}:\d{2} (AM|PM)", body)
     assert not re.search(r"\b\d{2}:\d{2}\b(?! (AM|PM))", re.sub(r'datetime="[^"]+"', "", body))
+
+
+def test_add_to_calendar_links_follow_the_address_rule(potluck):
+    potluck.visibility = "private"
+    potluck.address = "12 Hidden Lane"
+    potluck.save()
+
+    body = Client().get(f"/events/potluck/?key={potluck.link_key}").content.decode()
+
+    assert 'href="https://calendar.google.com/calendar/render?' in body
+    assert 'href="https://outlook.live.com/calendar/0/deeplink/compose?' in body
+    assert "Hidden" not in body  # not going: neither the page nor the links carry it
+
+
+def test_no_calendar_links_for_a_cancelled_event(potluck):
+    potluck.status = "cancelled"
+    potluck.save()
+
+    assert "calendar.google.com" not in page()
