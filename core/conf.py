@@ -321,6 +321,12 @@ SETTINGS: dict[str, Spec] = {
     # Check-in opens this many minutes before an event starts (it closes three days after
     # the event ends: events/services.py, CHECK_IN_CLOSES_AFTER).
     "CHECK_IN_OPENS_MINUTES": Integer(60, minimum=0),
+    # Follow-through (network/followthrough.py): how many days after a joint event an
+    # attendee's new engagement in one of its other movements counts as crossing over.
+    "FOLLOW_THROUGH_DAYS": Integer(180, minimum=1),
+    # A pair of movements whose joint events' crossing rate reaches this (with enough
+    # attendees to show) gets a follow-up proposal (network/proposals/engine.py).
+    "FOLLOW_UP_RATE": Fraction(0.2),
     # Engagement insights' thresholds (network/insights/measures.py documents each).
     "INSIGHTS": Group(
         {

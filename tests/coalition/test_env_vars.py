@@ -123,7 +123,7 @@ def test_coalition_defaults_shown_are_core_conf_defaults():
     readme, example = readme_table(), env_example()
     variables = sorted(name for name in read_in_code() if name.startswith("COALITION_"))
 
-    assert len(variables) == 11
+    assert len(variables) == 13
     for variable in variables:
         default = str(conf_default(variable))
         assert readme[variable].strip("`") == default, variable
