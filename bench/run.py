@@ -174,6 +174,92 @@ def add_events_and_rsvps() -> tuple[int, int]:
     return len(events), len(rsvps)
 
 
+def add_past_joint_events(count: int = EVENTS, attendees: int = 50) -> tuple[int, int]:
+    """``count`` past, published joint events (two or three movements each, all ended) with
+    ``attendees`` checked-in RSVPs each, drawn from the people engaged in their movements
+    (so that homes and crossings occur): what follow-through measures. Deterministic bulk
+    inserts."""
+    from django.utils import timezone
+
+    from events.models import RSVP, Event, EventStatus, RSVPStatus
+    from movements.models import Engagement
+
+    rng = random.Random(SEED + 1)
+    engaged: dict[int, list[int]] = {}
+    for member, movement in Engagement.objects.order_by("pk").values_list(
+        "member_id", "movement_id"
+    ):
+        engaged.setdefault(movement, []).append(member)
+    movements = sorted(m for m, people in engaged.items() if len(people) >= attendees)
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                title=f"Past joint event {i:04d}",
+                slug=f"past-joint-{i:04d}",
+                kind="potluck",
+                starts_at=now - datetime.timedelta(days=rng.randint(2, 720)),
+                ends_at=now - datetime.timedelta(days=1),
+                status=EventStatus.PUBLISHED,
+            )
+            for i in range(count)
+        ],
+        batch_size=500,
+    )
+    for event in events:
+        event.ends_at = event.starts_at + datetime.timedelta(hours=3)
+    Event.objects.bulk_update(events, ["ends_at"], batch_size=500)
+    chosen = {e.pk: rng.sample(movements, rng.randint(2, 3)) for e in events}
+    Event.movements.through.objects.bulk_create(
+        [
+            Event.movements.through(event_id=e, movement_id=m)
+            for e, ms in chosen.items()
+            for m in ms
+        ],
+        batch_size=2000,
+    )
+    rsvps = []
+    for event in events:
+        pool = sorted({p for m in chosen[event.pk] for p in engaged[m]})
+        for member in rng.sample(pool, min(attendees, len(pool))):
+            rsvps.append(
+                RSVP(
+                    event=event,
+                    member_id=member,
+                    status=RSVPStatus.GOING,
+                    created_at=event.starts_at - datetime.timedelta(days=3),
+                    checked_in_at=event.starts_at,
+                )
+            )
+    RSVP.objects.bulk_create(rsvps, batch_size=2000)
+    return len(events), len(rsvps)
+
+
+def follow_through_benchmark() -> dict:
+    """Follow-through for the whole network (network/followthrough.py): computed without
+    the cache (what the first request after a check-in or an engagement pays), and the
+    page-level reads (one event, one pair) once it is cached."""
+    from django.utils import timezone
+
+    from events.models import Event
+    from network import followthrough
+
+    now = timezone.now()
+    window = followthrough.window_days()
+    compute, figures = median_time(lambda: followthrough.compute_network(now=now, window=window))
+    event = Event.objects.filter(slug="past-joint-0000").first()
+    followthrough.network_follow_through(now=now)  # fill the cache
+    cached, _ = median_time(lambda: followthrough.disclose_event(event, curator=False, now=now))
+    return {
+        "compute": compute,
+        "cached_event": cached,
+        "events": len(figures.events),
+        "pairs": len(figures.pairs),
+        "attendees": sum(f.attendees for f in figures.events.values()),
+        "crossers": sum(f.crossers for f in figures.events.values()),
+    }
+
+
 # --- Measurements ----------------------------------------------------------------------------
 
 
@@ -539,7 +625,14 @@ def main() -> None:
         "events": Event.objects.count(),
         "rsvps": RSVP.objects.count(),
     }
+    started = time.perf_counter()
+    figures["past_events"], figures["past_rsvps"] = add_past_joint_events()
+    figures["past_seconds"] = time.perf_counter() - started
+    figures["counts"]["events"] = Event.objects.count()
+    figures["counts"]["rsvps"] = RSVP.objects.count()
     print(figures)
+    figures["follow_through"] = follow_through_benchmark()
+    print(figures["follow_through"])
     figures["overlaps"] = overlaps_benchmark()
     print(figures["overlaps"])
     figures["explain"] = explain(engine)
@@ -641,6 +734,7 @@ NOTES = [
 
 def write_report(f: dict) -> None:
     m, v, o = machine(), versions(f["engine"]), f["overlaps"]
+    ft = f["follow_through"]
     lines = [
         "# Benchmarks",
         "",
@@ -690,6 +784,20 @@ def write_report(f: dict) -> None:
         )
         + " (the computation runs the SQL plus the other components and builds a Python "
         "object per pair; see below).",
+        "",
+        "## Follow-through (did the bridge hold?)",
+        "",
+        f"{f['past_events']:,} past joint events with {f['past_rsvps']:,} checked-in RSVPs "
+        "(generated: attendees drawn from the people engaged in each event's movements), "
+        "measured with the rest of the data above.",
+        "",
+        "| what | seconds |",
+        "| --- | ---: |",
+        f"| the whole network computed, no cache (`compute_network`: {ft['events']:,} "
+        f"measured events, {ft['pairs']:,} pairs, {ft['attendees']:,} attendances, "
+        f"{ft['crossers']:,} crossings) | {ft['compute']:.3f} |",
+        f"| one event's figures for a page once cached (`disclose_event`) | "
+        f"{ft['cached_event']:.4f} |",
         "",
         f"## Server time per request (Django test Client, {REQUESTS} requests each, ms)",
         "",
