@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 
 from django.db.models import Count
@@ -84,10 +84,6 @@ class EventFigures:
     attendees: int
     crossers: int
     by_movement: tuple[MovementFigures, ...]
-    # Who attended and who crossed (member ids): for the pairs' distinct counts only; never
-    # shown or serialized.
-    attendee_ids: frozenset[int] = field(repr=False)
-    crosser_ids_by_movement: tuple[tuple[int, frozenset[int]], ...] = field(repr=False)
 
     @property
     def rate(self) -> float | None:
@@ -108,11 +104,59 @@ class PairFigures:
         return self.crossers / self.attendees if self.attendees else None
 
 
-@dataclass(frozen=True)
 class NetworkFigures:
-    window_days: int
-    events: dict[int, EventFigures]  # by event id, measured events only
-    pairs: dict[tuple[int, int], PairFigures]  # pairs with at least one measured event
+    """The exact figures of every measured event (``events``, by id) and every pair with a
+    measured event (``pairs``, by ``pair_key``). Pickled (for the cache) as plain tuples,
+    which load an order of magnitude faster than thousands of objects; ``event()`` and
+    ``pair()`` read one without building the others."""
+
+    def __init__(self, window_days: int, events: dict, pairs: dict):
+        self.window_days = window_days
+        self._events = {
+            pk: (
+                f.event_id,
+                f.day,
+                f.movement_ids,
+                f.attendees,
+                f.crossers,
+                tuple((m.movement_id, m.came_from, m.crossed_in) for m in f.by_movement),
+            )
+            for pk, f in events.items()
+        }
+        self._pairs = {key: (f.events, f.attendees, f.crossers) for key, f in pairs.items()}
+
+    def __getstate__(self):
+        return (self.window_days, self._events, self._pairs)
+
+    def __setstate__(self, state):
+        self.window_days, self._events, self._pairs = state
+
+    def event(self, pk: int) -> EventFigures | None:
+        raw = self._events.get(pk)
+        if raw is None:
+            return None
+        event_id, day, movement_ids, attendees, crossers, by_movement = raw
+        return EventFigures(
+            event_id,
+            day,
+            movement_ids,
+            attendees,
+            crossers,
+            tuple(MovementFigures(*row) for row in by_movement),
+        )
+
+    def pair(self, a: int, b: int) -> PairFigures | None:
+        key = pair_key(a, b)
+        raw = self._pairs.get(key)
+        return None if raw is None else PairFigures(key, *raw)
+
+    @property
+    def events(self) -> dict[int, EventFigures]:
+        return {pk: self.event(pk) for pk in self._events}
+
+    @property
+    def pairs(self) -> dict[tuple[int, int], PairFigures]:
+        return {key: self.pair(*key) for key in self._pairs}
 
 
 def window_days() -> int:
@@ -172,9 +216,9 @@ def compute_network(*, now: datetime.datetime, window: int) -> NetworkFigures:
         for member_id, movement_id, since, until in rows:
             engagements[member_id].append((movement_id, since, until))
 
-    events = {}
+    events, people = {}, {}
     for event_id, ids in measured.items():
-        events[event_id] = _event_figures(
+        events[event_id], people[event_id] = _event_figures(
             event_id,
             day=timezone.localdate(starts[event_id]),
             movement_ids=tuple(sorted(ids)),
@@ -182,7 +226,9 @@ def compute_network(*, now: datetime.datetime, window: int) -> NetworkFigures:
             engagements=engagements,
             window=window,
         )
-    return NetworkFigures(window_days=window, events=events, pairs=_pairs(events))
+    # Who attended and who crossed (member ids) serve the pairs' distinct counts only: they
+    # are not kept (nor cached).
+    return NetworkFigures(window_days=window, events=events, pairs=_pairs(events, people))
 
 
 def _event_figures(
@@ -193,7 +239,8 @@ def _event_figures(
     attendees: set[int],
     engagements: dict,
     window: int,
-) -> EventFigures:
+) -> tuple[EventFigures, tuple[set[int], dict[int, set[int]]]]:
+    """The event's figures, and (attendees, crossers by movement) as member ids."""
     last_day = day + datetime.timedelta(days=window)
     came_from: dict[int, set[int]] = {m: set() for m in movement_ids}
     crossed_in: dict[int, set[int]] = {m: set() for m in movement_ids}
@@ -210,7 +257,7 @@ def _event_figures(
             if movement not in home and since is not None and day <= since <= last_day:
                 crossed_in[movement].add(member_id)
     crossers = set().union(*crossed_in.values())
-    return EventFigures(
+    figures = EventFigures(
         event_id=event_id,
         day=day,
         movement_ids=movement_ids,
@@ -220,20 +267,21 @@ def _event_figures(
             MovementFigures(m, came_from=len(came_from[m]), crossed_in=len(crossed_in[m]))
             for m in movement_ids
         ),
-        attendee_ids=frozenset(attendees),
-        crosser_ids_by_movement=tuple((m, frozenset(crossed_in[m])) for m in movement_ids),
     )
+    return figures, (attendees, crossed_in)
 
 
-def _pairs(events: dict[int, EventFigures]) -> dict[tuple[int, int], PairFigures]:
+def _pairs(
+    events: dict[int, EventFigures], people: dict[int, tuple[set[int], dict[int, set[int]]]]
+) -> dict[tuple[int, int], PairFigures]:
     count: dict[tuple[int, int], int] = defaultdict(int)
     attendees: dict[tuple[int, int], set[int]] = defaultdict(set)
     crossers: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for figures in events.values():
-        crossed = dict(figures.crosser_ids_by_movement)
+    for event_id, figures in events.items():
+        came, crossed = people[event_id]
         for pair in combinations(figures.movement_ids, 2):
             count[pair] += 1
-            attendees[pair] |= figures.attendee_ids
+            attendees[pair] |= came
             crossers[pair] |= crossed[pair[0]] | crossed[pair[1]]
     return {
         pair: PairFigures(
@@ -265,7 +313,7 @@ def disclose_event(event: Event, *, curator: bool, now: datetime.datetime | None
     slug, ``came_from``, ``crossed_in``), nulls where not measured or withheld."""
     now = now or timezone.now()
     network = network_follow_through(now=now)
-    figures = network.events.get(event.pk) if is_measured(event, now=now) else None
+    figures = network.event(event.pk) if is_measured(event, now=now) else None
     if figures is None:
         return {
             "measured": False,
@@ -307,7 +355,7 @@ def disclose_pair(
 ) -> dict:
     """The ``follow_through`` of ``/api/overlaps/<a>/<b>/``: ``events`` (a count of events),
     ``attendees``, ``crossers`` and ``rate`` as this viewer may see them."""
-    figures = network_follow_through(now=now).pairs.get(pair_key(a.pk, b.pk))
+    figures = network_follow_through(now=now).pair(a.pk, b.pk)
     if figures is None:
         return {"events": 0, "attendees": None, "crossers": None, "rate": None}
     attendees = privacy.disclosed(figures.attendees, curator=curator)
