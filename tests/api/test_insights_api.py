@@ -222,4 +222,3 @@ def test_capacity_warning_in_the_api_only_for_its_organizers_and_curators(networ
     else:
         assert warning == []
     assert data["concurrent_movements"] == 2  # the figures stay numbers, as ever
-
