@@ -1,6 +1,10 @@
 """The movement map's data (``/map/graph.json``): movements as nodes sized by their people,
 their strongest overlaps as edges, and optionally the organizations taking part.
 
+An overlap edge carries its ``score`` (a number, as ever) and its ``strength`` in words
+(``network.words.overlap_strength``: "strong overlap"…), which the side panel shows; an
+organization's edge has neither (both null).
+
 Never a person: a node's people-count is disclosed by the usual rule, and its size class
 never tells what a suppressed count hides.
 """
@@ -8,6 +12,7 @@ never tells what a suppressed count hides.
 from core import privacy
 from core.conf import app_settings
 from movements.models import Participation, ParticipationRole
+from network import words
 from network.overlaps import all_overlaps
 
 # Node size classes run from 0 (curators only: fewer people than the threshold) to this.
@@ -71,6 +76,7 @@ def build_graph(movements, *, organizations: bool, curator: bool) -> dict:
                     "target": movement_ids[b],
                     "score": overlap.score,
                     "reasons": overlap.reasons,
+                    "strength": words.overlap_strength(overlap.score),
                 }
             )
         seen[a] = seen.get(a, 0) + 1
@@ -117,5 +123,6 @@ def _organization_graph(movements, movement_ids: dict[int, str]) -> tuple[list, 
             "target": movement_ids[movement.pk],
             "score": None,
             "reasons": [f"{participation.get_role_display()} organization in {movement.name}."],
+            "strength": None,
         }
     return list(nodes.values()), list(edges.values())

@@ -10,7 +10,7 @@ from core.roles import is_curator
 from core.sections import Section
 from events.models import Proposal
 from network.insights.chart import figures, quarter_chart
-from network.insights.measures import engagement_insights
+from network.insights.measures import engagement_insights, organizes
 from network.overlaps import movement_overlaps
 
 RELATED_LIMIT = 5
@@ -45,7 +45,10 @@ def movement_proposals(movement, *, limit: int = PROPOSALS_LIMIT) -> Section:
 
 def engagement(subject, *, user) -> Section:
     """The "Engagement" section of a movement's or an organization's page."""
-    insights = engagement_insights(subject, curator=is_curator(user))
+    curator = is_curator(user)
+    insights = engagement_insights(
+        subject, curator=curator, organizer=not curator and organizes(user, subject)
+    )
     prefix = f"engagement-{insights.kind}-{subject.pk}"
     context = {
         "subject": subject,

@@ -16,7 +16,13 @@ from django.test import Client
 from django.utils import timezone
 
 from movements.models import MembershipRole
-from tests.factories import MemberFactory, MembershipFactory, UserFactory, days_from_now
+from tests.factories import (
+    MemberFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    days_from_now,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery staple"  # UserFactory's
@@ -89,6 +95,33 @@ def role_client(role: str, *, host, other) -> Client:
         return logged_in(user)
     organization = host if role == "host_organizer" else other
     return logged_in(make_organizer(organization, role, name=name))
+
+
+# Who sees an organization's capacity warning (network.insights.measures): the ROLES, plus
+# a plain member of the organization, one of its leaders and a former organizer of it.
+ORGANIZATION_ROLES = [*ROLES, "organization_member", "leader", "former_organizer"]
+SEES_CAPACITY_WARNING = {"host_organizer", "leader", "curator"}
+
+
+def organization_viewer(role: str, organization) -> Client:
+    """A client for one of ``ORGANIZATION_ROLES`` looking at ``organization``: the
+    ``host_organizer`` (and the leader) organize it, the ``other_organizer`` another one,
+    the ``organization_member`` belongs to it without organizing, the ``former_organizer``
+    organized it until ten days ago."""
+    if role in ROLES:
+        return role_client(role, host=organization, other=OrganizationFactory())
+    user = UserFactory(username=role)
+    member = MemberFactory(user=user, name=role.replace("_", " ").title(), key=f"m-{role}")
+    kind, until = {
+        "organization_member": (MembershipRole.MEMBER, None),
+        "leader": (MembershipRole.LEADER, None),
+        "former_organizer": (
+            MembershipRole.ORGANIZER,
+            timezone.localdate() - datetime.timedelta(days=10),
+        ),
+    }[role]
+    MembershipFactory(member=member, organization=organization, role=kind, until=until)
+    return logged_in(user)
 
 
 def event_form_data(movements, hosts, /, **overrides) -> dict:

@@ -80,7 +80,10 @@ class MovementInsightsSerializer(serializers.Serializer):
     notes = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
-        help_text="Plain-language notes on capacity, retention and steady engagement.",
+        help_text=(
+            "Plain-language notes on capacity, retention and steady engagement; an "
+            "organization's capacity warning only for its organizers and curators."
+        ),
     )
 
 

@@ -4,7 +4,8 @@
 Read-only and public like the rest of the API. What a caller sees is what
 ``engagement_insights(..., curator=...)`` discloses to them: people-counts below
 ``COALITION_MIN_DISCLOSED_COUNT`` and figures computed over fewer people than that are
-``null`` for everyone but curators. Archived or unknown slugs answer 404.
+``null`` for everyone but curators. An organization's capacity warning is among its
+``notes`` only for its organizers and curators. Archived or unknown slugs answer 404.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from api.serializers.insights import MovementInsightsSerializer, OrganizationInsightsSerializer
 from core.roles import is_curator
 from movements.models import Movement, Organization
-from network.insights.measures import engagement_insights
+from network.insights.measures import engagement_insights, organizes
 
 
 def path_slug(what: str) -> OpenApiParameter:
@@ -34,7 +35,10 @@ class InsightsView(GenericAPIView):
 
     def get(self, request, *args, **kwargs):
         subject = self.get_object()
-        insights = engagement_insights(subject, curator=is_curator(request.user))
+        curator = is_curator(request.user)
+        insights = engagement_insights(
+            subject, curator=curator, organizer=not curator and organizes(request.user, subject)
+        )
         return Response(self.get_serializer(insights).data)
 
 
@@ -71,7 +75,8 @@ class OrganizationInsightsView(InsightsView):
             "Active members now and per quarter over the last three years, median tenure, "
             "early drop-off, retention after a focus shift, movements it takes part in now "
             "and the stretch (movements per ten active members), with plain-language notes "
-            "such as a capacity warning. Computed from the organization's memberships; "
+            "such as a capacity warning (for the organization's organizers and curators "
+            "only). Computed from the organization's memberships; "
             "definitions in `network/insights/measures.py`. Figures about fewer people than the "
             "disclosure threshold are null, except for curators."
         ),

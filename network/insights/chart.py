@@ -17,6 +17,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 
 from core import privacy
 from core.text import percent
+from network import words
 from network.insights.measures import Insights, InsightsConfig
 
 # Chart geometry in SVG user units (the SVG scales to its container's width).
@@ -37,6 +38,7 @@ class Figure:
     withheld: bool = False  # suppressed for this viewer
     empty: bool = False  # nothing to compute it from
     detail: str = ""  # a gloss shown after the value, e.g. "about 2.1 years"
+    number: str = ""  # when the value is a word: the figure behind it ("6.67 per ten people")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def figures(insights: Insights) -> list[Figure]:
     threshold = privacy.threshold()
     organization = insights.kind == "organization"
     rows = "memberships" if organization else "engagements"
+    high = InsightsConfig.from_settings().stretch_high
 
     def figure(term, name, format_, missing, explanation) -> Figure:
         value = getattr(insights, name)
@@ -90,8 +93,8 @@ def figures(insights: Insights) -> list[Figure]:
             return Figure(term, shown, explanation, withheld=True)
         if value is None:
             return Figure(term, missing, explanation, empty=True)
-        text, detail = format_(value)
-        return Figure(term, text, explanation, detail=detail)
+        text, detail, *number = format_(value)
+        return Figure(term, text, explanation, detail=detail, number="".join(number))
 
     result = [
         figure(
@@ -143,18 +146,33 @@ def figures(insights: Insights) -> list[Figure]:
         figure(
             "Stretch",
             "stretch",
-            lambda s: (_decimal(s), "per ten people"),
+            lambda s: (
+                words.stretch(s, candid=insights.sees_capacity, high=high).capitalize(),
+                "",
+                f"{_decimal(s)} movement{'' if s == 1 else 's'} per ten "
+                f"{'active members' if organization else 'active people'}",
+            ),
             "No active people",
-            (
-                f"Movements now per ten active members; above "
-                f"{_decimal(InsightsConfig.from_settings().stretch_high)}, it takes on more "
-                "than its people can hold."
-            )
-            if organization
-            else "Other movements now per ten active people.",
+            _stretch_explanation(insights, high),
         ),
     ]
     return result
+
+
+def _stretch_explanation(insights: Insights, high: float) -> str:
+    """What the stretch means; the capacity warning's words only for those who see it."""
+    limit = _decimal(high)
+    if insights.kind != "organization":
+        return (
+            "Other movements now per ten active people: focused up to "
+            f"{limit}, on many fronts above."
+        )
+    if insights.sees_capacity:
+        return (
+            f"Movements now per ten active members; above {limit}, it takes on more than its "
+            "people can hold."
+        )
+    return f"Movements now per ten active members: focused up to {limit}, on many fronts above."
 
 
 def quarter_chart(insights: Insights, *, prefix: str) -> Chart:

@@ -53,6 +53,13 @@ median tenure above ``STEADY_TENURE_DAYS`` (two years) and early drop-off at mos
 with poor retention, so the two kinds of note never contradict each other. Thresholds can
 be changed in ``settings.COALITION_INSIGHTS`` (these keys; defaults in ``core/conf.py``).
 
+**The capacity warning is not for the public.** It goes only to that organization's
+organizers (an ongoing organizer or leader membership: ``organizes``) and to curators —
+not to anonymous visitors, members or other organizers, on the page or in the API: the app
+helps groups, it does not shame them in public (``Insights.sees_capacity``). An
+over-stretched organization gets no steady note either way, so what the public sees never
+contradicts what its organizers see.
+
 **Privacy.** Everyone but curators sees people-counts below
 ``COALITION_MIN_DISCLOSED_COUNT`` (5) suppressed: ``active_people`` and each quarter's count
 become ``None`` ("fewer than 5"). Figures computed over a group of fewer people than that —
@@ -199,6 +206,8 @@ class Insights:
     notes: tuple[Note, ...]
     withheld: frozenset[str]
     measures: Measures | None  # the exact figures, for curators only
+    # An organization, and the viewer may see its capacity warning (its organizers, curators).
+    sees_capacity: bool = False
 
 
 def engagement_insights(
@@ -206,10 +215,12 @@ def engagement_insights(
     *,
     today: datetime.date | None = None,
     curator: bool = False,
+    organizer: bool = False,
     config: InsightsConfig | None = None,
 ) -> Insights:
     """The engagement insights of a movement or an organization as ``curator`` (or not)
-    may see them."""
+    may see them; ``organizer``: the viewer organizes for this organization
+    (``organizes``), so they see its capacity warning."""
     config = config or InsightsConfig.from_settings()
     today = today or timezone.localdate()
     # The exact figures are cached per network version (core/cache.py): every write
@@ -219,7 +230,16 @@ def engagement_insights(
         (type(subject).__name__, subject.pk, today, config),
         lambda: compute_measures(subject, today=today, config=config),
     )
-    return disclose(measures, curator=curator, config=config)
+    return disclose(measures, curator=curator, organizer=organizer, config=config)
+
+
+def organizes(user, subject: Subject) -> bool:
+    """Whether ``user`` organizes for ``subject``: an organization where they have an
+    ongoing organizer or leader membership (``Organization.objects.managed_by``). No query
+    for anonymous visitors."""
+    if not isinstance(subject, Organization) or subject.pk is None:
+        return False
+    return Organization.objects.managed_by(user).filter(pk=subject.pk).exists()
 
 
 def compute_measures(
@@ -307,8 +327,15 @@ def quarter_bounds(
     return bounds[::-1]
 
 
-def disclose(measures: Measures, *, curator: bool, config: InsightsConfig | None = None):
-    """The figures ``measures`` as a viewer may see them (see "Privacy" above)."""
+def disclose(
+    measures: Measures,
+    *,
+    curator: bool,
+    organizer: bool = False,
+    config: InsightsConfig | None = None,
+):
+    """The figures ``measures`` as a viewer may see them (see "Privacy" above); the
+    capacity warning only for curators and, for an organization, its ``organizer``s."""
     config = config or InsightsConfig.from_settings()
 
     def shown(people: int) -> bool:
@@ -354,6 +381,7 @@ def disclose(measures: Measures, *, curator: bool, config: InsightsConfig | None
         notes=(),
         withheld=frozenset(withheld),
         measures=measures if curator else None,
+        sees_capacity=is_organization and (curator or organizer),
     )
     return _with_notes(insights, measures, config=config)
 
@@ -361,10 +389,13 @@ def disclose(measures: Measures, *, curator: bool, config: InsightsConfig | None
 def _with_notes(insights: Insights, measures: Measures, *, config: InsightsConfig) -> Insights:
     """Plain sentences about capacity, retention and steadiness, from what the viewer may
     see (the capacity warning uses the stretch, with the people-count spelled out only when
-    it is shown)."""
+    it is shown, and goes only to those who may see it)."""
     notes = []
     stretch = measures.stretch
-    if measures.kind == "organization" and stretch is not None and stretch > config.stretch_high:
+    stretched = (
+        measures.kind == "organization" and stretch is not None and stretch > config.stretch_high
+    )
+    if stretched and insights.sees_capacity:
         movements = measures.concurrent_movements
         if insights.active_people is None:
             people = privacy.fewer_than("active members")
@@ -392,6 +423,7 @@ def _with_notes(insights: Insights, measures: Measures, *, config: InsightsConfi
     tenure, dropoff = insights.median_tenure_days, insights.early_dropoff_rate
     if (
         not notes
+        and not stretched
         and tenure is not None
         and tenure > config.steady_tenure_days
         and dropoff is not None

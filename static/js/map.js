@@ -117,6 +117,7 @@
           score: edge.score === null ? 0 : edge.score,
           width: organization ? 1 : 1 + 11 * edge.score,
           reasons: edge.reasons,
+          strength: edge.strength || "",
         },
       };
     });
@@ -247,8 +248,13 @@
         title.appendChild(
           link(overlapUrl(info.slug, other.data("info").slug), other.data("name"))
         );
+        // Words before numbers: the strength leads, the score is in the tooltip.
+        const score = edge.data("score").toFixed(2);
         title.appendChild(
-          element("span", "score " + edge.data("score").toFixed(2), { class: "map-overlaps__score" })
+          element("span", edge.data("strength") || "score " + score, {
+            class: "map-overlaps__score",
+            title: "Overlap score " + score + " out of 1",
+          })
         );
         item.appendChild(title);
         const reasons = element("ul", null, { class: "map-overlaps__reasons" });

@@ -16,6 +16,7 @@ from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
 )
+from tests.helpers import ORGANIZATION_ROLES, SEES_CAPACITY_WARNING, organization_viewer
 
 pytestmark = pytest.mark.django_db
 
@@ -81,11 +82,7 @@ def test_small_organization_counts_are_null_for_anonymous_visitors_and_members(
         assert data["early_dropoff_rate"] is None
         assert data["stretch"] is None
         assert data["concurrent_movements"] == 2
-        assert data["notes"] == [
-            "Takes on more struggles than its people can hold: 2 movements at once with fewer "
-            "than 5 active members. Lasting power comes from staying with a struggle, not from "
-            "joining every one."
-        ]
+        assert data["notes"] == []  # the capacity warning is not for the public
 
 
 def test_small_organization_counts_are_exact_for_curators(curator_client, network):
@@ -206,3 +203,22 @@ def test_schema_documents_both_endpoints(client):
     assert set(schema["components"]["schemas"]["MovementInsights"]["properties"]) == (
         set(fields) - {"retention_after_shift"}
     )
+
+
+@pytest.mark.parametrize("role", ORGANIZATION_ROLES)
+def test_capacity_warning_in_the_api_only_for_its_organizers_and_curators(network, role):
+    client = organization_viewer(role, network["front"])
+
+    data = client.get("/api/organizations/small-front/insights/").json()
+
+    warning = [note for note in data["notes"] if note.startswith("Takes on more struggles")]
+    if role in SEES_CAPACITY_WARNING:
+        people = "3 active members" if role == "curator" else "fewer than 5 active members"
+        assert warning == [
+            f"Takes on more struggles than its people can hold: 2 movements at once with "
+            f"{people}. Lasting power comes from staying with a struggle, not from joining "
+            "every one."
+        ]
+    else:
+        assert warning == []
+    assert data["concurrent_movements"] == 2  # the figures stay numbers, as ever

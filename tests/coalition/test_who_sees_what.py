@@ -64,6 +64,8 @@ INVITED_SLUG = "quiet-bakery-cooperative"
 # so whoever holds it sees the events she is going to, as she would; nobody else's name.
 FEED_TOKEN = "ada-calendar-feed-token-0123456789"
 FEED = f"/me/calendar/{FEED_TOKEN}.ics"
+# The Fast Food Union has a handful of members for its movements: stretched.
+CAPACITY = "Takes on more struggles than its people can hold"
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,9 @@ ROWS = [
         '"people_count":1',
         "curator",
     ),
+    # An organization's capacity warning: its organizers and the curators, never the public.
+    row("capacity warning", "/organizations/fast-food-union/", CAPACITY, *MANAGERS),
+    row("capacity warning", "/api/organizations/fast-food-union/insights/", CAPACITY, *MANAGERS),
 ]
 
 

@@ -54,6 +54,10 @@ def test_visitor_clicks_a_movement_and_reaches_its_page(page, live_server):
     assert panel.locator(".map-overlaps__title a").get_attribute("href") == (
         "/overlaps/fight-for-15/food-justice/"
     )
+    # Words before numbers: the strength leads, the score is in the tooltip.
+    strength = panel.locator(".map-overlaps__score")
+    assert strength.all_inner_texts() == ["some overlap"]
+    assert strength.get_attribute("title") == "Overlap score 0.40 out of 1"
     # A visitor's reasons: the one person in both is withheld, so no sentence about her.
     assert panel.locator(".map-overlaps__reasons li").all_inner_texts()[0] == (
         "1 organization works on both: Alliance."

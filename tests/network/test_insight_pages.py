@@ -20,6 +20,7 @@ from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
 )
+from tests.helpers import ORGANIZATION_ROLES, SEES_CAPACITY_WARNING, organization_viewer
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,15 @@ def value(text: str, detail: str = "") -> str:
     return f'<dd class="figure__value">{text}{gloss}</dd>'
 
 
+def worded(word: str, number: str) -> str:
+    """A figure read as a word, the number behind it in a details element."""
+    return (
+        '<dd class="figure__value"><details class="worded worded--figure"><summary '
+        f'class="worded__word">{word}</summary><p class="worded__figure">{number}</p></details>'
+        "</dd>"
+    )
+
+
 def section(response) -> str:
     assert response.status_code == 200
     html = response.content.decode()
@@ -73,10 +83,10 @@ def test_small_organization_section_hides_small_counts_from_anonymous_visitors(c
     assert html.count("<td>fewer than 5</td>") == 12
     assert value("fewer than 5 people") in html
     assert "Not shown: fewer than 5 people behind it" in html
-    assert (
-        "Takes on more struggles than its people can hold: 2 movements at once with fewer "
-        "than 5 active members."
-    ) in html
+    # The capacity warning is for its organizers and curators, not the public.
+    assert "Takes on more struggles" not in html
+    assert "note--capacity" not in html
+    assert "more than its people can hold" not in html
     assert "Private Militant" not in html
 
 
@@ -87,8 +97,9 @@ def test_small_organization_section_is_exact_for_curators(curator_client, networ
     assert "fewer than 5" not in html
     assert value("3 people") in html
     assert value("101 days", "about 3 months") in html
-    assert value("6.67", "per ten people") in html
+    assert worded("Spread thin", "6.67 movements per ten active members") in html
     assert "2 movements at once with 3 active members." in html
+    assert "above 2, it takes on more than its people can hold." in html
     assert html.count("chart__bar--shown") == 12
 
 
@@ -101,7 +112,8 @@ def test_steady_union_section_shows_its_figures_chart_and_encouraging_note(clien
     assert value("6 people") in html
     assert value("2,000 days", "about 5.5 years") in html
     assert value("0%") in html
-    assert value("1.67", "per ten people") in html
+    assert worded("Focused", "1.67 movements per ten active members") in html
+    assert "Movements now per ten active members: focused up to 2, on many fronts above." in html
     assert value("No movement left yet") in html
     assert '<li class="note note--steady">Steady, long engagement:' in html
     assert "Private Unionist" not in html
@@ -176,15 +188,24 @@ def test_page_query_count_does_not_grow_with_the_data(client, network, url):
 
 
 @pytest.mark.parametrize(
-    ("stretch", "shown"), [(0.0, "0"), (6.666, "6.67"), (2.0, "2"), (1.25, "1.25")]
+    ("stretch", "word", "shown"),
+    [
+        (0.0, "Focused", "0 movements"),
+        (6.666, "On many fronts", "6.67 movements"),
+        (2.0, "Focused", "2 movements"),
+        (2.01, "On many fronts", "2.01 movements"),
+        (1.0, "Focused", "1 movement"),
+        (1.25, "Focused", "1.25 movements"),
+    ],
 )
-def test_stretch_shows_at_most_two_decimals_without_trailing_zeros(today, stretch, shown):
+def test_stretch_reads_as_a_word_with_at_most_two_decimals_behind_it(today, stretch, word, shown):
     insights = engagement_insights(MovementFactory(), today=today, curator=True)
 
     stretch_figure = figures(dataclasses.replace(insights, stretch=stretch))[-1]
 
-    assert (stretch_figure.term, stretch_figure.value) == ("Stretch", shown)
-    assert stretch_figure.detail == "per ten people"
+    assert (stretch_figure.term, stretch_figure.value) == ("Stretch", word)
+    assert stretch_figure.number == f"{shown} per ten active people"
+    assert stretch_figure.detail == ""
 
 
 @pytest.mark.parametrize(
@@ -220,3 +241,55 @@ def test_chart_scale_rounds_up_to_a_step_of_one_two_or_five(today):
     assert chart.bars[-1].height == round(196 - (196 - 172 * 13 / 15), 1)
     assert chart.bars[-1].short == "13"
     assert not chart.any_withheld
+
+
+# --- The capacity warning: its organizers and curators only -------------------------------
+
+
+@pytest.mark.parametrize("role", ORGANIZATION_ROLES)
+def test_capacity_warning_on_the_page_only_for_its_organizers_and_curators(network, role):
+    client = organization_viewer(role, network["front"])
+
+    html = section(client.get("/organizations/small-front/"))
+
+    warned = role in SEES_CAPACITY_WARNING
+    assert ("Takes on more struggles than its people can hold" in html) is warned
+    assert ('<li class="note note--capacity">' in html) is warned
+    assert ("more than its people can hold" in html) is warned  # the stretch's explanation
+    if role == "curator":
+        assert worded("Spread thin", "6.67 movements per ten active members") in html
+    else:  # fewer than 5 active members: the stretch itself is withheld
+        assert "Spread thin" not in html and "On many fronts" not in html
+
+
+def test_stretched_organization_reads_on_many_fronts_to_the_public_spread_thin_to_its_own(
+    network,
+):
+    for _ in range(4):  # seven active members in two movements: stretch 2.86
+        MembershipFactory(organization=network["front"], since=days_ago(100))
+    public = organization_viewer("anonymous", network["front"])
+    # The organizer's own membership makes eight: 2.5.
+    own = organization_viewer("host_organizer", network["front"])
+
+    public_html = section(public.get("/organizations/small-front/"))
+    own_html = section(own.get("/organizations/small-front/"))
+
+    assert worded("On many fronts", "2.5 movements per ten active members") in public_html
+    assert "Spread thin" not in public_html
+    assert "Takes on more struggles" not in public_html
+    assert worded("Spread thin", "2.5 movements per ten active members") in own_html
+    assert (
+        "Takes on more struggles than its people can hold: 2 movements at once with 8 active "
+        "members."
+    ) in own_html
+
+
+def test_the_table_of_the_chart_is_not_inside_its_figure(client, network):
+    """A figure's figcaption must be its first or last child (Nu HTML checker): the table
+    behind the chart follows the figure."""
+    html = section(client.get("/organizations/steady-union/"))
+
+    figure = re.search(r"<figure.*?</figure>", html, re.S).group(0)
+    assert "<details" not in figure
+    assert figure.rstrip().endswith("</figcaption>\n</figure>")
+    assert re.search(r'</figure>\s*<details class="engagement-chart__table">', html)

@@ -373,12 +373,13 @@ def measures(**overrides) -> Measures:
 def test_a_stretched_organization_gets_the_capacity_note_with_the_disclosed_count():
     stretched = measures(active_people=3, concurrent_movements=2)
 
-    anonymous = disclose(stretched, curator=False)
+    organizer = disclose(stretched, curator=False, organizer=True)
     curator = disclose(stretched, curator=True)
 
     assert stretched.stretch == 6.67
-    assert [note.kind for note in anonymous.notes] == ["capacity"]
-    assert anonymous.notes[0].text == (
+    assert [note.kind for note in organizer.notes] == ["capacity"]
+    assert organizer.sees_capacity is True
+    assert organizer.notes[0].text == (
         "Takes on more struggles than its people can hold: 2 movements at once with fewer "
         "than 5 active members. Lasting power comes from staying with a struggle, not from "
         "joining every one."
@@ -389,8 +390,37 @@ def test_a_stretched_organization_gets_the_capacity_note_with_the_disclosed_coun
     )
 
 
+def test_the_capacity_note_is_withheld_from_everyone_but_organizers_and_curators():
+    stretched = measures(active_people=3, concurrent_movements=2)
+
+    public = disclose(stretched, curator=False)
+
+    assert public.notes == ()
+    assert public.sees_capacity is False
+
+
+def test_organizer_of_a_movement_means_nothing_there_is_no_capacity_note_for_movements():
+    crowded = measures(kind="movement", active_people=3, concurrent_movements=2)
+
+    insights = disclose(crowded, curator=False, organizer=True)
+
+    assert insights.notes == ()
+    assert insights.sees_capacity is False
+
+
+def test_an_overstretched_organization_gets_no_steady_note_even_where_the_warning_is_withheld():
+    stretched = measures(median_tenure_days=1000.0, dropoff_early=0, concurrent_movements=3)
+
+    public = disclose(stretched, curator=False)
+
+    assert stretched.stretch == 3.0
+    assert public.notes == ()
+
+
 def test_stretch_at_the_threshold_gets_no_capacity_note():
-    insights = disclose(measures(active_people=10, concurrent_movements=2), curator=False)
+    insights = disclose(
+        measures(active_people=10, concurrent_movements=2), curator=False, organizer=True
+    )
 
     assert insights.stretch == 2.0
     assert insights.notes == ()
@@ -576,11 +606,15 @@ def test_demo_hopping_organization_is_stretched_and_loses_people_the_steady_ones
 
 def test_demo_notes_warn_the_hopping_organization_and_encourage_the_steady_union():
     call_command("seed_demo", stdout=io.StringIO())
-    hopper = engagement_insights(Organization.objects.get(slug=demo.HOPPER), today=TODAY)
+    hopper = engagement_insights(
+        Organization.objects.get(slug=demo.HOPPER), today=TODAY, organizer=True
+    )
     union = engagement_insights(Organization.objects.get(slug=demo.STEADY_UNION), today=TODAY)
     railroad = engagement_insights(Movement.objects.get(slug=demo.RAILROAD), today=TODAY)
 
     assert [note.kind for note in hopper.notes] == ["capacity", "retention"]
+    public = engagement_insights(Organization.objects.get(slug=demo.HOPPER), today=TODAY)
+    assert [note.kind for note in public.notes] == ["retention"]
     assert hopper.notes[1].text.endswith("46% were still active here six months later.")
     assert [note.kind for note in union.notes] == ["steady"]
     assert union.notes[0].text.startswith(

@@ -33,11 +33,13 @@ FAST_FOOD_EDGE = {
         "Both active in Oakland.",
         "Different sectors: labor and community.",
     ],
+    "strength": "some overlap",  # the score in words (network.words), for the side panel
 }
 CURATORS_FAST_FOOD_EDGE = {
     **FAST_FOOD_EDGE,
     "score": 0.55,
     "reasons": ["Fewer than 5 people are engaged in both.", *FAST_FOOD_EDGE["reasons"]],
+    "strength": "strong overlap",
 }
 STUDENT_EDGE = {
     "source": "movement:fossil-free",
@@ -50,6 +52,7 @@ STUDENT_EDGE = {
         "Both active in Berkeley.",
         "Both are student movements.",
     ],
+    "strength": "strong overlap",
 }
 
 
@@ -148,24 +151,28 @@ def test_graph_with_organizations_links_current_participations(client, map_netwo
             "target": "movement:fight-for-15",
             "score": None,
             "reasons": ["Lead organization in Fight for $15."],
+            "strength": None,
         },
         {
             "source": "organization:alliance",
             "target": "movement:food-justice",
             "score": None,
             "reasons": ["Ally organization in Food justice."],
+            "strength": None,
         },
         {
             "source": "organization:divest-coalition",
             "target": "movement:fossil-free",
             "score": None,
             "reasons": ["Lead organization in Fossil Free."],
+            "strength": None,
         },
         {
             "source": "organization:divest-coalition",
             "target": "movement:uc-divest",
             "score": None,
             "reasons": ["Partner organization in UC Divest."],
+            "strength": None,
         },
     ]
 

@@ -61,13 +61,17 @@ def test_table_lists_every_overlap_best_first(client, network):
 def test_table_suppresses_shared_people_for_anonymous_visitors(client, network):
     body = text(client.get(TABLE).content.decode())
 
-    assert "0.40 fewer than 5 people Alliance Food none Oakland" in body
+    assert (
+        "Some overlap Overlap score 0.40 0.40 out of 1: from shared people, organizations, "
+        "themes, tactics and places. fewer than 5 people Alliance Food none Oakland"
+    ) in body
 
 
 def test_table_shows_exact_shared_people_to_curators(curator_client, network):
     body = text(curator_client.get(TABLE).content.decode())
 
-    assert "0.55 1 person Alliance Food none Oakland" in body
+    assert "Strong overlap Overlap score 0.55 0.55 out of 1" in body
+    assert "tactics and places. 1 person Alliance Food none Oakland" in body
 
 
 def test_table_honours_the_movement_filters(client, network):
@@ -126,7 +130,11 @@ def test_overlap_page_shows_the_pair_side_by_side(client, network):
     assert overlap.score == 0.4  # the public's: no withheld count behind it
     content = response.content.decode()
     assert '<h1>Fight for $15 <span class="muted">and</span> Food justice</h1>' in content
-    assert "Overlap score <strong>0.40</strong> out of 1" in content
+    assert (
+        '<details class="worded worded--overlap overlap-strength"><summary class="worded__word">'
+        'Some overlap</summary><p class="worded__figure">Overlap score <strong '
+        'class="worded__number">0.40</strong> out of 1'
+    ) in content
     assert "Ties (people and organizations already in both)" not in content
     assert (
         '<span class="tag tag--theme tag--shared">Food<span class="visually-hidden"> (shared)'
@@ -278,6 +286,7 @@ def test_curators_see_the_overlap_from_every_count(curator_client, network):
     content = response.content.decode()
 
     assert response.context["overlap"].score == 0.55
-    assert "Overlap score <strong>0.55</strong> out of 1" in content
+    assert '<summary class="worded__word">Strong overlap</summary>' in content
+    assert 'Overlap score <strong class="worded__number">0.55</strong> out of 1' in content
     assert "Fewer than 5 people are engaged in both." in content
     assert "Ties (people and organizations already in both)" in content

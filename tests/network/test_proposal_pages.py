@@ -65,9 +65,12 @@ def test_list_shows_open_proposals_best_first_with_why_and_who(client, proposal_
     )
     assertContains(
         response,
-        f'<p class="proposal-score"><label for="score-{potluck.pk}">Bridge potential</label> '
-        f'<meter id="score-{potluck.pk}" min="0" max="1" value="0.59">0.59</meter> '
-        '<strong class="proposal-score__number">0.59</strong></p>',
+        '<div class="proposal-score"><details class="worded worded--bridge">'
+        '<summary class="worded__word">Good bridge potential</summary>'
+        '<p class="worded__figure">Bridge potential '
+        '<meter min="0" max="1" value="0.59" aria-label="Bridge potential">0.59</meter> '
+        '<strong class="worded__number">0.59</strong> out of 1: shared causes, few existing '
+        "ties.</p></details></div>",
         html=True,
     )
     assertContains(
