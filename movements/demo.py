@@ -35,7 +35,8 @@ After the directory, :func:`demo_extras_seed` adds one pending organizer request
 from the food-justice side asking to organize for the Fruitvale Garden Collective) and
 sends ``demo_seeding`` so that higher layers add theirs (``events/demo.py``: past and
 upcoming joint events, RSVPs, check-ins, the engagements some attendees took up after
-them, a pending co-host invitation), dated relative to the day of the first seed. ``bootstrap_demo`` adds the demo logins (``DEMO_LOGINS``).
+them, a pending co-host invitation), dated relative to the day of the first seed.
+``bootstrap_demo`` adds the demo logins (``DEMO_LOGINS``).
 
 ``--scale N`` adds generated records (slugs ``gen-movement-0001``, ``gen-org-00001``,
 keys ``g-000001``) in proportion to ``N - 1``; see ``scaled_counts``.
