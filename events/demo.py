@@ -9,15 +9,23 @@ What it adds, dated relative to ``today`` (the day of the first seed):
 - past joint events, published, each with confirmed hosts standing for two movements,
   RSVPs and check-ins (through ``rsvp_check_in``, so attendance engagements are exactly
   what a real check-in creates);
+- their follow-through (``network/followthrough.py``): some attendees of the Oakland
+  potluck between ``fight-for-15-oakland`` and ``oakland-food-justice``
+  (``OAKLAND_POTLUCK``) take up a real engagement (source ``manual``, no organization) in
+  the other movement weeks after it, three of them ongoing and two short stints, so 5 of
+  its 10 attendees crossed (rate 0.5); nobody who attended the other past events crossed;
 - upcoming joint events: a public one with RSVPs, a public one that is full with a
   waitlist, and a private one (reachable through its secret link only);
 - one upcoming event with a pending co-host invitation (the Fruitvale Garden Collective,
   which the demo organizer of ``bootstrap_demo`` runs, is asked to co-host).
 
 The Oakland potluck proposal (``fight-for-15-oakland`` + ``oakland-food-justice``) is
-left open: no demo event takes both of its movements, so the browser journey accepts it.
-No demo event joins the movements of the three designed proposals either (attendance
-adds ties, and ties lower a pair's bridge potential).
+left open. The pair's past potluck is 1,200 days back, so its attendance engagements and
+the two short stints ended outside the overlaps' look-back window (three years), and the
+pair's people in both movements now (the one on the roster and the three ongoing
+crossers) stay a withheld count, which public proposals never depend on: attendance adds
+ties, and ties lower a pair's bridge potential. No other demo event joins the movements
+of the three designed proposals.
 
 Idempotent: an event whose slug exists is left alone, whatever changed since. Deterministic:
 people are drawn with ``random.Random(EVENTS_SEED)``. ``scale`` N adds N - 1 repeats of
@@ -29,6 +37,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.cache import network_changed
 from events.models import (
     RSVP,
     Event,
@@ -41,7 +50,15 @@ from events.models import (
 )
 from events.services import rsvp_check_in
 from movements import demo
-from movements.models import EngagementSource, Member, Movement, Organization, Region
+from movements.models import (
+    Engagement,
+    EngagementRole,
+    EngagementSource,
+    Member,
+    Movement,
+    Organization,
+    Region,
+)
 
 EVENTS_SEED = 20261101
 MAX_EXTRA_EVENTS = 20
@@ -63,6 +80,10 @@ class DemoEvent:
     checked_in: int = 0
     private: bool = False
     invited: tuple[tuple[str, str], ...] = ()  # pending co-host invitations
+    # Follow-through: per crossing attendee (the first checked-in ones with another of the
+    # event's movements to cross into), the days after the event their real engagement
+    # there starts and how many days it lasts (None: ongoing).
+    crossings: tuple[tuple[int, int | None], ...] = ()
 
 
 DEMO_EVENTS = [
@@ -147,7 +168,26 @@ DEMO_EVENTS = [
         region="oakland",
         venue="Fruitvale Garden Collective shed",
     ),
+    DemoEvent(
+        slug="fast-food-workers-and-gardeners-potluck",
+        title="Fast-food workers and gardeners: an Oakland potluck",
+        kind=EventKind.POTLUCK,
+        days=-1200,
+        hosts=(
+            ("east-bay-food-workers-union", demo.FIGHT_FOR_15),
+            (demo.STEADY_COLLECTIVE, demo.FOOD_JUSTICE),
+        ),
+        description="Bring a dish. Fast-food workers and neighbourhood gardeners on food.",
+        region="oakland",
+        venue="Fruitvale Garden Collective shed",
+        going=12,
+        checked_in=10,
+        crossings=((14, None), (30, None), (45, None), (21, 30), (35, 21)),
+    ),
 ]
+
+# The Oakland potluck: the demo's joint event whose bridge held (see the module docstring).
+OAKLAND_POTLUCK = "fast-food-workers-and-gardeners-potluck"
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -261,7 +301,49 @@ def _create(spec: DemoEvent, *, today: datetime.date, rng: random.Random) -> Eve
     )
     for rsvp in rsvps[: spec.checked_in]:
         rsvp_check_in(rsvp=rsvp, now=event.starts_at)
+    _cross(spec, rsvps[: spec.checked_in], movements=list(movements.values()), day=day)
     return event
+
+
+def _cross(
+    spec: DemoEvent, attendees: list[RSVP], *, movements: list[Movement], day: datetime.date
+) -> None:
+    """The event's follow-through: ``spec.crossings`` attendees, in check-in order, take up
+    a real engagement in a movement of the event they had none in (one bulk insert)."""
+    if not spec.crossings:
+        return
+    engaged: dict[int, set[int]] = {}
+    for member_id, movement_id in Engagement.objects.filter(
+        member__in=[rsvp.member_id for rsvp in attendees],
+        movement__in=movements,
+        source__in=[EngagementSource.MANUAL, EngagementSource.IMPORT],
+    ).values_list("member_id", "movement_id"):
+        engaged.setdefault(member_id, set()).add(movement_id)
+    rows = []
+    crossings = iter(spec.crossings)
+    for rsvp in attendees:
+        other = [m for m in movements if m.pk not in engaged.get(rsvp.member_id, set())]
+        if not other:  # already in every movement of the event: nowhere to cross into
+            continue
+        crossing = next(crossings, None)
+        if crossing is None:
+            break
+        after, lasting = crossing
+        since = day + datetime.timedelta(days=after)
+        rows.append(
+            Engagement(
+                member_id=rsvp.member_id,
+                movement=other[0],
+                organization=None,
+                role=EngagementRole.PARTICIPANT,
+                since=since,
+                until=since + datetime.timedelta(days=lasting) if lasting is not None else None,
+                source=EngagementSource.MANUAL,
+            )
+        )
+    Engagement.objects.bulk_create(rows)
+    # A bulk insert sends no model signal: move the network version on ourselves.
+    network_changed()
 
 
 def demo_events_seed(*, scale: int = 1, today: datetime.date) -> list[Event]:

@@ -34,8 +34,9 @@ Two people in three on the hand-made roster opted in to invitations to joint eve
 After the directory, :func:`demo_extras_seed` adds one pending organizer request (someone
 from the food-justice side asking to organize for the Fruitvale Garden Collective) and
 sends ``demo_seeding`` so that higher layers add theirs (``events/demo.py``: past and
-upcoming joint events, RSVPs, check-ins, a pending co-host invitation), dated relative to
-the day of the first seed. ``bootstrap_demo`` adds the demo logins (``DEMO_LOGINS``).
+upcoming joint events, RSVPs, check-ins, the engagements some attendees took up after
+them, a pending co-host invitation), dated relative to the day of the first seed.
+``bootstrap_demo`` adds the demo logins (``DEMO_LOGINS``).
 
 ``--scale N`` adds generated records (slugs ``gen-movement-0001``, ``gen-org-00001``,
 keys ``g-000001``) in proportion to ``N - 1``; see ``scaled_counts``.
@@ -1105,18 +1106,33 @@ def _organizer_request_seed(*, today: datetime.date) -> bool:
 
 
 def with_attendance(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with the attendance engagements (source ``event``) its members already
-    have: check-ins at the demo's events happened after the first seed, and an import
-    replaces a member's engagements with the file's, so re-seeding keeps them."""
+    """``document`` with the engagements its members took up at and after the demo's
+    events: the attendance engagements (source ``event``) and the real engagements that
+    began on or after the day they attended an event in that movement (the follow-through
+    of ``events/demo.py``). Check-ins and follow-through happened after the first seed, and
+    an import replaces a member's engagements with the file's, so re-seeding keeps them."""
     keys = {member["key"]: member for member in document["members"]}
-    attended = (
+    columns = ("member__key", "movement__slug", "organization__slug", "role", "since", "until")
+    attended = list(
         Engagement.objects.filter(source=EngagementSource.EVENT)
         .order_by("member__key", "since", "movement__slug", "pk")
-        .values_list(
-            "member__key", "movement__slug", "organization__slug", "role", "since", "until"
-        )
+        .values_list(*columns, "source")
     )
-    for key, movement, organization, role, since, until in attended:
+    first_attended: dict[tuple[str, str], datetime.date] = {}
+    for key, movement, _organization, _role, since, _until, _source in attended:
+        first_attended.setdefault((key, movement), since)
+    later = [
+        row
+        for row in Engagement.objects.filter(
+            member__key__in=[key for key, _ in first_attended],
+            source__in=[EngagementSource.MANUAL, EngagementSource.IMPORT],
+            since__isnull=False,
+        )
+        .order_by("member__key", "since", "movement__slug", "pk")
+        .values_list(*columns, "source")
+        if (day := first_attended.get((row[0], row[1]))) is not None and row[4] >= day
+    ]
+    for key, movement, organization, role, since, until, source in attended + later:
         if key not in keys:  # someone the demo does not list (a sign-up, an import)
             continue
         row = {
@@ -1125,7 +1141,7 @@ def with_attendance(document: dict[str, Any]) -> dict[str, Any]:
             "role": role,
             "since": since.isoformat(),
             "until": until.isoformat() if until else None,
-            "source": str(EngagementSource.EVENT),
+            "source": str(source),
         }
         if row not in keys[key]["engagements"]:
             keys[key]["engagements"].append(row)

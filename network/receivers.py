@@ -9,8 +9,8 @@ proposal refresh after every write that can change a proposal and after every im
 
 
 def connect() -> None:
-    from movements.signals import movement_page, organization_page
-    from network import sections
+    from movements.signals import home_page, movement_page, organization_page
+    from network import bridging, sections
 
     connect_network_version()
     connect_events_version()
@@ -18,6 +18,7 @@ def connect() -> None:
     organization_page.connect(
         sections.organization_page_sections, dispatch_uid="network.organization_page"
     )
+    home_page.connect(bridging.home_section, dispatch_uid="network.home_page")
     # After the version bump connected above: proposals must not read stale overlaps.
     connect_proposals_refresh()
 

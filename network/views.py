@@ -22,6 +22,7 @@ from core.views import InvalidFiltersAre400, filter_state
 from events.models import RSVP, Event, Proposal
 from movements.filters import MovementFilter
 from movements.models import Movement, Sector, Tension
+from network.bridging import bridging_context
 from network.filters import MapFilter
 from network.graph import build_graph, edges_per_node
 from network.overlaps import Overlap, all_overlaps, pair_overlap
@@ -123,6 +124,8 @@ class MapView(MovementFilterMixin, InvalidFiltersAre400, TemplateView):
         context["overlap_url_template"] = reverse(
             "network:overlap_detail", kwargs={"a": "__a__", "b": "__b__"}
         )
+        # People bridging movements over time, the whole network's (not filtered).
+        context.update(bridging_context(user=self.request.user, prefix="bridging-map"))
         return context
 
 

@@ -22,6 +22,7 @@ from events.models import (
 from movements import demo
 from movements.exchange import dumps, network_export, network_import
 from movements.models import Engagement, EngagementSource, Member, OrganizerRequest
+from network.followthrough import disclose_event
 from tests.factories import local_time
 
 pytestmark = pytest.mark.django_db
@@ -40,15 +41,25 @@ def snapshot() -> list[tuple]:
     )
 
 
+def real_engagements() -> list[tuple]:
+    """The roster's engagements and the follow-through events/demo.py adds to it."""
+    return list(
+        Engagement.objects.exclude(source=EngagementSource.EVENT)
+        .order_by("member__key", "movement__slug", "since", "until")
+        .values_list("member__key", "movement__slug", "since", "until", "source")
+    )
+
+
 def test_demo_events_past_and_upcoming_joint_events_dated_from_the_first_seed(today):
     lines = load(today)
 
     def at(days: int) -> datetime.datetime:
         return local_time(today + datetime.timedelta(days=days), 18)
 
-    assert lines == ["Demo organizer request: 1 created.", "Demo events: 6 created."]
+    assert lines == ["Demo organizer request: 1 created.", "Demo events: 7 created."]
     events = {e.slug: e for e in Event.objects.with_joint()}
     assert {slug: (e.starts_at, e.joint) for slug, e in events.items()} == {
+        "fast-food-workers-and-gardeners-potluck": (at(-1200), True),
         "refinery-fenceline-and-oil-trains": (at(-45), True),
         "divestment-students-and-palestine": (at(-20), True),
         "tenants-and-solidarity-strategy-session": (at(8), True),
@@ -67,6 +78,7 @@ def test_demo_events_past_ones_have_check_ins_with_attendance_engagements(today)
     load(today)
 
     for slug, checked_in in [
+        ("fast-food-workers-and-gardeners-potluck", 10),
         ("refinery-fenceline-and-oil-trains", 8),
         ("divestment-students-and-palestine", 6),
     ]:
@@ -142,12 +154,16 @@ def test_demo_events_leave_the_oakland_potluck_proposal_open(
         demo.FIGHT_FOR_15,
         demo.FOOD_JUSTICE,
     }
-    assert not Event.objects.filter(movements__slug=demo.FIGHT_FOR_15).exists()
+    # The pair's one event is its potluck of 1,200 days ago, older than the overlaps'
+    # look-back window (events/demo.py).
+    assert list(
+        Event.objects.filter(movements__slug=demo.FIGHT_FOR_15).values_list("slug", flat=True)
+    ) == [events_demo.OAKLAND_POTLUCK]
 
 
 def test_demo_events_are_deterministic(today):
     load(today)
-    first = snapshot()
+    first, engagements = snapshot(), real_engagements()
     RSVP.objects.all().delete()
     EventHost.objects.all().delete()
     Event.objects.all().delete()
@@ -156,6 +172,7 @@ def test_demo_events_are_deterministic(today):
     load(today)
 
     assert snapshot() == first
+    assert real_engagements() == engagements
 
 
 def test_demo_events_reseeding_leaves_existing_events_alone(today):
@@ -193,11 +210,11 @@ def test_seed_demo_twice_keeps_attendance_and_changes_nothing():
 def test_demo_events_scale_adds_past_events_modestly(today):
     lines = load(today, scale=3)
 
-    assert lines[-1] == "Demo events: 8 created."
+    assert lines[-1] == "Demo events: 9 created."
     extra = Event.objects.filter(slug__regex=r"-0[12]$").order_by("slug")
     assert [e.slug for e in extra] == [
         "divestment-students-and-palestine-01",
-        "refinery-fenceline-and-oil-trains-02",
+        "fast-food-workers-and-gardeners-potluck-02",
     ]
     assert all(e.starts_at < local_time(today, 0) for e in extra)
     assert events_demo.MAX_EXTRA_EVENTS == 20
@@ -248,3 +265,63 @@ def test_demo_organizer_me_shows_the_invitation_the_request_and_the_potluck(
     assert 'action="/events/warehouse-workers-and-gardeners-workshop/hosts/' in page
     assert OrganizerRequest.objects.get().member.name in page
     assert "Potluck in Oakland: fast-food workers and neighbourhood gardeners on food" in page
+
+
+def test_demo_oakland_potluck_follow_through_five_of_ten_crossed(today, now):
+    load(today)
+    potluck = Event.objects.get(slug=events_demo.OAKLAND_POTLUCK)
+    day = today - datetime.timedelta(days=1200)
+
+    assert disclose_event(potluck, curator=True, now=now) == {
+        "measured": True,
+        "attendees": 10,
+        "crossers": 5,
+        "rate": 0.5,
+        "window_days": 180,
+        "by_movement": [
+            {"movement": demo.FIGHT_FOR_15, "came_from": 5, "crossed_in": 2},
+            {"movement": demo.FOOD_JUSTICE, "came_from": 5, "crossed_in": 3},
+        ],
+    }
+    # The public sees the same totals; the per-movement crossings are fewer than 5 each.
+    public = disclose_event(potluck, curator=False, now=now)
+    assert (public["attendees"], public["crossers"], public["rate"]) == (10, 5, 0.5)
+    assert [m["crossed_in"] for m in public["by_movement"]] == [None, None]
+    # Real engagements (entered by hand) weeks after it: three ongoing, two short stints.
+    crossings = Engagement.objects.filter(
+        member__rsvps__event=potluck, source=EngagementSource.MANUAL, since__gte=day
+    )
+    assert sorted(((e.since - day).days, e.until and (e.until - day).days) for e in crossings) == [
+        (14, None),
+        (21, 51),
+        (30, None),
+        (35, 56),
+        (45, None),
+    ]
+    assert {e.organization for e in crossings} == {None}
+
+
+def test_demo_other_past_joint_events_measured_and_nobody_crossed(today, now):
+    load(today)
+
+    figures = {
+        slug: disclose_event(Event.objects.get(slug=slug), curator=True, now=now)
+        for slug in ("refinery-fenceline-and-oil-trains", "divestment-students-and-palestine")
+    }
+
+    shown = {slug: (f["measured"], f["attendees"], f["crossers"]) for slug, f in figures.items()}
+    assert shown == {
+        "refinery-fenceline-and-oil-trains": (True, 8, 0),
+        "divestment-students-and-palestine": (True, 6, 0),
+    }
+
+
+def test_seed_demo_twice_keeps_the_follow_through(now):
+    call_command("seed_demo", stdout=io.StringIO())
+    potluck = Event.objects.get(slug=events_demo.OAKLAND_POTLUCK)
+    first = disclose_event(potluck, curator=True)
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert disclose_event(potluck, curator=True) == first
+    assert (first["attendees"], first["crossers"]) == (10, 5)
