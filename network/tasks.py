@@ -32,3 +32,24 @@ def schedule_proposals_refresh() -> None:
 @periodic(every=datetime.timedelta(hours=1), name="proposals")
 def hourly_proposals_refresh() -> None:
     proposals_refresh()
+
+
+BRIDGING_KEY = "bridging-refresh"
+BRIDGING_DELAY = datetime.timedelta(seconds=5)
+
+
+@task
+def refresh_bridging() -> int:
+    """Count people bridging movements today and keep the figures
+    (``network.followthrough.store_bridging``)."""
+    from django.utils import timezone
+
+    from network.followthrough import store_bridging
+
+    debounce_release(BRIDGING_KEY)
+    return len(store_bridging(timezone.localdate()))
+
+
+def schedule_bridging_refresh() -> None:
+    """Ask for today's figures in the background; a burst of asks gets one run."""
+    debounce(refresh_bridging, key=BRIDGING_KEY, delay=BRIDGING_DELAY)
