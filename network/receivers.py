@@ -9,6 +9,7 @@ proposal refresh after every write that can change a proposal and after every im
 
 
 def connect() -> None:
+    from events.signals import event_page
     from movements.signals import movement_page, organization_page
     from network import sections
 
@@ -18,6 +19,7 @@ def connect() -> None:
     organization_page.connect(
         sections.organization_page_sections, dispatch_uid="network.organization_page"
     )
+    event_page.connect(sections.event_page_sections, dispatch_uid="network.event_page")
     # After the version bump connected above: proposals must not read stale overlaps.
     connect_proposals_refresh()
 
