@@ -464,7 +464,7 @@ def organizer_dashboard(user, *, now: datetime.datetime | None = None) -> dict[s
         )
     )
     past = past[::-1][:PAST_HOSTED_SHOWN]
-    follow_through = hosted_follow_through(past, user=user, now=now)
+    follow_through = hosted_follow_through(past, user=user, now=now) if past else {}
     for event in past:
         event.follow_through = follow_through.get(event.pk)
     return {
