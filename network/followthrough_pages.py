@@ -171,6 +171,7 @@ def pair_follow_through(
         "follow_through": shown,
         "follow_through_sentence": pair_sentence(shown, window_days=network.window_days),
         "follow_through_events": past,
+        "follow_through_window_days": network.window_days,
     }
 
 
