@@ -31,6 +31,7 @@ from events.models import (
 from movements.models import Member, MembershipRole, Organization, OrganizerRequest
 from movements.services import member_for_user
 from movements.verification import is_verified
+from network.followthrough_pages import hosted_follow_through
 
 # Bump when the shape of the download changes. 3: organizer requests; 4: invitations;
 # 5: whether the calendar feed is on (never its secret link), the name typed on an RSVP.
@@ -399,10 +400,13 @@ def organizer_dashboard(user, *, now: datetime.datetime | None = None) -> dict[s
     only their own organizations' here). ``hosted_drafts``, ``hosted_upcoming`` and
     ``hosted_past`` (the latest ``PAST_HOSTED_SHOWN``): the events those organizations host
     (confirmed), cancelled ones left out, each with ``going_count``, ``waitlist_count``,
-    ``places_left``, ``checked_in_count`` and ``joint``. ``runnable_proposals``: the open
+    ``places_left``, ``checked_in_count`` and ``joint``; the past ones also with
+    ``follow_through``, a sentence for a measured event (``network.followthrough_pages``,
+    disclosed as on the event's page), else None. ``runnable_proposals``: the open
     proposals that name one of those organizations as a suggested host, best first, each
     with ``mine`` (the suggested-host rows of my organizations). Four queries, whatever the
-    numbers (organizations, events, proposals and their movements and hosts)."""
+    numbers (organizations, events, proposals and their movements and hosts), and the
+    cached follow-through figures."""
     empty = {
         "organizes": False,
         "hosted_drafts": [],
@@ -459,11 +463,15 @@ def organizer_dashboard(user, *, now: datetime.datetime | None = None) -> dict[s
             ),
         )
     )
+    past = past[::-1][:PAST_HOSTED_SHOWN]
+    follow_through = hosted_follow_through(past, user=user, now=now) if past else {}
+    for event in past:
+        event.follow_through = follow_through.get(event.pk)
     return {
         "organizes": True,
         "hosted_drafts": drafts,
         "hosted_upcoming": [e for e in published if e.ends_at >= now],
-        "hosted_past": past[::-1][:PAST_HOSTED_SHOWN],
+        "hosted_past": past,
         "runnable_proposals": proposals,
     }
 

@@ -4,7 +4,15 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.views import directory, events, hosts, insights, organizer_requests, proposals
+from api.views import (
+    directory,
+    events,
+    followthrough,
+    hosts,
+    insights,
+    organizer_requests,
+    proposals,
+)
 
 app_name = "api"
 
@@ -58,6 +66,12 @@ urlpatterns = [
         hosts.EventHostDeclineView.as_view(),
         name="event-host-decline",
     ),
+    path(
+        "events/<slug:slug>/follow-through/",
+        followthrough.EventFollowThroughView.as_view(),
+        name="event-follow-through",
+    ),
+    path("overlaps/<slug:a>/<slug:b>/", followthrough.OverlapPairView.as_view(), name="overlap"),
     *router.urls,
     # Anything else under /api/ (an id that is not a number, a typo) answers the API's
     # JSON 404, not the site's HTML page. Only paths ending in a slash, so that APPEND_SLASH

@@ -9,6 +9,7 @@ proposal refresh after every write that can change a proposal and after every im
 
 
 def connect() -> None:
+    from events.signals import event_page
     from movements.signals import home_page, movement_page, organization_page
     from network import bridging, sections
 
@@ -19,6 +20,7 @@ def connect() -> None:
         sections.organization_page_sections, dispatch_uid="network.organization_page"
     )
     home_page.connect(bridging.home_section, dispatch_uid="network.home_page")
+    event_page.connect(sections.event_page_sections, dispatch_uid="network.event_page")
     # After the version bump connected above: proposals must not read stale overlaps.
     connect_proposals_refresh()
 

@@ -1,7 +1,8 @@
 """What the analysis layer adds to the directory's pages (``core.sections``): related
 movements and proposed joint events on a movement's page, the engagement section on a
-movement's and an organization's page. ``network/receivers.py`` connects these to the pages'
-signals; each returns its sections with the context its template needs, computed here."""
+movement's and an organization's page, and "Did the bridge hold?" on an event's page after
+a measured event. ``network/receivers.py`` connects these to the pages' signals; each
+returns its sections with the context its template needs, computed here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from core import privacy
 from core.roles import is_curator
 from core.sections import Section
 from events.models import Proposal
+from network.followthrough_pages import event_follow_through
 from network.insights.chart import figures, quarter_chart
 from network.insights.measures import engagement_insights, organizes
 from network.overlaps import movement_overlaps
@@ -71,3 +73,17 @@ def movement_page_sections(sender, request, movement, **kwargs) -> list[Section]
 
 def organization_page_sections(sender, request, organization, **kwargs) -> list[Section]:
     return [engagement(organization, user=request.user)]
+
+
+def follow_through(event, *, user) -> Section | None:
+    """The event page's "Did the bridge hold?" section: after a measured event only
+    (``network.followthrough_pages.event_follow_through``)."""
+    context = event_follow_through(event, user=user)
+    if context is None:
+        return None
+    return Section("end", "network/includes/event_follow_through.html", context, order=10)
+
+
+def event_page_sections(sender, request, event, **kwargs) -> list[Section]:
+    section = follow_through(event, user=request.user)
+    return [section] if section is not None else []

@@ -24,6 +24,7 @@ from movements.filters import MovementFilter
 from movements.models import Movement, Sector, Tension
 from network.bridging import bridging_context
 from network.filters import MapFilter
+from network.followthrough_pages import pair_follow_through
 from network.graph import build_graph, edges_per_node
 from network.overlaps import Overlap, all_overlaps, pair_overlap
 
@@ -209,6 +210,7 @@ class OverlapDetailView(TemplateView):
                 ),
             }
         )
+        context.update(pair_follow_through(self.first, self.second, user=self.request.user))
         return context
 
     def joint_events(self) -> list[tuple[Event, list[tuple[Movement, int]]]]:

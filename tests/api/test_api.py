@@ -606,6 +606,7 @@ def test_schema_endpoint_serves_openapi_json(client):
     assert sorted(schema["paths"]) == [
         "/api/events/",
         "/api/events/{slug}/",
+        "/api/events/{slug}/follow-through/",
         "/api/events/{slug}/hosts/",
         "/api/events/{slug}/hosts/{organization}/confirm/",
         "/api/events/{slug}/hosts/{organization}/decline/",
@@ -620,6 +621,7 @@ def test_schema_endpoint_serves_openapi_json(client):
         "/api/organizer-requests/",
         "/api/organizer-requests/{id}/approve/",
         "/api/organizer-requests/{id}/decline/",
+        "/api/overlaps/{a}/{b}/",
         "/api/proposals/",
         "/api/proposals/{id}/",
         "/api/proposals/{id}/accept/",

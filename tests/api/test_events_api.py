@@ -991,6 +991,7 @@ def test_schema_documents_the_events_api(client):
     assert [path for path in sorted(paths) if path.startswith("/api/events/")] == [
         "/api/events/",
         "/api/events/{slug}/",
+        "/api/events/{slug}/follow-through/",
         "/api/events/{slug}/hosts/",
         "/api/events/{slug}/hosts/{organization}/confirm/",
         "/api/events/{slug}/hosts/{organization}/decline/",

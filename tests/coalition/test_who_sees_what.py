@@ -216,6 +216,33 @@ ROWS = [
     # An organization's capacity warning: its organizers and the curators, never the public.
     row("capacity warning", "/organizations/fast-food-union/", CAPACITY, *MANAGERS),
     row("capacity warning", "/api/organizations/fast-food-union/insights/", CAPACITY, *MANAGERS),
+    # Follow-through (issue 16): a private event's opens as the event does; people in two
+    # movements below the threshold, for curators only.
+    row(
+        "private event's follow-through",
+        "/api/events/strategy-night/follow-through/",
+        '"measured":false',
+        *MANAGERS,
+        "the_person",
+    ),
+    row(
+        "private event's follow-through",
+        f"/api/events/strategy-night/follow-through/?key={KEY}",
+        '"measured":false',
+        *EVERYONE,
+    ),
+    row(
+        "API pair overlap below the threshold",
+        "/api/overlaps/fight-for-15/rent-strike-network/",
+        '"shared_members":1',
+        "curator",
+    ),
+    row(
+        "API pair overlap below the threshold",
+        "/api/overlaps/rent-strike-network/fight-for-15/",
+        '"shared_members":null',
+        *(role for role in EVERYONE if role != "curator"),
+    ),
 ]
 
 
