@@ -18,7 +18,9 @@ attendees, crossers   |A(E)|; attendees who crossed into at least one movement; 
                       attendees
 by movement           per movement m of E: ``came_from`` (attendees with m in their home) and
                       ``crossed_in`` (attendees who crossed into m)
-pair (X, Y)           over the measured events whose movements include X and Y: ``events``,
+pair (X, Y)           over the measured public events whose movements include X and Y
+                      (a private event is measured for those who may open it, but stays
+                      out of pairs, which everyone sees): ``events``,
                       distinct ``attendees``, distinct ``crossers`` into X or Y from one of those
                       events, rate = crossers / attendees
 ====================  =============================================================================
@@ -56,7 +58,7 @@ from django.utils import timezone
 from core import privacy
 from core.cache import cached, events_version, key
 from core.conf import app_settings
-from events.models import RSVP, Event, EventStatus
+from events.models import RSVP, Event, EventStatus, EventVisibility
 from movements.models import Engagement, EngagementSource, Movement, running_between
 from network.insights.measures import quarter_bounds
 
@@ -190,12 +192,15 @@ def compute_network(*, now: datetime.datetime, window: int) -> NetworkFigures:
     """The exact figures, computed (four queries)."""
     through = Event.movements.through.objects.filter(
         event__status=EventStatus.PUBLISHED, event__ends_at__lt=now
-    ).values_list("event_id", "movement_id", "event__starts_at")
+    ).values_list("event_id", "movement_id", "event__starts_at", "event__visibility")
     movements_of: dict[int, set[int]] = defaultdict(set)
     starts: dict[int, datetime.datetime] = {}
-    for event_id, movement_id, starts_at in through:
+    private: set[int] = set()
+    for event_id, movement_id, starts_at, visibility in through:
         movements_of[event_id].add(movement_id)
         starts[event_id] = starts_at
+        if visibility == EventVisibility.PRIVATE:
+            private.add(event_id)
     measured = {pk: ids for pk, ids in movements_of.items() if len(ids) >= 2}
 
     attendees_of: dict[int, set[int]] = defaultdict(set)
@@ -230,7 +235,10 @@ def compute_network(*, now: datetime.datetime, window: int) -> NetworkFigures:
         )
     # Who attended and who crossed (member ids) serve the pairs' distinct counts only: they
     # are not kept (nor cached).
-    return NetworkFigures(window_days=window, events=events, pairs=_pairs(events, people))
+    # A pair's figures are shown to everyone (overlap pages, proposals): private events
+    # stay out of them, as they stay out of every list (PRODUCT.md, "Privacy").
+    public = {pk: figures for pk, figures in events.items() if pk not in private}
+    return NetworkFigures(window_days=window, events=events, pairs=_pairs(public, people))
 
 
 def _event_figures(

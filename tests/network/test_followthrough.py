@@ -341,3 +341,16 @@ def test_people_bridging_movements_per_quarter(wages, food):
         "people": None,
     }
     assert {q["people"] for q in shown} == {None}
+
+
+def test_private_events_stay_out_of_the_pairs(potluck, wages, food):
+    potluck.visibility = "private"
+    potluck.save()
+    worker = attendee(potluck)
+    EngagementFactory(member=worker, movement=food, since=day(3))
+
+    result = figures()
+
+    assert result.events[potluck.pk].crossers == 1  # for those who may open it
+    assert result.pairs == {}
+    assert disclose_pair(wages, food, curator=True, now=NOW)["events"] == 0
