@@ -434,12 +434,13 @@ def _follow_ups(
         for m in movements_qs.filter(pk__in=ids).prefetch_related("themes", "tactics", "regions")
     }
     worked = [f for f in worked if all(pk in movements for pk in f.movement_ids)]
+    keys = {figures.movement_ids for figures in worked}
     events_of = defaultdict(list)
     for event in network.events.values():
-        for figures in worked:
-            a, b = figures.movement_ids
-            if a in event.movement_ids and b in event.movement_ids:
-                events_of[figures.movement_ids].append(event.event_id)
+        # movement_ids are in ascending order, and so are the pairs they make: pair keys.
+        for pair in combinations(event.movement_ids, 2):
+            if pair in keys:
+                events_of[pair].append(event.event_id)
     wanted = {pk for pks in events_of.values() for pk in pks}
     public = {
         event.pk: event
