@@ -346,6 +346,15 @@ SETTINGS: dict[str, Spec] = {
             "PANEL_SIZE": Bounds((3, 5), minimum=2),
             "CONFERENCE_MAX_SIZE": Integer(5, minimum=2),
             "HOSTS_PER_MOVEMENT": Integer(2, minimum=1),
+            # Follow-through back into proposals (network/proposals/engine.py): a follow-up
+            # proposal (a pair whose joint events' crossing rate reaches FOLLOW_UP_RATE)
+            # scores its pair's bridge potential plus this (capped at 1), so it ranks above
+            # the pair's first-time potluck.
+            "FOLLOW_UP_BONUS": Fraction(0.25),
+            # A pair with two or more measured joint events and nobody crossed: each
+            # proposal joining it loses this, shared among the proposal's pairs (a potluck
+            # loses all of it), never below 0.
+            "NO_CROSSERS_MALUS": Fraction(0.25),
         }
     ),
 }

@@ -42,6 +42,11 @@ engine matches them: ``proposal_identity``):
   is a dismissal's reason, exported only when it is not empty (so a missing one is empty).
 - A new proposal is titled after its event, or "<Kind> between A and B"; its score,
   reasons and suggested hosts are the engine's, which leaves decided proposals alone.
+- ``"follow_up": true`` marks a follow-up proposal (the engine's ``follow-up:`` identity:
+  a pair whose joint events worked, proposed to meet again), which is another proposal
+  than the ordinary one of the same kind and movements; export writes the key only for
+  follow-ups, so a file without any reads and writes as before. A new one is titled
+  "Follow-up <kind> between A and B".
 
 Importing sends no mail: rows are written directly, never through the services that mail.
 Export orders everything (events by slug, RSVPs by member key, proposals by kind and
@@ -57,6 +62,7 @@ from typing import Any
 
 from core.text import iso, join_names
 from events.models import (
+    FOLLOW_UP_PREFIX,
     RSVP,
     Event,
     EventHost,
@@ -67,6 +73,7 @@ from events.models import (
     Proposal,
     ProposalStatus,
     RSVPStatus,
+    follow_up_identity,
     proposal_identity,
 )
 from events.services import MAX_GUESTS
@@ -174,7 +181,7 @@ RSVP_FIELDS: dict[str, Check] = {
 }
 RSVP_KEYS = {*RSVP_FIELDS, "member", "via"}
 HOST_KEYS = {"organization", "movement", "status"}
-PROPOSAL_KEYS = {"kind", "movements", "status", "event", "reason"}
+PROPOSAL_KEYS = {"kind", "movements", "status", "event", "reason", "follow_up"}
 
 
 # --- Parsing: JSON values to checked records -------------------------------------------------
@@ -218,6 +225,7 @@ class _Proposal:
     event: str | None
     has_event: bool
     reason: str
+    follow_up: bool = False
 
 
 @dataclass
@@ -237,7 +245,7 @@ def _parse(document: dict[str, Any]) -> _Parsed:
     proposals = [_parse_proposal(i, raw) for i, raw in enumerate(document.get("proposals", []))]
     _refuse_repeats(
         proposals,
-        lambda p: (p.kind, frozenset(p.movements)),
+        lambda p: (p.kind, frozenset(p.movements), p.follow_up),
         lambda p: "repeats a proposal (the same kind and movements)",
     )
     _refuse_repeats(
@@ -367,7 +375,9 @@ def _parse_proposal(index: int, raw: Any) -> _Proposal:
         movements = checked(
             lambda v: _slug_list(v, at_least=MIN_PROPOSAL_MOVEMENTS), "movements", raw["movements"]
         )
-        label = f"{label} ({kind} of {', '.join(quoted(m) for m in movements)})"
+        follow_up = checked(boolean_check, "follow_up", raw.get("follow_up", False))
+        what = f"follow-up {kind}" if follow_up else kind
+        label = f"{label} ({what} of {', '.join(quoted(m) for m in movements)})"
         status = raw["status"]
         if status not in DECIDED:
             raise Invalid(
@@ -391,6 +401,7 @@ def _parse_proposal(index: int, raw: Any) -> _Proposal:
         event=event,
         has_event="event" in raw,
         reason=reason,
+        follow_up=follow_up,
     )
 
 
@@ -796,7 +807,9 @@ def _write_proposals(
     if not proposals:
         return
     identities = [
-        proposal_identity(p.kind, (ids["movements"][slug] for slug in p.movements))
+        (follow_up_identity if p.follow_up else proposal_identity)(
+            p.kind, (ids["movements"][slug] for slug in p.movements)
+        )
         for p in proposals
     ]
     stored: dict[str, Proposal] = {}
@@ -861,11 +874,16 @@ def _proposal_titles(proposals: list[_Proposal], plans: list[_Plan], ids: Ids) -
     for batch in in_batches(movement_ids):
         names.update(Movement.objects.filter(pk__in=batch).values_list("pk", "name"))
     length = Proposal._meta.get_field("title").max_length
+
+    def kind(p: _Proposal) -> str:
+        label = EventKind(p.kind).label
+        return f"Follow-up {label.lower()}" if p.follow_up else label
+
     return {
         p.position: (
             titles[p.event]
             if p.event
-            else f"{EventKind(p.kind).label} between "
+            else f"{kind(p)} between "
             + join_names(names[ids["movements"][slug]] for slug in p.movements)
         )[:length]
         for p in proposals
@@ -977,10 +995,10 @@ def _export_proposals() -> list[dict[str, Any]]:
     rows = (
         Proposal.objects.filter(status__in=DECIDED)
         .order_by()
-        .values_list("pk", "kind", "status", "dismissed_reason")
+        .values_list("pk", "kind", "status", "dismissed_reason", "identity")
     )
     exported = []
-    for pk, kind, status, reason in rows:
+    for pk, kind, status, reason, identity in rows:
         accepted = status == ProposalStatus.ACCEPTED
         proposal = {
             "kind": kind,
@@ -990,8 +1008,10 @@ def _export_proposals() -> list[dict[str, Any]]:
         }
         if reason and not accepted:
             proposal["reason"] = reason
+        if identity.startswith(FOLLOW_UP_PREFIX):
+            proposal["follow_up"] = True
         exported.append(proposal)
-    return sorted(exported, key=lambda p: (p["kind"], p["movements"]))
+    return sorted(exported, key=lambda p: (p["kind"], p["movements"], p.get("follow_up", False)))
 
 
 # --- The part --------------------------------------------------------------------------------

@@ -103,6 +103,16 @@ def proposal_identity(kind: str, movement_ids: Iterable[int]) -> str:
     return f"{kind}:" + "-".join(str(pk) for pk in sorted(movement_ids))
 
 
+#: Before the usual identity, a follow-up proposal's (``follow-up:potluck:3-7``): a pair
+#: whose joint events worked, proposed to meet again (``network/proposals/engine.py``).
+FOLLOW_UP_PREFIX = "follow-up:"
+
+
+def follow_up_identity(kind: str, movement_ids: Iterable[int]) -> str:
+    """A follow-up proposal's identity: ``follow-up:`` and ``proposal_identity``."""
+    return FOLLOW_UP_PREFIX + proposal_identity(kind, movement_ids)
+
+
 def new_link_key() -> str:
     """A private event's link secret: ``secrets.token_urlsafe(16)`` (22 characters)."""
     return secrets.token_urlsafe(16)
@@ -666,9 +676,9 @@ class ProposalQuerySet(models.QuerySet):
 class Proposal(models.Model):
     """A suggested joint event between movements, made by ``network/proposals/engine.py``.
 
-    Identified by its kind and its set of movements (``identity``), so a refresh updates
-    the same row, a dismissed proposal stays dismissed and an accepted one keeps its
-    event."""
+    Identified by its kind and its set of movements (``identity``; a follow-up's starts
+    with ``follow-up:``), so a refresh updates the same row, a dismissed proposal stays
+    dismissed and an accepted one keeps its event."""
 
     identity = models.CharField(
         max_length=255, unique=True, help_text="Kind and movement ids, e.g. potluck:3-7."
@@ -715,6 +725,11 @@ class Proposal(models.Model):
 
     def get_absolute_url(self):
         return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_follow_up(self) -> bool:
+        """A follow-up of joint events that worked (its identity starts ``follow-up:``)."""
+        return self.identity.startswith(FOLLOW_UP_PREFIX)
 
 
 class ProposalHost(models.Model):

@@ -1,6 +1,8 @@
 """The analysis layer's background work: the proposal refresh, debounced after directory
-edits and imports (``network/receivers.py``) and run every hour anyway, since proposals
-also follow the calendar (look-back windows, events that end)."""
+edits, imports and check-ins (``network/receivers.py``) and run every hour anyway, since
+proposals also follow the calendar (look-back windows, events that end: an event ending
+writes nothing, so the hourly run is what brings a follow-up proposal once its follow-through
+is measured — "once a day" at least, as issue 16 asks)."""
 
 import datetime
 

@@ -33,6 +33,14 @@ class ProposalSerializer(serializers.ModelSerializer):
     reasons = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="Why, as sentences."
     )
+    follow_up = serializers.BooleanField(
+        source="is_follow_up",
+        read_only=True,
+        help_text=(
+            "A follow-up: the movements' joint events worked (people who came took up work "
+            "in the other movement), so they are proposed to meet again."
+        ),
+    )
     url = serializers.HyperlinkedIdentityField(
         view_name="proposals:proposal_detail", help_text="The proposal's page on the site."
     )
@@ -49,6 +57,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "score",
             "reasons",
             "status",
+            "follow_up",
             "url",
         ]
         read_only_fields = fields

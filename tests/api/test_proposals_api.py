@@ -77,6 +77,7 @@ def test_list_has_open_proposals_best_first_with_the_contract_fields(client, pro
             f"Tension to discuss: {TENSION}",
         ],
         "status": "open",
+        "follow_up": False,
         "url": f"http://testserver/proposals/{potluck.pk}/",
     }
     assert body["results"][1]["title"] == PANEL
