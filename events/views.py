@@ -176,6 +176,7 @@ def rsvp_context(
     return {
         "event": event,
         "show_who_is_coming": event.status == EventStatus.PUBLISHED,
+        "event_over": event.ends_at < timezone.now(),
         "movement_counts": who_is_coming(event),
         "share_url": request.build_absolute_uri(event_path(event, key)) if shareable else "",
         "link_key": key,
@@ -224,7 +225,6 @@ def detail_context(request: HttpRequest, event: Event, **rsvp_kwargs) -> dict:
             outreach_summary(event, curator=is_curator(request.user)) if can_manage else None
         ),
         show_address=can_manage or can_see_address(request.user, event, going=going),
-        event_over=event.ends_at < timezone.now(),
     )
     context["calendar_links"] = (
         calendar_links(
