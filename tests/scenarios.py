@@ -20,7 +20,7 @@ import datetime
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.models import Event, Proposal
+from events.models import FOLLOW_UP_PREFIX, Event, Proposal
 from movements import demo
 from movements.models import Movement, Organization, ParticipationRole, Sector
 from network.proposals.engine import proposals_refresh
@@ -247,6 +247,8 @@ def demo_network() -> dict:
     potluck = (
         Proposal.objects.filter(kind="potluck", movements__slug=demo.FIGHT_FOR_15)
         .filter(movements__slug=demo.FOOD_JUSTICE)
+        # Not the follow-up of the demo's past potluck (issue 16): the first one.
+        .exclude(identity__startswith=FOLLOW_UP_PREFIX)
         .get()
     )
     return {"potluck": potluck, "host": Organization.objects.get(slug=DEMO_HOST)}

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from core.cache import events_version
 from events.demo import DEMO_EVENTS
-from events.models import RSVP, Event, Proposal, ProposalStatus, proposal_identity
+from events.models import (
+    FOLLOW_UP_PREFIX,
+    RSVP,
+    Event,
+    Proposal,
+    ProposalStatus,
+    proposal_identity,
+)
 from events.services import rsvp_check_in
 from movements import demo
 from movements.exchange import (
@@ -349,7 +356,13 @@ CONFERENCE = ("conference", demo.RAILROAD, demo.OIL_TRAINS)
 
 
 def _demo_proposal(kind, a, b) -> Proposal:
-    return Proposal.objects.filter(kind=kind, movements__slug=a).filter(movements__slug=b).get()
+    """The pair's proposal of ``kind`` (not a follow-up of the demo's past events)."""
+    return (
+        Proposal.objects.filter(kind=kind, movements__slug=a)
+        .filter(movements__slug=b)
+        .exclude(identity__startswith=FOLLOW_UP_PREFIX)
+        .get()
+    )
 
 
 def _demo_events():
