@@ -20,23 +20,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.humanize.templatetags.humanize import intcomma
-
 from core import privacy
 from core.roles import is_curator
 from core.sections import Section
 from network.followthrough import bridging_by_quarter, disclose_bridging
-from network.insights.chart import (
-    BAR_SHARE,
-    CHART_HEIGHT,
-    CHART_MARGIN,
-    CHART_WIDTH,
-    Bar,
-    Chart,
-    Tick,
-    _round_up,
-    _tick_step,
-)
+from network.insights.chart import Bar, Chart, bars_chart
 
 
 @dataclass(frozen=True)
@@ -49,54 +37,20 @@ def bridging_chart(quarters: list[dict], *, prefix: str) -> Chart:
     """Bars of people bridging movements per quarter (``disclose_bridging``'s rows)."""
     threshold = privacy.threshold()
     shown = [q["people"] for q in quarters if q["people"] is not None]
-    any_withheld = len(shown) < len(quarters)
-    top = _round_up(max([*shown, threshold if any_withheld else 0, 1]))
-    step = _tick_step(top)
-    left, right = CHART_MARGIN["left"], CHART_WIDTH - CHART_MARGIN["right"]
-    baseline = CHART_HEIGHT - CHART_MARGIN["bottom"]
-    plot_height = baseline - CHART_MARGIN["top"]
-    slot = (right - left) / max(len(quarters), 1)
-    width = slot * BAR_SHARE
-
-    def y_of(value: float) -> float:
-        return round(baseline - plot_height * value / top, 1)
-
-    bars = []
-    for index, quarter in enumerate(quarters):
-        withheld = quarter["people"] is None
-        value = threshold if withheld else quarter["people"]
-        year, number = quarter["quarter"].split("Q")
-        x = left + slot * index + (slot - width) / 2
-        bars.append(
-            QuarterBar(
-                label=quarter["quarter"],
-                quarter=f"Q{number}",
-                year=year if index == 0 or number == "1" else "",
-                value=f"fewer than {threshold}" if withheld else intcomma(value),
-                short=f"<{threshold}" if withheld else intcomma(value),
-                withheld=withheld,
-                x=round(x, 1),
-                y=y_of(value),
-                width=round(width, 1),
-                height=round(baseline - y_of(value), 1),
-                centre=round(x + width / 2, 1),
-                partial=quarter["partial"],
-                end=datetime.date.fromisoformat(quarter["end"]),
+    first, last = (quarters[0]["quarter"], quarters[-1]["quarter"]) if quarters else ("", "")
+    return bars_chart(
+        [
+            (
+                q["quarter"],
+                q["people"],
+                {"partial": q["partial"], "end": datetime.date.fromisoformat(q["end"])},
             )
-        )
-    first, last = (bars[0].label, bars[-1].label) if bars else ("", "")
-    return Chart(
-        id=prefix,
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        left=left,
-        right=right,
-        baseline=baseline,
-        bars=bars,
-        ticks=[Tick(value, y_of(value)) for value in range(0, top + 1, step)],
+            for q in quarters
+        ],
+        prefix=prefix,
         title=f"People bridging movements per quarter, {first} to {last}",
-        description=_describe(bars, shown, threshold),
-        any_withheld=any_withheld,
+        describe=lambda bars: _describe(bars, shown, threshold),
+        bar=QuarterBar,
     )
 
 

@@ -9,8 +9,10 @@ import datetime
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+from django.db import connections
 from django.tasks import TaskResult, default_task_backend
 from django.test import Client
 from django.utils import timezone
@@ -286,3 +288,28 @@ class TaskQueue:
                 result.task.call(*result.args, **result.kwargs)
                 ran += 1
         return ran
+
+
+def run_at_once(calls: list) -> tuple[list, list[BaseException]]:
+    """Run each zero-argument callable in its own thread (its own database connection), all
+    released at the same moment by a barrier; return their results (in call order) and any
+    exceptions raised. For the PostgreSQL concurrency tests."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results, errors

@@ -11,6 +11,7 @@ threshold's height, never its value.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -179,7 +180,30 @@ def quarter_chart(insights: Insights, *, prefix: str) -> Chart:
     """Bars of active people per quarter, scaled to a round top value."""
     threshold = privacy.threshold()
     quarters = insights.quarters
-    shown = [q.active_people for q in quarters if q.active_people is not None]
+    first, last = (quarters[0].label, quarters[-1].label) if quarters else ("", "")
+    return bars_chart(
+        [(q.label, q.active_people, {}) for q in quarters],
+        prefix=prefix,
+        title=f"Active people per quarter, {first} to {last}",
+        describe=lambda bars: _describe(insights, bars, threshold),
+    )
+
+
+def bars_chart(
+    quarters: list[tuple[str, int | None, dict]],
+    *,
+    prefix: str,
+    title: str,
+    describe: Callable[[list[Bar]], str],
+    bar: type[Bar] | None = None,
+) -> Chart:
+    """The geometry of a bar chart per quarter: ``quarters`` are (label "2026Q3", people or
+    None when withheld, extra fields of ``bar``, a subclass of ``Bar``). A withheld
+    quarter is a bar of the threshold's height, drawn hatched without its number; the
+    top of the scale is a round value at or above every bar."""
+    bar = bar or Bar
+    threshold = privacy.threshold()
+    shown = [people for _label, people, _extra in quarters if people is not None]
     any_withheld = len(shown) < len(quarters)
     top = _round_up(max([*shown, threshold if any_withheld else 0, 1]))
     step = _tick_step(top)
@@ -193,14 +217,14 @@ def quarter_chart(insights: Insights, *, prefix: str) -> Chart:
         return round(baseline - plot_height * value / top, 1)
 
     bars = []
-    for index, quarter in enumerate(quarters):
-        withheld = quarter.active_people is None
-        value = threshold if withheld else quarter.active_people
-        year, number = quarter.label.split("Q")
+    for index, (label, people, extra) in enumerate(quarters):
+        withheld = people is None
+        value = threshold if withheld else people
+        year, number = label.split("Q")
         x = left + slot * index + (slot - width) / 2
         bars.append(
-            Bar(
-                label=quarter.label,
+            bar(
+                label=label,
                 quarter=f"Q{number}",
                 year=year if index == 0 or number == "1" else "",
                 value=f"fewer than {threshold}" if withheld else intcomma(value),
@@ -211,9 +235,9 @@ def quarter_chart(insights: Insights, *, prefix: str) -> Chart:
                 width=round(width, 1),
                 height=round(baseline - y_of(value), 1),
                 centre=round(x + width / 2, 1),
+                **extra,
             )
         )
-    first, last = (quarters[0].label, quarters[-1].label) if quarters else ("", "")
     return Chart(
         id=prefix,
         width=CHART_WIDTH,
@@ -223,8 +247,8 @@ def quarter_chart(insights: Insights, *, prefix: str) -> Chart:
         baseline=baseline,
         bars=bars,
         ticks=[Tick(value, y_of(value)) for value in range(0, top + 1, step)],
-        title=f"Active people per quarter, {first} to {last}",
-        description=_describe(insights, bars, threshold),
+        title=title,
+        description=describe(bars),
         any_withheld=any_withheld,
     )
 

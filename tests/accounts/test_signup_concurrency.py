@@ -1,15 +1,14 @@
 """Signing up with one address several times at once: what only PostgreSQL can show (the
 username, which is the address, racing on its unique index). Skipped on SQLite."""
 
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.services import account_sign_up
 from movements.models import Member
+from tests.helpers import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,29 +22,6 @@ def _postgresql_only():
             f"needs PostgreSQL's concurrent inserts; this run uses {connection.vendor} "
             "(set DATABASE_URL=postgres://… to run it)"
         )
-
-
-def run_at_once(calls: list) -> tuple[list, list[BaseException]]:
-    """Run each callable in its own thread (its own connection), all released together."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except BaseException as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
 
 
 def sign_up(email: str):

@@ -40,6 +40,7 @@ from tests.factories import (
     RSVPFactory,
     UserFactory,
 )
+from tests.helpers import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -51,33 +52,6 @@ def _postgresql_only():
             f"needs PostgreSQL row locks; this run uses {connection.vendor} "
             "(set DATABASE_URL=postgres://… to run it)"
         )
-
-
-def run_at_once(calls: list) -> tuple[list, list[BaseException]]:
-    """Run each zero-argument callable in its own thread, all released at the same
-    moment; return their results (in call order) and any exceptions raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-    errors = []
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except BaseException as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=worker, args=(index, call)) for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
 
 
 def test_fifty_simultaneous_rsvps_fill_ten_places_exactly_and_promote_in_order():

@@ -1,10 +1,8 @@
 """Organizer requests under simultaneous requests: what only PostgreSQL can show (row locks,
 the conditional unique constraint racing). Skipped on SQLite."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from movements.models import Membership, OrganizerRequest, OrganizerRequestStatus
 from movements.organizing import (
@@ -15,7 +13,7 @@ from movements.organizing import (
     organizer_request_decline,
 )
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
-from tests.helpers import make_organizer
+from tests.helpers import make_organizer, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -27,29 +25,6 @@ def _postgresql_only():
             f"needs PostgreSQL row locks; this run uses {connection.vendor} "
             "(set DATABASE_URL=postgres://… to run it)"
         )
-
-
-def run_at_once(calls: list) -> tuple[list, list[BaseException]]:
-    """Run each callable in its own thread (its own connection), all released together."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except BaseException as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
 
 
 def test_asking_five_times_at_once_makes_one_request():
