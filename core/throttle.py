@@ -16,14 +16,6 @@ from django.core.cache import cache
 from core.conf import app_settings
 
 
-class Throttled(Exception):
-    """Over the limit: nothing was done. ``retry_after`` is in seconds."""
-
-    def __init__(self, message: str, *, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 def throttle_key(scope: str, value: str) -> str:
     """A cache key for ``value`` (an address, an email) in ``scope`` that does not store the
     value itself: the cache is not a place for people's emails."""

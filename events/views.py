@@ -372,6 +372,8 @@ class RSVPActionView(View):
 
     http_method_names = ["post"]
     anonymous = False
+    # Set by ``act`` when it answers 429: the seconds for the Retry-After header.
+    retry_after = 0
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated and not self.anonymous:
@@ -447,7 +449,6 @@ def sent_notice(email: str) -> str:
 
 class RSVPCreateView(RSVPActionView):
     anonymous = True
-    retry_after = 0
 
     def act(self, event, member):
         if not self.request.user.is_authenticated:
@@ -499,8 +500,6 @@ class RSVPCreateView(RSVPActionView):
 
 
 class RSVPCancelView(RSVPActionView):
-    retry_after = 0
-
     def act(self, event, member):
         rsvp = RSVP.objects.filter(event=event, member=member).first() if member else None
         if rsvp is None:

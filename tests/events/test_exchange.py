@@ -48,7 +48,6 @@ from movements.models import (
 from network.proposals.engine import proposals_refresh
 from network.proposals.services import proposal_accept, proposal_dismiss
 from tests.factories import (
-    PINNED_TODAY,
     EngagementFactory,
     EventFactory,
     EventHostFactory,
@@ -371,7 +370,10 @@ def _demo_events():
     and oil-train blockaders for 6, with people going (with guests, through a movement),
     checked in, waitlisted and cancelled; a private published meeting that is full; a
     cancelled public rally."""
-    proposals_refresh(today=PINNED_TODAY)
+    # The demo's events are seeded around the real date (events/demo.py), so proposals are
+    # computed on it too: with a pinned day, the distance between the two moves the demo's
+    # past potluck in or out of the overlaps' look-back window.
+    proposals_refresh(today=timezone.localdate())
     curator = UserFactory(username="curator", is_staff=True, is_superuser=True)
     host = Organization.objects.get(slug="east-bay-food-workers-union")
     potluck = _demo_proposal(*POTLUCK)
